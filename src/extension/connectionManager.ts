@@ -1,0 +1,163 @@
+import * as vscode from 'vscode';
+import { ConnectionProfile, loadClouds, profileFromCloud, profileFromEnv } from '../openstack/cloudConfig';
+import { AuthError } from '../openstack/errors';
+import type { Token } from '../openstack/keystone';
+import { Undercloud } from '../tripleo/undercloud';
+import { channelLogger } from './logger';
+
+/** What is remembered per workspace: which profile, never its secret. */
+export type ProfileRef = { kind: 'cloud'; name: string } | { kind: 'env' };
+
+export type ConnectionState =
+  | { kind: 'disconnected' }
+  | { kind: 'connecting'; ref: ProfileRef; label: string }
+  | { kind: 'connected'; ref: ProfileRef; label: string; undercloud: Undercloud; token: Token }
+  | { kind: 'failed'; ref: ProfileRef; label: string; error: string };
+
+const LAST_CONNECTION_KEY = 'tripleo.lastConnection';
+
+export function refLabel(ref: ProfileRef): string {
+  return ref.kind === 'cloud' ? ref.name : 'OS_* environment';
+}
+
+function secretKey(ref: ProfileRef, profile: ConnectionProfile): string {
+  return `tripleo.password:${ref.kind === 'cloud' ? `cloud:${ref.name}` : 'env'}:${profile.auth.authUrl}:${profile.auth.username ?? profile.auth.userId ?? ''}`;
+}
+
+/** Owns the current connection; everything else listens to onDidChange. */
+export class ConnectionManager implements vscode.Disposable {
+  private _state: ConnectionState = { kind: 'disconnected' };
+  private readonly emitter = new vscode.EventEmitter<ConnectionState>();
+  readonly onDidChange = this.emitter.event;
+  private attempt = 0;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get state(): ConnectionState {
+    return this._state;
+  }
+
+  get undercloud(): Undercloud | undefined {
+    return this._state.kind === 'connected' ? this._state.undercloud : undefined;
+  }
+
+  private setState(s: ConnectionState): void {
+    const old = this._state;
+    if (old.kind === 'connected' && (s.kind !== 'connected' || s.undercloud !== old.undercloud)) old.undercloud.dispose();
+    this._state = s;
+    void vscode.commands.executeCommand('setContext', 'tripleo.connected', s.kind === 'connected');
+    this.emitter.fire(s);
+  }
+
+  private cwd(): string | undefined {
+    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  }
+
+  /** Profiles that can be offered: every cloud of clouds.yaml, and the OS_* variables when set. */
+  availableProfiles(): { ref: ProfileRef; profile: ConnectionProfile }[] {
+    const out: { ref: ProfileRef; profile: ConnectionProfile }[] = [];
+    const { file, clouds } = loadClouds({ cwd: this.cwd() });
+    for (const [name, cloud] of Object.entries(clouds)) {
+      try {
+        out.push({ ref: { kind: 'cloud', name }, profile: profileFromCloud(name, cloud, file ?? 'secure.yaml') });
+      } catch (e) {
+        this.log.warn(`skipping cloud "${name}": ${(e as Error).message}`);
+      }
+    }
+    const env = profileFromEnv(process.env);
+    if (env) out.push({ ref: { kind: 'env' }, profile: env });
+    return out;
+  }
+
+  resolve(ref: ProfileRef): ConnectionProfile {
+    const found = this.availableProfiles().find((p) => JSON.stringify(p.ref) === JSON.stringify(ref));
+    if (!found) throw new Error(ref.kind === 'cloud' ? `cloud "${ref.name}" is no longer in clouds.yaml` : 'OS_AUTH_URL is not set in the environment');
+    return found.profile;
+  }
+
+  lastConnection(): ProfileRef | undefined {
+    return this.context.workspaceState.get<ProfileRef>(LAST_CONNECTION_KEY);
+  }
+
+  /**
+   * Connects with a profile. A profile without a password gets it from SecretStorage, or
+   * asks for it (interactive only) and keeps it there. Returns whether it connected.
+   */
+  async connect(ref: ProfileRef, opts: { interactive: boolean }): Promise<boolean> {
+    const attempt = ++this.attempt;
+    const label = refLabel(ref);
+    this.setState({ kind: 'connecting', ref, label });
+    try {
+      const profile = this.resolve(ref);
+      const needsPassword = !profile.auth.password && !profile.auth.applicationCredentialSecret;
+      const key = secretKey(ref, profile);
+      let fromSecrets = false;
+      if (needsPassword) {
+        const stored = await this.context.secrets.get(key);
+        if (stored) {
+          profile.auth.password = stored;
+          fromSecrets = true;
+        } else if (opts.interactive) {
+          const entered = await vscode.window.showInputBox({
+            title: `Password for ${profile.auth.username ?? 'user'} at ${profile.auth.authUrl}`,
+            password: true,
+            ignoreFocusOut: true,
+            prompt: 'Kept in VS Code\'s secret storage, never in settings or logs.',
+          });
+          if (entered === undefined) {
+            this.setState({ kind: 'disconnected' });
+            return false;
+          }
+          profile.auth.password = entered;
+        } else {
+          throw new Error(`no password for ${label}: run "TripleO: Connect"`);
+        }
+      }
+      const undercloud = new Undercloud(profile, {
+        logger: channelLogger(this.log),
+        extraCaFile: vscode.workspace.getConfiguration('tripleo').get<string>('caBundle') || undefined,
+      });
+      let token: Token;
+      try {
+        token = await undercloud.connect();
+      } catch (e) {
+        undercloud.dispose();
+        // a stale stored password must not keep failing silently
+        if (e instanceof AuthError && fromSecrets) await this.context.secrets.delete(key);
+        throw e;
+      }
+      if (attempt !== this.attempt) {
+        undercloud.dispose();
+        return false;
+      }
+      if (needsPassword && !fromSecrets) await this.context.secrets.store(key, profile.auth.password!);
+      await this.context.workspaceState.update(LAST_CONNECTION_KEY, ref);
+      this.setState({ kind: 'connected', ref, label, undercloud, token });
+      this.log.info(`connected to ${label}: user ${token.user.name}, project ${token.project?.name ?? '-'}`);
+      return true;
+    } catch (e) {
+      if (attempt !== this.attempt) return false;
+      const error = (e as Error).message;
+      this.log.error(`connecting to ${label} failed: ${error}`);
+      this.setState({ kind: 'failed', ref, label, error });
+      return false;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    this.attempt++;
+    const s = this._state;
+    if (s.kind === 'connected') await s.undercloud.session.revoke().catch(() => undefined);
+    await this.context.workspaceState.update(LAST_CONNECTION_KEY, undefined);
+    this.setState({ kind: 'disconnected' });
+    this.log.info('disconnected');
+  }
+
+  dispose(): void {
+    if (this._state.kind === 'connected') this._state.undercloud.dispose();
+    this.emitter.dispose();
+  }
+}

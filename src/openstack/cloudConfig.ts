@@ -1,0 +1,181 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+import { ConfigError } from './errors';
+import type { AuthOptions, Interface } from './keystone';
+import type { TlsOptions } from './http';
+
+/** Everything needed to connect, read the way openstacksdk reads it. */
+export interface ConnectionProfile {
+  /** The cloud's name in clouds.yaml, or "envvars". */
+  name: string;
+  /** Where it came from, for display. */
+  source: string;
+  auth: AuthOptions;
+  tls: TlsOptions;
+}
+
+export interface CloudConfigContext {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  home?: string;
+}
+
+type Yamlish = Record<string, any>;
+
+/** clouds.yaml / secure.yaml locations in openstacksdk's order. */
+export function configFileCandidates(base: 'clouds' | 'secure', ctx: CloudConfigContext = {}): string[] {
+  const env = ctx.env ?? process.env;
+  const home = ctx.home ?? os.homedir();
+  const cwd = ctx.cwd ?? process.cwd();
+  const explicit = base === 'clouds' ? env.OS_CLIENT_CONFIG_FILE : env.OS_CLIENT_SECURE_FILE;
+  const names = [`${base}.yaml`, `${base}.yml`];
+  const dirs = [cwd, path.join(home, '.config', 'openstack'), '/etc/openstack'];
+  return [...(explicit ? [explicit] : []), ...dirs.flatMap((d) => names.map((n) => path.join(d, n)))];
+}
+
+export function readYamlFile(file: string): Yamlish {
+  const text = fs.readFileSync(file, 'utf8');
+  const doc = parseDocument(text, { version: '1.1', prettyErrors: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const line = e.linePos?.[0];
+    throw new ConfigError(`${file}${line ? `:${line.line}:${line.col}` : ''}: ${e.message.split('\n')[0]}`);
+  }
+  const value = doc.toJS() ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${file}: expected a mapping at the top`);
+  return value as Yamlish;
+}
+
+function firstExisting(files: string[]): string | undefined {
+  return files.find((f) => {
+    try {
+      return fs.statSync(f).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+function deepMerge(a: Yamlish, b: Yamlish): Yamlish {
+  const out: Yamlish = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' ? deepMerge(out[k], v) : v;
+  }
+  return out;
+}
+
+export interface CloudsFile {
+  file?: string;
+  secureFile?: string;
+  clouds: Record<string, Yamlish>;
+}
+
+/** The clouds of the first clouds.yaml found, with secure.yaml merged in. */
+export function loadClouds(ctx: CloudConfigContext = {}): CloudsFile {
+  const file = firstExisting(configFileCandidates('clouds', ctx));
+  const secureFile = firstExisting(configFileCandidates('secure', ctx));
+  let clouds: Record<string, Yamlish> = {};
+  if (file) clouds = (readYamlFile(file).clouds ?? {}) as Record<string, Yamlish>;
+  if (secureFile) {
+    const secure = (readYamlFile(secureFile).clouds ?? {}) as Record<string, Yamlish>;
+    for (const [name, extra] of Object.entries(secure)) clouds[name] = deepMerge(clouds[name] ?? {}, extra);
+  }
+  return { file, secureFile, clouds };
+}
+
+function bool(v: unknown): boolean | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'boolean') return v;
+  return /^(1|true|yes|on)$/i.test(String(v));
+}
+
+function iface(v: unknown): Interface | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const s = String(v).replace(/URL$/i, '').toLowerCase();
+  if (s === 'public' || s === 'internal' || s === 'admin') return s;
+  throw new ConfigError(`interface must be public, internal or admin, not "${v}"`);
+}
+
+/** A clouds.yaml entry turned into a profile. */
+export function profileFromCloud(name: string, cloud: Yamlish, source: string): ConnectionProfile {
+  const a = (cloud.auth ?? {}) as Yamlish;
+  if (!a.auth_url) throw new ConfigError(`${source}: cloud "${name}" has no auth.auth_url`);
+  const verify = cloud.verify;
+  const auth: AuthOptions = {
+    authUrl: String(a.auth_url),
+    username: a.username,
+    userId: a.user_id,
+    password: a.password === undefined ? undefined : String(a.password),
+    userDomainName: a.user_domain_name ?? a.domain_name,
+    userDomainId: a.user_domain_id ?? a.domain_id,
+    applicationCredentialId: a.application_credential_id,
+    applicationCredentialName: a.application_credential_name,
+    applicationCredentialSecret: a.application_credential_secret,
+    projectName: a.project_name ?? a.tenant_name,
+    projectId: a.project_id ?? a.tenant_id,
+    projectDomainName: a.project_domain_name ?? a.domain_name,
+    projectDomainId: a.project_domain_id ?? a.domain_id,
+    systemScope: a.system_scope,
+    regionName: cloud.region_name,
+    interface: iface(cloud.interface),
+  };
+  const tls: TlsOptions = {
+    caFile: cloud.cacert ?? (typeof verify === 'string' ? verify : undefined),
+    insecure: bool(cloud.insecure) ?? (verify === false ? true : undefined),
+  };
+  return { name, source, auth: strip(auth), tls: strip(tls) };
+}
+
+/** A profile from OS_* variables, or undefined when OS_AUTH_URL is not set. */
+export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectionProfile | undefined {
+  if (!env.OS_AUTH_URL) return undefined;
+  const auth: AuthOptions = {
+    authUrl: env.OS_AUTH_URL,
+    username: env.OS_USERNAME,
+    userId: env.OS_USER_ID,
+    password: env.OS_PASSWORD,
+    userDomainName: env.OS_USER_DOMAIN_NAME ?? env.OS_DOMAIN_NAME,
+    userDomainId: env.OS_USER_DOMAIN_ID ?? env.OS_DOMAIN_ID,
+    applicationCredentialId: env.OS_APPLICATION_CREDENTIAL_ID,
+    applicationCredentialName: env.OS_APPLICATION_CREDENTIAL_NAME,
+    applicationCredentialSecret: env.OS_APPLICATION_CREDENTIAL_SECRET,
+    projectName: env.OS_PROJECT_NAME ?? env.OS_TENANT_NAME,
+    projectId: env.OS_PROJECT_ID ?? env.OS_TENANT_ID,
+    projectDomainName: env.OS_PROJECT_DOMAIN_NAME,
+    projectDomainId: env.OS_PROJECT_DOMAIN_ID,
+    systemScope: env.OS_SYSTEM_SCOPE,
+    regionName: env.OS_REGION_NAME,
+    interface: iface(env.OS_INTERFACE),
+  };
+  const tls: TlsOptions = { caFile: env.OS_CACERT, insecure: bool(env.OS_INSECURE) };
+  return { name: 'envvars', source: 'OS_* environment variables', auth: strip(auth), tls: strip(tls) };
+}
+
+/**
+ * The profile openstackclient would use: the named cloud (or OS_CLOUD) from clouds.yaml,
+ * with OS_* variables overriding; plain OS_* variables when no cloud is named.
+ */
+export function resolveProfile(cloudName: string | undefined, ctx: CloudConfigContext = {}): ConnectionProfile {
+  const env = ctx.env ?? process.env;
+  const name = cloudName ?? env.OS_CLOUD;
+  if (name) {
+    const { file, clouds } = loadClouds(ctx);
+    const cloud = clouds[name];
+    if (!cloud) {
+      const where = file ?? `none of ${configFileCandidates('clouds', ctx).join(', ')}`;
+      const known = Object.keys(clouds);
+      throw new ConfigError(`cloud "${name}" not found in ${where}${known.length ? ` (clouds there: ${known.join(', ')})` : ''}`);
+    }
+    return profileFromCloud(name, cloud, file ?? 'secure.yaml');
+  }
+  const fromEnv = profileFromEnv(env);
+  if (!fromEnv) throw new ConfigError('no cloud given: pass --os-cloud, set OS_CLOUD, or set OS_AUTH_URL and the other OS_* variables');
+  return fromEnv;
+}
+
+function strip<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}

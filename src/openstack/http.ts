@@ -1,0 +1,210 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as fs from 'node:fs';
+import fetch, { Response, RequestInit } from 'node-fetch';
+import { CancelledError, ConnectionError, HttpError, RequestInfo, TimeoutError } from './errors';
+import { redactUrl } from './redact';
+
+export interface TlsOptions {
+  /** PEM file(s) with extra CA certificates to trust. */
+  caFile?: string;
+  /** Skip certificate verification. Only when a profile explicitly asks for it. */
+  insecure?: boolean;
+}
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export interface HttpRequest {
+  service: string;
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON unless it is a string or Buffer. */
+  body?: unknown;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Retry on connection errors and 502/503/504. Defaults to true for GET, HEAD, PUT, DELETE, OPTIONS. */
+  idempotent?: boolean;
+  /** Statuses that are not errors for this call (e.g. 404 on a HEAD that checks existence). */
+  okStatuses?: number[];
+}
+
+export interface HttpOptions {
+  tls?: TlsOptions;
+  logger?: Logger;
+  timeoutMs?: number;
+  retries?: number;
+  /** First backoff delay; doubles on every retry. */
+  retryDelayMs?: number;
+  userAgent?: string;
+}
+
+const RETRY_STATUSES = new Set([502, 503, 504]);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+export class HttpClient {
+  readonly logger: Logger;
+  private readonly httpsAgent: https.Agent;
+  private readonly httpAgent = new http.Agent({ keepAlive: true });
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly retryDelayMs: number;
+  private readonly userAgent: string;
+
+  constructor(opts: HttpOptions = {}) {
+    this.logger = opts.logger ?? silentLogger;
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.retries = opts.retries ?? 3;
+    this.retryDelayMs = opts.retryDelayMs ?? 500;
+    this.userAgent = opts.userAgent ?? 'vscode-tripleo';
+    const tls = opts.tls ?? {};
+    if (tls.insecure) this.logger.warn('TLS certificate verification is OFF for this connection (insecure: true)');
+    this.httpsAgent = new https.Agent({
+      keepAlive: true,
+      rejectUnauthorized: !tls.insecure,
+      ca: tls.caFile ? [...require('node:tls').rootCertificates, fs.readFileSync(tls.caFile, 'utf8')] : undefined,
+    });
+  }
+
+  /** Sends a request; resolves with the response when its status is < 400 (or in okStatuses). */
+  async request(req: HttpRequest): Promise<Response> {
+    const method = req.method.toUpperCase();
+    const info: RequestInfo = { service: req.service, method, url: redactUrl(req.url) };
+    const idempotent = req.idempotent ?? IDEMPOTENT.has(method);
+    const attempts = idempotent ? this.retries + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      let res: Response;
+      try {
+        res = await this.once(req, method, info);
+      } catch (e) {
+        if (e instanceof ConnectionError && attempt < attempts) {
+          this.logger.warn(`${e.message}; retry ${attempt}/${attempts - 1}`);
+          await this.backoff(attempt, req.signal, info);
+          continue;
+        }
+        throw e;
+      }
+      this.logger.debug(`${info.service} ${method} ${info.url} -> ${res.status} (${Date.now() - started} ms)`);
+      if (res.status < 400 || req.okStatuses?.includes(res.status)) return res;
+      if (RETRY_STATUSES.has(res.status) && attempt < attempts) {
+        this.logger.warn(`${info.service} ${method} ${info.url} -> ${res.status}; retry ${attempt}/${attempts - 1}`);
+        await res.text().catch(() => '');
+        await this.backoff(attempt, req.signal, info);
+        continue;
+      }
+      throw await httpError(info, res);
+    }
+  }
+
+  /** request() then the body parsed as JSON (undefined for an empty body). */
+  async json<T>(req: HttpRequest): Promise<T> {
+    const res = await this.request({ ...req, headers: { Accept: 'application/json', ...req.headers } });
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  private async once(req: HttpRequest, method: string, info: RequestInfo): Promise<Response> {
+    if (req.signal?.aborted) throw new CancelledError(info);
+    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onAbort = () => controller.abort();
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    const headers: Record<string, string> = { 'User-Agent': this.userAgent, ...req.headers };
+    let body: RequestInit['body'];
+    if (req.body !== undefined) {
+      if (typeof req.body === 'string' || Buffer.isBuffer(req.body)) body = req.body;
+      else {
+        body = JSON.stringify(req.body);
+        headers['Content-Type'] ??= 'application/json';
+      }
+    }
+    try {
+      return await fetch(req.url, {
+        method,
+        headers,
+        body,
+        // node-fetch's AbortSignal type predates the DOM one; they are the same at run time
+        signal: controller.signal as unknown as RequestInit['signal'],
+        agent: (u: URL) => (u.protocol === 'https:' ? this.httpsAgent : this.httpAgent),
+        redirect: 'follow',
+        compress: true,
+      });
+    } catch (e) {
+      if (req.signal?.aborted) throw new CancelledError(info);
+      if (timedOut) throw new TimeoutError(info, timeoutMs);
+      throw new ConnectionError(info, (e as Error).message);
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private backoff(attempt: number, signal: AbortSignal | undefined, info: RequestInfo): Promise<void> {
+    const delay = this.retryDelayMs * 2 ** (attempt - 1);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, delay);
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(new CancelledError(info));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  dispose(): void {
+    this.httpsAgent.destroy();
+    this.httpAgent.destroy();
+  }
+}
+
+/** Builds an HttpError from a response, digging the service's own message out of its body. */
+async function httpError(info: RequestInfo, res: Response): Promise<HttpError> {
+  const requestId =
+    res.headers.get('x-openstack-request-id') ?? res.headers.get('x-compute-request-id') ?? res.headers.get('x-trans-id') ?? undefined;
+  const text = await res.text().catch(() => '');
+  return new HttpError(info, res.status, serviceMessage(text), requestId);
+}
+
+export function serviceMessage(text: string): string {
+  if (!text) return '';
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const pick = (v: unknown): string | undefined => {
+      if (typeof v === 'string') return v;
+      if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        // Keystone {error:{message}}, Heat {error:{message, explanation}}, Ironic {error_message: "json"},
+        // Mistral {faultstring}, Swift plain text
+        return pick(o.message) ?? pick(o.faultstring) ?? pick(o.explanation) ?? pick(o.title);
+      }
+      return undefined;
+    };
+    if (typeof body.error_message === 'string') {
+      try {
+        return pick(JSON.parse(body.error_message)) ?? body.error_message;
+      } catch {
+        return body.error_message;
+      }
+    }
+    const heatDetail = (body.error as Record<string, unknown> | undefined)?.message;
+    return pick(heatDetail) ?? pick(body.error) ?? pick(body) ?? text.slice(0, 500);
+  } catch {
+    return text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+  }
+}

@@ -1,0 +1,45 @@
+import { ConnectionProfile } from '../openstack/cloudConfig';
+import { HttpClient, Logger } from '../openstack/http';
+import { IronicClient } from '../openstack/ironic';
+import { KeystoneSession, Token } from '../openstack/keystone';
+import { MistralClient } from '../openstack/mistral';
+import { SwiftClient } from '../openstack/swift';
+
+export interface UndercloudOptions {
+  logger?: Logger;
+  timeoutMs?: number;
+  /** Extra CA bundle that applies on top of the profile's own cacert. */
+  extraCaFile?: string;
+}
+
+/** One authenticated connection to an undercloud and a client for each of its services. */
+export class Undercloud {
+  readonly http: HttpClient;
+  readonly session: KeystoneSession;
+  readonly swift: SwiftClient;
+  readonly mistral: MistralClient;
+  readonly ironic: IronicClient;
+
+  constructor(readonly profile: ConnectionProfile, opts: UndercloudOptions = {}) {
+    this.http = new HttpClient({
+      logger: opts.logger,
+      timeoutMs: opts.timeoutMs,
+      tls: { ...profile.tls, caFile: profile.tls.caFile ?? opts.extraCaFile },
+    });
+    this.session = new KeystoneSession(this.http, profile.auth);
+    this.swift = new SwiftClient(this.session);
+    this.mistral = new MistralClient(this.session);
+    this.ironic = new IronicClient(this.session);
+  }
+
+  /** Authenticates now, so that a wrong password shows at connect time rather than on first use. */
+  connect(signal?: AbortSignal): Promise<Token> {
+    return this.session.authenticate(signal);
+  }
+
+  dispose(): void {
+    this.http.dispose();
+  }
+}
+
+export const PLAN_CONTAINER_META = 'usage-tripleo';
