@@ -28,6 +28,7 @@ const cloudsYaml = path.join(root, 'test-results/exthost/clouds.yaml');
 fs.mkdirSync(path.dirname(cloudsYaml), { recursive: true });
 fs.rmSync(cloudsYaml, { force: true });
 execFileSync('node', [path.join(root, 'scripts/undercloud/env.mjs'), '--clouds-yaml', cloudsYaml], { stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync('node', [path.join(root, 'scripts/undercloud/env.mjs'), '--clouds-yaml', cloudsYaml, '--cloud', 'undercloud-wrong-password'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, UC_ADMIN_PASSWORD: 'wrong-password' } });
 const env = { ...process.env, CODE_SERVER_ENV: `OS_CLIENT_CONFIG_FILE=${cloudsYaml} TRIPLEO_TEST_RESULTS=${path.join(root, 'test-results/exthost')}` };
 for (const k of Object.keys(env)) if (k.startsWith('OS_')) delete env[k];
 execFileSync('bash', [path.join(root, 'scripts/vscode/start.sh'), run, args.port], { stdio: 'inherit', env });
@@ -48,7 +49,7 @@ try {
   });
   const page = await context.newPage();
   const finished = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (c) => resolve(Number(c))));
-  await page.exposeFunction('codeAutomationLog', (_type, a) => console.log(...a));
+  await page.exposeFunction('codeAutomationLog', (_type, a) => { if (process.env.EXTHOST_VERBOSE) console.log(...a); });
   page.on('console', (m) => {
     // extension host console output arrives as "%c[Extension Host] %c<text> color: blue color: "
     const t = m.text().match(/^%c\[Extension Host\] %c([\s\S]*?) color: blue color: $/);

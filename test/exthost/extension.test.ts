@@ -1,0 +1,108 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TripleOApi } from '../../src/extension/extension';
+
+const EXTENSION_ID = 'vscode-tripleo.vscode-tripleo';
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the TripleO extension in a real VS Code', () => {
+  let api: TripleOApi;
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<TripleOApi>(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is not loaded`);
+    api = await ext.activate();
+  });
+
+  it('runs in VS Code 1.100', () => {
+    assert.match(vscode.version, /^1\.100\./);
+  });
+
+  it('registers its commands and the three views', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const c of ['tripleo.connect', 'tripleo.disconnect', 'tripleo.showLog', 'tripleo.refreshPlans', 'tripleo.refreshNodes', 'tripleo.refreshExecutions', 'tripleo.connectionActions']) {
+      assert.ok(commands.includes(c), `${c} is not registered`);
+    }
+    // VS Code makes a focus command for every registered view
+    for (const v of ['tripleo.plans', 'tripleo.nodes', 'tripleo.executions']) assert.ok(commands.includes(`${v}.focus`), `view ${v} is missing`);
+    await vscode.commands.executeCommand('tripleo.plans.focus');
+  });
+
+  it('shows empty views and "not connected" while not connected', async () => {
+    assert.equal(api.connection.state.kind, 'disconnected');
+    assert.deepEqual(await api.plans.getChildren(), []);
+    assert.match(api.statusBar.text, /not connected/);
+  });
+
+  it('starts the language server, which reports problems in an environment file', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'parameter_defaults:\n  Debug: true\nresource_registy:\n  OS::TripleO::X: x.yaml\n' });
+    await vscode.window.showTextDocument(doc);
+    const diags = await until('a diagnostic from the language server', () => {
+      const d = vscode.languages.getDiagnostics(doc.uri);
+      return d.length ? d : undefined;
+    });
+    assert.equal(diags.length, 1);
+    assert.equal(diags[0].source, 'tripleo');
+    assert.equal(diags[0].code, 'env-unknown-section');
+    assert.match(diags[0].message, /did you mean "resource_registry"/);
+    assert.equal(diags[0].range.start.line, 2);
+  });
+
+  it('answers hover through the language server', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'parameter_defaults:\n  Debug: true\n' });
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 5));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /parameter_defaults/);
+    assert.match(text, /every\*\* template/);
+  });
+
+  it('reports a failed connection with the reason in the status bar', async () => {
+    const ok = await api.connection.connect({ kind: 'cloud', name: 'undercloud-wrong-password' }, { interactive: false });
+    assert.equal(ok, false);
+    const s = api.connection.state;
+    assert.equal(s.kind, 'failed');
+    assert.match(s.kind === 'failed' ? s.error : '', /authentication to .* failed/);
+    assert.match(api.statusBar.text, /failed/);
+  });
+
+  it('connects to the undercloud from clouds.yaml and lists plans from Swift', async () => {
+    const ok = await vscode.commands.executeCommand<boolean>('tripleo.connect', { kind: 'cloud', name: 'undercloud' });
+    assert.equal(ok, true);
+    const s = api.connection.state;
+    assert.equal(s.kind, 'connected');
+    assert.match(api.statusBar.text, /undercloud \(admin\)/);
+    const undercloud = api.connection.undercloud!;
+    const name = `exthost-plan-${Date.now().toString(36)}`;
+    await undercloud.swift.createContainer(name, { 'usage-tripleo': 'plan' });
+    try {
+      api.plans.refresh();
+      const children = await api.plans.getChildren();
+      const mine = children.find((c) => typeof c !== 'string' && c.name === name);
+      assert.ok(mine, `plan ${name} not in ${JSON.stringify(children)}`);
+      const item = api.plans.getTreeItem(mine);
+      assert.equal(item.contextValue, 'plan');
+    } finally {
+      await undercloud.swift.deleteContainer(name);
+    }
+    const nodes = await api.nodes.getChildren();
+    assert.ok(nodes.length >= 1);
+    const executions = await api.executions.getChildren();
+    assert.ok(executions.length >= 1);
+  });
+
+  it('disconnects and forgets the connection', async () => {
+    await vscode.commands.executeCommand('tripleo.disconnect');
+    assert.equal(api.connection.state.kind, 'disconnected');
+    assert.equal(api.connection.lastConnection(), undefined);
+    assert.deepEqual(await api.plans.getChildren(), []);
+  });
+});

@@ -1,0 +1,126 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { AuthError, CancelledError, HttpError } from '../../src/openstack/errors';
+import { HttpClient } from '../../src/openstack/http';
+import { KeystoneSession } from '../../src/openstack/keystone';
+import { md5, SwiftClient } from '../../src/openstack/swift';
+import { Undercloud } from '../../src/tripleo/undercloud';
+import { ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
+
+const run = promisify(execFile);
+
+describe('OpenStack clients against the real undercloud', () => {
+  let uc: Undercloud;
+  before(() => {
+    uc = new Undercloud(undercloudProfile());
+  });
+  after(() => uc.dispose());
+
+  describe('Keystone', () => {
+    it('authenticates with a password, project scoped, and reads the catalog', async () => {
+      const token = await uc.connect();
+      assert.equal(token.user.name, 'admin');
+      assert.equal(token.project?.name, 'admin');
+      assert.ok(token.expiresAt.getTime() > Date.now() + 60_000);
+      const types = token.catalog.map((s) => s.type).sort();
+      for (const t of ['baremetal', 'baremetal-introspection', 'identity', 'object-store', 'orchestration', 'workflowv2']) assert.ok(types.includes(t), `catalog lacks ${t}: ${types}`);
+      assert.match(await uc.session.endpoint('object-store'), new RegExp(`/v1/AUTH_${token.project!.id}$`));
+    });
+
+    it('reuses the token until it has to be renewed', async () => {
+      const a = await uc.session.getToken();
+      const b = await uc.session.getToken();
+      assert.equal(a.id, b.id);
+    });
+
+    it('refuses a wrong password with an AuthError that does not contain it', async () => {
+      const p = undercloudProfile();
+      p.auth.password = 'definitely-wrong-pw';
+      const bad = new Undercloud(p);
+      try {
+        await assert.rejects(bad.connect(), (e: Error) => e instanceof AuthError && !e.message.includes('definitely-wrong-pw') && /authentication to http:\/\/127\.0\.0\.1:5000\/v3 failed/.test(e.message));
+      } finally {
+        bad.dispose();
+      }
+    });
+
+    it('renews a revoked token once when a service answers 401, and the call succeeds', async () => {
+      const session = new KeystoneSession(new HttpClient(), undercloudProfile().auth);
+      const first = await session.getToken();
+      // revoke it behind the session's back, with a separate admin token
+      const admin = await uc.session.getToken();
+      await uc.http.request({ service: 'keystone', method: 'DELETE', url: `${uc.session.authUrl}/auth/tokens`, headers: { 'X-Auth-Token': admin.id, 'X-Subject-Token': first.id } });
+      const account = await new SwiftClient(session).account();
+      assert.ok(account.containers >= 0);
+      const second = await session.getToken();
+      assert.notEqual(second.id, first.id);
+    });
+  });
+
+  describe('Swift', () => {
+    const container = uniqueName('it-swift');
+    after(async () => {
+      for (const o of await uc.swift.listObjects(container)) await uc.swift.deleteObject(container, o.name);
+      await uc.swift.deleteContainer(container);
+    });
+
+    it('creates a container with metadata', async () => {
+      await uc.swift.createContainer(container, { 'usage-tripleo': 'test' });
+      assert.deepEqual(await uc.swift.containerMetadata(container), { 'usage-tripleo': 'test' });
+      assert.equal(await uc.swift.containerMetadata(`${container}-missing`), undefined);
+    });
+
+    it('round-trips an object with its MD5 as ETag', async () => {
+      const text = 'heat_template_version: rocky\ndescription: ünïcode ✓\n';
+      const etag = await uc.swift.putObject(container, 'dir/overcloud.yaml', text, { contentType: 'application/x-yaml', metadata: { origin: 'test' } });
+      assert.equal(etag, md5(text));
+      assert.equal(await uc.swift.getObjectText(container, 'dir/overcloud.yaml'), text);
+      const head = await uc.swift.objectMetadata(container, 'dir/overcloud.yaml');
+      assert.equal(head?.etag, md5(text));
+      assert.deepEqual(head?.metadata, { origin: 'test' });
+    });
+
+    it('lists every object through pages of `limit`', async () => {
+      for (let i = 0; i < 5; i++) await uc.swift.putObject(container, `page/obj-${i}`, `content ${i}`);
+      const listed = await uc.swift.listObjects(container, { prefix: 'page/', limit: 2 });
+      assert.deepEqual(listed.map((o) => o.name), [0, 1, 2, 3, 4].map((i) => `page/obj-${i}`));
+      assert.equal(listed[3].hash, md5('content 3'));
+    });
+
+    it('deletes objects and reports a missing one as absent', async () => {
+      await uc.swift.deleteObject(container, 'page/obj-0');
+      assert.equal(await uc.swift.objectMetadata(container, 'page/obj-0'), undefined);
+      await uc.swift.deleteObject(container, 'page/obj-0');
+      await assert.rejects(uc.swift.getObject(container, 'page/obj-0'), (e: Error) => e instanceof HttpError && e.status === 404 && /swift: GET .* 404/.test(e.message));
+    });
+
+    it('cancels an upload midway and leaves no object behind', async () => {
+      const big = Buffer.alloc(64 * 1024 * 1024, 7);
+      const ac = new AbortController();
+      const p = uc.swift.putObject(container, 'big.bin', big, { signal: ac.signal });
+      setTimeout(() => ac.abort(), 30);
+      await assert.rejects(p, CancelledError);
+      assert.equal(await uc.swift.objectMetadata(container, 'big.bin'), undefined);
+    });
+  });
+
+  it('lists Mistral executions and Ironic nodes', async () => {
+    assert.ok(Array.isArray(await uc.mistral.listExecutions({ limit: 5 })));
+    assert.ok(Array.isArray(await uc.ironic.listNodes()));
+  });
+
+  it('the tripleo CLI prints who we are, from OS_* variables', async () => {
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
+    const p = undercloudProfile();
+    Object.assign(env, { OS_AUTH_URL: p.auth.authUrl, OS_USERNAME: p.auth.username, OS_PASSWORD: p.auth.password, OS_PROJECT_NAME: p.auth.projectName, OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default' });
+    const { stdout } = await run('node', [path.join(ROOT, 'dist/cli.js'), 'whoami', '--json'], { env });
+    const info = JSON.parse(stdout);
+    assert.equal(info.user, 'admin');
+    assert.equal(info.project, 'admin');
+    assert.match(info.endpoints['object-store'], /^http:\/\/127\.0\.0\.1:8080\/v1\/AUTH_/);
+    env.OS_PASSWORD = 'wrong';
+    await assert.rejects(run('node', [path.join(ROOT, 'dist/cli.js'), 'whoami'], { env }), (e: { code: number; stderr: string }) => e.code === 1 && /^tripleo: authentication to .* failed/.test(e.stderr) && !e.stderr.includes('wrong'));
+  });
+});
