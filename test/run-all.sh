@@ -3,6 +3,7 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+[ -d node_modules/yaml ] || npm ci --no-audit --no-fund
 npx tsc -p . --noEmit || { echo "typecheck: 0 passed, 1 failed"; exit 1; }
 node scripts/build.mjs || exit 1
 failed=()
