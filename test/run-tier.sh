@@ -28,7 +28,7 @@ case $TIER in
     $MOCHA --timeout 120000 'out/test/integration/**/*.test.js' ;;
   exthost)
     ensure_undercloud; ensure_vscode
-    node test/support/runExtensionHostTests.mjs ;;
+    node test/support/exthost.js ;;
   ui)
     ensure_undercloud; ensure_vscode
     $MOCHA --timeout 120000 'out/test/ui/**/*.test.js' ;;

@@ -8,7 +8,7 @@ import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { format, parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const { values: args } = parseArgs({
@@ -16,6 +16,8 @@ const { values: args } = parseArgs({
     workspace: { type: 'string', default: path.join(root, 'samples/overcloud-lite') },
     timeout: { type: 'string', default: '600' },
     port: { type: 'string', default: process.env.EXTHOST_PORT || '18411' },
+    extension: { type: 'string', default: root },
+    tests: { type: 'string', default: path.join(root, 'out/test/exthost/index') },
   },
 });
 const run = path.join(root, 'test-results/exthost/code-server');
@@ -49,15 +51,20 @@ try {
   });
   const page = await context.newPage();
   const finished = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (c) => resolve(Number(c))));
-  await page.exposeFunction('codeAutomationLog', (_type, a) => { if (process.env.EXTHOST_VERBOSE) console.log(...a); });
+  // mocha's output in the extension host reaches us here, printf-style, among the workbench's own log
+  const noise = /^(Resolv|Creating a socket|Ignoring fetching|\[Service Worker\]|ChatSessionStore|Creation of workbench contribution|Updating additional builtin)/;
+  await page.exposeFunction('codeAutomationLog', (_type, a) => {
+    const line = format(...a);
+    if (process.env.EXTHOST_VERBOSE || !noise.test(line)) console.log(line);
+  });
   page.on('console', (m) => {
     // extension host console output arrives as "%c[Extension Host] %c<text> color: blue color: "
     const t = m.text().match(/^%c\[Extension Host\] %c([\s\S]*?) color: blue color: $/);
     if (t) console.log(t[1]);
   });
   const payload = [
-    ['extensionDevelopmentPath', remote(root)],
-    ['extensionTestsPath', remote(path.join(root, 'out/test/exthost/index'))],
+    ['extensionDevelopmentPath', remote(path.resolve(args.extension))],
+    ['extensionTestsPath', remote(path.resolve(args.tests))],
   ];
   await page.goto(`http://${host}/?folder=${encodeURIComponent(args.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
   const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), Number(args.timeout) * 1000));
