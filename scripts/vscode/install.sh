@@ -38,7 +38,9 @@ fi
 # - build_from_source: argon2/kerberos compile instead of fetching prebuilt binaries from GitHub
 # - code-server's install scripts must run (npm 11's allow-scripts would skip them)
 # - unsafe-perm: code-server's postinstall insists on it when run as root
-npm_config_yes=true npm_config_build_from_source=true npm_config_dangerously_allow_all_scripts=true \
-  npm install --no-audit --no-fund --unsafe-perm "code-server@$CODE_SERVER_VERSION" 2>&1 | grep -v 'Unknown user config' | tail -5
-[ -x "$CODE_SERVER_BIN" ] || { echo "code-server did not install" >&2; exit 1; }
+LOG_FILE=$CODE_SERVER_DIR/install.log
+if ! npm_config_yes=true npm_config_build_from_source=true npm_config_dangerously_allow_all_scripts=true npm_config_loglevel=notice \
+  npm install --no-audit --no-fund --unsafe-perm "code-server@$CODE_SERVER_VERSION" >"$LOG_FILE" 2>&1 || [ ! -x "$CODE_SERVER_BIN" ]; then
+  echo "code-server did not install; last lines of $LOG_FILE:" >&2; tail -n 30 "$LOG_FILE" >&2; exit 1
+fi
 echo "code-server $CODE_SERVER_VERSION (VS Code $(node -p "require('$CODE_SERVER_DIR/node_modules/code-server/lib/vscode/package.json').version")) installed in $(( $(date +%s) - t0 ))s"

@@ -6,7 +6,23 @@ import { Undercloud } from '../tripleo/undercloud';
 import { channelLogger } from './logger';
 
 /** What is remembered per workspace: which profile, never its secret. */
-export type ProfileRef = { kind: 'cloud'; name: string } | { kind: 'env' };
+export type ProfileRef = { kind: 'cloud'; name: string } | { kind: 'env' } | { kind: 'saved'; id: string };
+
+/** A connection entered step by step in VS Code, kept without its password. */
+export interface SavedProfile {
+  id: string;
+  name: string;
+  authUrl: string;
+  username: string;
+  userDomainName: string;
+  projectName: string;
+  projectDomainName: string;
+  regionName?: string;
+  caFile?: string;
+  insecure?: boolean;
+}
+
+const SAVED_PROFILES_KEY = 'tripleo.savedProfiles';
 
 export type ConnectionState =
   | { kind: 'disconnected' }
@@ -16,12 +32,34 @@ export type ConnectionState =
 
 const LAST_CONNECTION_KEY = 'tripleo.lastConnection';
 
-export function refLabel(ref: ProfileRef): string {
-  return ref.kind === 'cloud' ? ref.name : 'OS_* environment';
+export function refLabel(ref: ProfileRef, saved: SavedProfile[] = []): string {
+  if (ref.kind === 'cloud') return ref.name;
+  if (ref.kind === 'saved') return saved.find((p) => p.id === ref.id)?.name ?? 'saved connection';
+  return 'OS_* environment';
+}
+
+function refKey(ref: ProfileRef): string {
+  return ref.kind === 'cloud' ? `cloud:${ref.name}` : ref.kind === 'saved' ? `saved:${ref.id}` : 'env';
 }
 
 function secretKey(ref: ProfileRef, profile: ConnectionProfile): string {
-  return `tripleo.password:${ref.kind === 'cloud' ? `cloud:${ref.name}` : 'env'}:${profile.auth.authUrl}:${profile.auth.username ?? profile.auth.userId ?? ''}`;
+  return `tripleo.password:${refKey(ref)}:${profile.auth.authUrl}:${profile.auth.username ?? profile.auth.userId ?? ''}`;
+}
+
+export function profileFromSaved(p: SavedProfile): ConnectionProfile {
+  return {
+    name: p.name,
+    source: 'entered in VS Code',
+    auth: {
+      authUrl: p.authUrl,
+      username: p.username,
+      userDomainName: p.userDomainName,
+      projectName: p.projectName,
+      projectDomainName: p.projectDomainName,
+      ...(p.regionName ? { regionName: p.regionName } : {}),
+    },
+    tls: { ...(p.caFile ? { caFile: p.caFile } : {}), ...(p.insecure ? { insecure: true } : {}) },
+  };
 }
 
 /** Owns the current connection; everything else listens to onDidChange. */
@@ -56,9 +94,30 @@ export class ConnectionManager implements vscode.Disposable {
     return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   }
 
-  /** Profiles that can be offered: every cloud of clouds.yaml, and the OS_* variables when set. */
+  savedProfiles(): SavedProfile[] {
+    return this.context.globalState.get<SavedProfile[]>(SAVED_PROFILES_KEY, []);
+  }
+
+  /** Keeps a connection entered in VS Code (without its password, which goes to SecretStorage). */
+  async saveProfile(p: SavedProfile): Promise<ProfileRef> {
+    const others = this.savedProfiles().filter((o) => o.id !== p.id);
+    await this.context.globalState.update(SAVED_PROFILES_KEY, [...others, p]);
+    return { kind: 'saved', id: p.id };
+  }
+
+  async forgetProfile(ref: ProfileRef): Promise<void> {
+    if (ref.kind !== 'saved') return;
+    await this.context.globalState.update(SAVED_PROFILES_KEY, this.savedProfiles().filter((o) => o.id !== ref.id));
+  }
+
+  label(ref: ProfileRef): string {
+    return refLabel(ref, this.savedProfiles());
+  }
+
+  /** Profiles that can be offered: every cloud of clouds.yaml, the OS_* variables when set, and saved ones. */
   availableProfiles(): { ref: ProfileRef; profile: ConnectionProfile }[] {
     const out: { ref: ProfileRef; profile: ConnectionProfile }[] = [];
+    for (const p of this.savedProfiles()) out.push({ ref: { kind: 'saved', id: p.id }, profile: profileFromSaved(p) });
     const { file, clouds } = loadClouds({ cwd: this.cwd() });
     for (const [name, cloud] of Object.entries(clouds)) {
       try {
@@ -74,7 +133,11 @@ export class ConnectionManager implements vscode.Disposable {
 
   resolve(ref: ProfileRef): ConnectionProfile {
     const found = this.availableProfiles().find((p) => JSON.stringify(p.ref) === JSON.stringify(ref));
-    if (!found) throw new Error(ref.kind === 'cloud' ? `cloud "${ref.name}" is no longer in clouds.yaml` : 'OS_AUTH_URL is not set in the environment');
+    if (!found) {
+      throw new Error(
+        ref.kind === 'cloud' ? `cloud "${ref.name}" is no longer in clouds.yaml` : ref.kind === 'saved' ? 'the saved connection was removed' : 'OS_AUTH_URL is not set in the environment',
+      );
+    }
     return found.profile;
   }
 
@@ -86,16 +149,18 @@ export class ConnectionManager implements vscode.Disposable {
    * Connects with a profile. A profile without a password gets it from SecretStorage, or
    * asks for it (interactive only) and keeps it there. Returns whether it connected.
    */
-  async connect(ref: ProfileRef, opts: { interactive: boolean }): Promise<boolean> {
+  async connect(ref: ProfileRef, opts: { interactive: boolean; password?: string }): Promise<boolean> {
     const attempt = ++this.attempt;
-    const label = refLabel(ref);
+    const label = this.label(ref);
     this.setState({ kind: 'connecting', ref, label });
     try {
       const profile = this.resolve(ref);
       const needsPassword = !profile.auth.password && !profile.auth.applicationCredentialSecret;
       const key = secretKey(ref, profile);
       let fromSecrets = false;
-      if (needsPassword) {
+      if (needsPassword && opts.password !== undefined) {
+        profile.auth.password = opts.password;
+      } else if (needsPassword) {
         const stored = await this.context.secrets.get(key);
         if (stored) {
           profile.auth.password = stored;

@@ -99,7 +99,29 @@ describe('the TripleO extension in a real VS Code', () => {
     assert.ok(executions.length >= 1);
   });
 
+  it('keeps the password of a connection entered in VS Code in SecretStorage, not in its profile', async () => {
+    const ref = await api.connection.saveProfile({
+      id: 'exthost-saved',
+      name: 'saved-undercloud',
+      authUrl: 'http://127.0.0.1:5000/v3',
+      username: 'admin',
+      userDomainName: 'Default',
+      projectName: 'admin',
+      projectDomainName: 'Default',
+    });
+    assert.equal(await api.connection.connect(ref, { interactive: false, password: 'admin' }), true);
+    assert.match(api.statusBar.text, /saved-undercloud \(admin\)/);
+    assert.ok(!JSON.stringify(api.connection.savedProfiles()).includes('"admin"}') && !JSON.stringify(api.connection.savedProfiles()).includes('password'));
+    await api.connection.disconnect();
+    // the second time, non-interactive: the password can only come from SecretStorage
+    assert.equal(await api.connection.connect(ref, { interactive: false }), true);
+    await api.connection.disconnect();
+    await api.connection.forgetProfile(ref);
+    assert.equal(api.connection.savedProfiles().length, 0);
+  });
+
   it('disconnects and forgets the connection', async () => {
+    await vscode.commands.executeCommand('tripleo.connect', { kind: 'cloud', name: 'undercloud' });
     await vscode.commands.executeCommand('tripleo.disconnect');
     assert.equal(api.connection.state.kind, 'disconnected');
     assert.equal(api.connection.lastConnection(), undefined);
