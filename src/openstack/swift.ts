@@ -134,10 +134,51 @@ export class SwiftClient {
     };
   }
 
+  /**
+   * Unpacks a tar (or tar.gz) archive into a container in one request (Swift's bulk
+   * extract-archive), which is much faster than one PUT per file for a plan of hundreds of files.
+   * Throws when Swift refused any file: a partial extract must not pass as success.
+   */
+  async extractArchive(container: string, archive: Buffer, opts: { gzip?: boolean; signal?: AbortSignal } = {}): Promise<ExtractArchiveResult> {
+    const format = opts.gzip ? 'tar.gz' : 'tar';
+    const res = await this.req('PUT', `/${enc(container)}?extract-archive=${format}`, {
+      body: archive,
+      headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream' },
+      // the archive is written as one unit, and writing it again gives the same objects
+      idempotent: true,
+      timeoutMs: 300_000,
+      signal: opts.signal,
+    });
+    const body = JSON.parse(await res.text()) as BulkResponse;
+    const result = { created: body['Number Files Created'] ?? 0, errors: body.Errors ?? [] };
+    if (result.errors.length || !/^20\d/.test(body['Response Status'] ?? '')) {
+      const detail = result.errors.slice(0, 5).map(([p, e]) => `${p}: ${e}`).join('; ');
+      throw new OpenStackError(
+        `swift: extract-archive into ${container} failed (${body['Response Status']}${body['Response Body'] ? `: ${body['Response Body']}` : ''})${detail ? `: ${detail}` : ''}`,
+        { service: 'swift', method: 'PUT', url: `${container}?extract-archive=${format}` },
+      );
+    }
+    return result;
+  }
+
   /** Deletes an object; a missing one is not an error. */
   async deleteObject(container: string, name: string, signal?: AbortSignal): Promise<void> {
     await this.req('DELETE', `/${enc(container)}/${enc(name)}`, { okStatuses: [404], signal });
   }
+}
+
+export interface ExtractArchiveResult {
+  created: number;
+  /** [object path, error status] for every file Swift refused */
+  errors: [string, string][];
+}
+
+/** The answer of Swift's bulk middleware, which reports failures in a 200/201 body. */
+interface BulkResponse {
+  'Number Files Created': number;
+  'Response Status': string;
+  'Response Body': string;
+  Errors: [string, string][];
 }
 
 export function md5(data: Buffer | string): string {

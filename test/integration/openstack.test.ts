@@ -7,6 +7,9 @@ import { HttpClient } from '../../src/openstack/http';
 import { KeystoneSession } from '../../src/openstack/keystone';
 import { md5, SwiftClient } from '../../src/openstack/swift';
 import { Undercloud } from '../../src/tripleo/undercloud';
+import { tarFiles } from '../../src/openstack/archive';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
 
 const run = promisify(execFile);
@@ -33,6 +36,19 @@ describe('OpenStack clients against the real undercloud', () => {
       const a = await uc.session.getToken();
       const b = await uc.session.getToken();
       assert.equal(a.id, b.id);
+    });
+
+    it('renews the token before it expires, without the caller noticing', async () => {
+      const token = await uc.session.getToken();
+      const lifetime = token.expiresAt.getTime() - Date.now();
+      // a session that treats tokens as due for renewal 1.5 s after they are issued
+      const session = new KeystoneSession(new HttpClient(), undercloudProfile().auth, { renewBeforeMs: lifetime - 1500 });
+      const first = await session.getToken();
+      await new SwiftClient(session).account();
+      assert.equal((await session.getToken()).id, first.id);
+      await new Promise((r) => setTimeout(r, 2000));
+      await new SwiftClient(session).account();
+      assert.notEqual((await session.getToken()).id, first.id);
     });
 
     it('refuses a wrong password with an AuthError that does not contain it', async () => {
@@ -94,6 +110,26 @@ describe('OpenStack clients against the real undercloud', () => {
       assert.equal(await uc.swift.objectMetadata(container, 'page/obj-0'), undefined);
       await uc.swift.deleteObject(container, 'page/obj-0');
       await assert.rejects(uc.swift.getObject(container, 'page/obj-0'), (e: Error) => e instanceof HttpError && e.status === 404 && /swift: GET .* 404/.test(e.message));
+    });
+
+    it('unpacks a tar.gz into the container with extract-archive', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tripleo-tar-'));
+      try {
+        fs.mkdirSync(path.join(dir, 'environments'));
+        fs.writeFileSync(path.join(dir, 'overcloud.yaml'), 'heat_template_version: rocky\n');
+        fs.writeFileSync(path.join(dir, 'environments/debug.yaml'), 'parameter_defaults:\n  Debug: true\n');
+        const archive = await tarFiles(dir, ['overcloud.yaml', 'environments/debug.yaml'], { gzip: true });
+        const result = await uc.swift.extractArchive(container, archive, { gzip: true });
+        assert.deepEqual(result, { created: 2, errors: [] });
+        assert.equal(await uc.swift.getObjectText(container, 'environments/debug.yaml'), 'parameter_defaults:\n  Debug: true\n');
+        assert.equal((await uc.swift.objectMetadata(container, 'overcloud.yaml'))?.etag, md5('heat_template_version: rocky\n'));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('reports a broken archive instead of a partial success', async () => {
+      await assert.rejects(uc.swift.extractArchive(container, Buffer.from('this is not a tar archive at all'.repeat(40))), /extract-archive into .* failed/);
     });
 
     it('cancels an upload midway and leaves no object behind', async () => {
