@@ -18,6 +18,8 @@ export interface TripleOApi {
   executions: ExecutionTreeProvider;
   statusBar: ConnectionStatusBar;
   languageClient: () => LanguageClient | undefined;
+  /** Where the log output channels write their files. */
+  logDirectory: vscode.Uri;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TripleOApi> {
@@ -69,7 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   );
 
   log.info(`TripleO extension activated in ${Date.now() - started} ms (VS Code ${vscode.version})`);
-  return { connection, plans, nodes, executions, statusBar, languageClient: () => client };
+  return { connection, plans, nodes, executions, statusBar, languageClient: () => client, logDirectory: context.logUri };
 }
 
 export async function deactivate(): Promise<void> {

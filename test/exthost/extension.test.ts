@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TripleOApi } from '../../src/extension/extension';
 
@@ -66,7 +68,7 @@ describe('the TripleO extension in a real VS Code', () => {
   });
 
   it('reports a failed connection with the reason in the status bar', async () => {
-    const ok = await api.connection.connect({ kind: 'cloud', name: 'undercloud-wrong-password' }, { interactive: false });
+    const ok = await api.connection.connect({ kind: 'cloud', name: 'undercloud-badpass' }, { interactive: false });
     assert.equal(ok, false);
     const s = api.connection.state;
     assert.equal(s.kind, 'failed');
@@ -118,6 +120,20 @@ describe('the TripleO extension in a real VS Code', () => {
     await api.connection.disconnect();
     await api.connection.forgetProfile(ref);
     assert.equal(api.connection.savedProfiles().length, 0);
+  });
+
+  it('writes neither passwords nor tokens to its logs', async () => {
+    await vscode.commands.executeCommand('tripleo.connect', { kind: 'cloud', name: 'undercloud' });
+    const token = (api.connection.state as { token: { id: string } }).token.id;
+    const dir = api.logDirectory.fsPath;
+    const logs = await until('the log file', () => {
+      const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.log')) : [];
+      const text = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+      return text.includes('connected to undercloud') ? text : undefined;
+    });
+    assert.match(logs, /authentication to .* failed/);
+    assert.ok(!logs.includes('not-the-password-123'), 'the wrong password is in the log');
+    assert.ok(!logs.includes(token), 'the token is in the log');
   });
 
   it('disconnects and forgets the connection', async () => {

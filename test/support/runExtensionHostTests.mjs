@@ -30,7 +30,7 @@ const cloudsYaml = path.join(root, 'test-results/exthost/clouds.yaml');
 fs.mkdirSync(path.dirname(cloudsYaml), { recursive: true });
 fs.rmSync(cloudsYaml, { force: true });
 execFileSync('node', [path.join(root, 'scripts/undercloud/env.mjs'), '--clouds-yaml', cloudsYaml], { stdio: ['ignore', 'ignore', 'inherit'] });
-execFileSync('node', [path.join(root, 'scripts/undercloud/env.mjs'), '--clouds-yaml', cloudsYaml, '--cloud', 'undercloud-wrong-password'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, UC_ADMIN_PASSWORD: 'wrong-password' } });
+execFileSync('node', [path.join(root, 'scripts/undercloud/env.mjs'), '--clouds-yaml', cloudsYaml, '--cloud', 'undercloud-badpass'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, UC_ADMIN_PASSWORD: 'not-the-password-123' } });
 const env = { ...process.env, CODE_SERVER_ENV: `OS_CLIENT_CONFIG_FILE=${cloudsYaml} TRIPLEO_TEST_RESULTS=${path.join(root, 'test-results/exthost')}` };
 for (const k of Object.keys(env)) if (k.startsWith('OS_')) delete env[k];
 execFileSync('bash', [path.join(root, 'scripts/vscode/start.sh'), run, args.port], { stdio: 'inherit', env });
