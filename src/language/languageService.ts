@@ -21,9 +21,22 @@ export interface AnalyzedDocument {
 
 /** The pure language service: knows nothing of VS Code or of the LSP connection. */
 export class TripleOLanguageService {
+  /** One parse per document version: hover and validation of the same text share it. */
+  private readonly cache = new Map<string, { version: number; text: string; result: AnalyzedDocument }>();
+
   analyze(doc: TextDocument): AnalyzedDocument {
-    const parsed = parseYaml(doc.getText());
-    return { kind: detectFileKind(doc.uri, parsed), parsed };
+    const text = doc.getText();
+    const hit = this.cache.get(doc.uri);
+    if (hit && hit.version === doc.version && hit.text === text) return hit.result;
+    const parsed = parseYaml(text);
+    const result = { kind: detectFileKind(doc.uri, parsed), parsed };
+    this.cache.set(doc.uri, { version: doc.version, text, result });
+    return result;
+  }
+
+  /** Drops what is kept for a closed document. */
+  forget(uri: string): void {
+    this.cache.delete(uri);
   }
 
   /** Checks that need only this document: cheap enough to run on every keystroke (debounced). */

@@ -43,6 +43,7 @@ documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   timers.delete(e.document.uri);
+  service.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

@@ -71,6 +71,13 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     await wb.screenshot('connected');
   });
 
+  it('restores the connection after a reload, without asking again', async () => {
+    await wb.runCommand('Developer: Reload Window');
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await wb.statusBarItem('undercloud (admin)').waitFor({ timeout: 60_000 });
+    assert.equal(await wb.page.locator('.quick-input-widget input.input').isVisible(), false);
+  });
+
   it('underlines a misspelled section of an environment file and lists it in Problems', async () => {
     await wb.openFile('environments/broken-env.yaml');
     await wb.page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });

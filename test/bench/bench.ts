@@ -1,0 +1,99 @@
+// `npm run bench`: speed and memory of what users wait for. Prints one line per measure and writes
+// test-results/bench.json. Numbers are measured here, never asserted in tests.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TripleOLanguageService } from '../../src/language/languageService';
+import { Undercloud } from '../../src/tripleo/undercloud';
+import { ROOT, undercloudProfile } from '../support/undercloud';
+
+interface Measure {
+  name: string;
+  value: number;
+  unit: string;
+  detail?: string;
+}
+const results: Measure[] = [];
+const record = (m: Measure) => {
+  results.push(m);
+  console.log(`${m.name.padEnd(52)} ${m.value.toFixed(m.unit === 'ms' ? 2 : 0).padStart(10)} ${m.unit}${m.detail ? `  (${m.detail})` : ''}`);
+};
+
+/** Median of `runs` timings of fn, after a warm-up. */
+function time(fn: () => void, runs = 30): number {
+  for (let i = 0; i < 3; i++) fn();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    fn();
+    t.push(performance.now() - s);
+  }
+  return t.sort((a, b) => a - b)[Math.floor(t.length / 2)];
+}
+
+function bigEnvironment(params: number): string {
+  const lines = ['parameter_defaults:'];
+  for (let i = 0; i < params; i++) lines.push(`  Parameter${i}: ${i % 3 ? `"value ${i}"` : i}`);
+  lines.push('resource_registry:');
+  for (let i = 0; i < params / 10; i++) lines.push(`  OS::TripleO::Service${i}: ../puppet/services/service-${i}.yaml`);
+  return lines.join('\n') + '\n';
+}
+
+async function languageService(): Promise<void> {
+  const service = new TripleOLanguageService();
+  for (const n of [500, 5000]) {
+    const text = bigEnvironment(n);
+    let version = 0;
+    // a new version every time: what a keystroke costs (parse + checks)
+    const edited = () => TextDocument.create('file:///bench/environments/big.yaml', 'yaml', ++version, text);
+    record({ name: `validate after an edit, ${n} parameters`, value: time(() => service.validate(edited())), unit: 'ms', detail: `${(text.length / 1024).toFixed(0)} KiB` });
+    const doc = edited();
+    service.validate(doc);
+    record({ name: `hover, ${n} parameters (document parsed)`, value: time(() => service.hover(doc, { line: Math.floor(n / 2), character: 4 })), unit: 'ms' });
+  }
+  const sample = path.join(ROOT, 'samples/overcloud-lite');
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (/\.ya?ml$/.test(e.name)) files.push(path.join(d, e.name));
+    }
+  };
+  if (fs.existsSync(sample)) walk(sample);
+  const docs = files.map((f) => TextDocument.create(`file://${f}`, 'yaml', 1, fs.readFileSync(f, 'utf8')));
+  if (docs.length) {
+    record({ name: `validate every file of samples/overcloud-lite`, value: time(() => docs.forEach((d) => new TripleOLanguageService().validate(d))), unit: 'ms', detail: `${docs.length} files` });
+  }
+  global.gc?.();
+  record({ name: 'bench process heap used', value: process.memoryUsage().heapUsed / 1024 / 1024, unit: 'MiB' });
+}
+
+async function undercloud(): Promise<void> {
+  let uc: Undercloud;
+  try {
+    uc = new Undercloud(undercloudProfile());
+  } catch (e) {
+    console.log(`undercloud measures skipped: ${(e as Error).message}`);
+    return;
+  }
+  try {
+    let s = performance.now();
+    await uc.connect();
+    record({ name: 'connect (Keystone password auth)', value: performance.now() - s, unit: 'ms' });
+    s = performance.now();
+    await uc.swift.listContainers();
+    record({ name: 'list Swift containers (token reused)', value: performance.now() - s, unit: 'ms' });
+  } catch (e) {
+    console.log(`undercloud measures skipped: ${(e as Error).message} (npm run undercloud:up)`);
+  } finally {
+    uc.dispose();
+  }
+}
+
+(async () => {
+  await languageService();
+  await undercloud();
+  fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'test-results/bench.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
+})();
