@@ -1,0 +1,162 @@
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { PlanError } from './errors';
+
+export const CAPABILITIES_MAP_FILE = 'capabilities-map.yaml';
+
+export interface EnvironmentEntry {
+  file: string;
+  title: string;
+  description?: string;
+  requires: string[];
+}
+
+export interface EnvironmentGroup {
+  title: string;
+  description?: string;
+  tags: string[];
+  mutuallyExclusive: boolean;
+  environments: EnvironmentEntry[];
+}
+
+export interface Topic {
+  title: string;
+  description?: string;
+  groups: EnvironmentGroup[];
+}
+
+export interface CapabilitiesMap {
+  rootTemplate?: string;
+  rootEnvironment?: string;
+  topics: Topic[];
+}
+
+export interface MapProblem {
+  message: string;
+  line?: number;
+}
+
+/**
+ * Reads a capabilities map. Structural problems (a missing `title`, `file`, `topics`...) are
+ * collected with their line numbers; the map is still returned as far as it could be read.
+ */
+export function readCapabilitiesMap(text: string): { map: CapabilitiesMap; problems: MapProblem[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { version: '1.1', lineCounter: lines });
+  const problems: MapProblem[] = [];
+  const lineOf = (node: unknown) => {
+    const r = (node as { range?: [number, number, number] } | null)?.range;
+    return r ? lines.linePos(r[0]).line : undefined;
+  };
+  for (const e of doc.errors) problems.push({ message: e.message.split('\n')[0], line: e.linePos?.[0].line });
+  const map: CapabilitiesMap = { topics: [] };
+  const root = doc.contents;
+  if (!isMap(root)) {
+    problems.push({ message: 'the capabilities map must be a mapping with `topics`', line: 1 });
+    return { map, problems };
+  }
+  const str = (node: Node | null | undefined, key: string): string | undefined => {
+    if (!isMap(node)) return undefined;
+    const v = node.get(key);
+    return v === undefined || v === null ? undefined : String(v);
+  };
+  map.rootTemplate = str(root, 'root_template');
+  map.rootEnvironment = str(root, 'root_environment');
+  const topics = root.get('topics', true);
+  if (!isSeq(topics)) {
+    problems.push({ message: 'missing `topics` (a list)', line: lineOf(root) });
+    return { map, problems };
+  }
+  for (const t of topics.items as Node[]) {
+    const title = str(t, 'title');
+    if (!title) problems.push({ message: 'a topic has no `title`', line: lineOf(t) });
+    const topic: Topic = { title: title ?? '(untitled topic)', description: str(t, 'description'), groups: [] };
+    map.topics.push(topic);
+    const groups = isMap(t) ? t.get('environment_groups', true) : undefined;
+    if (!isSeq(groups)) {
+      problems.push({ message: `topic "${topic.title}" has no \`environment_groups\` list`, line: lineOf(t) });
+      continue;
+    }
+    for (const g of groups.items as Node[]) {
+      const gTitle = str(g, 'title');
+      const tags = isMap(g) ? g.get('tags', true) : undefined;
+      const group: EnvironmentGroup = {
+        title: gTitle ?? '(untitled group)',
+        description: str(g, 'description'),
+        tags: isSeq(tags) ? (tags.toJSON() as unknown[]).map(String) : [],
+        // before Pike every group of more than one environment was exclusive; an explicit key wins
+        mutuallyExclusive: false,
+        environments: [],
+      };
+      const explicit = isMap(g) ? g.get('mutually_exclusive') : undefined;
+      topic.groups.push(group);
+      const envs = isMap(g) ? g.get('environments', true) : undefined;
+      if (!isSeq(envs)) {
+        problems.push({ message: `group "${group.title}" has no \`environments\` list`, line: lineOf(g) });
+        continue;
+      }
+      for (const e of envs.items as Node[]) {
+        const file = str(e, 'file');
+        const eTitle = str(e, 'title');
+        if (!file) problems.push({ message: `an environment of group "${group.title}" has no \`file\``, line: lineOf(e) });
+        if (!eTitle) problems.push({ message: `environment ${file ?? '?'} has no \`title\``, line: lineOf(e) });
+        const req = isMap(e) ? e.get('requires', true) : undefined;
+        if (file) {
+          group.environments.push({
+            file: normalizePath(file),
+            title: eTitle ?? file,
+            description: str(e, 'description'),
+            requires: isSeq(req) ? (req.toJSON() as unknown[]).map((r) => normalizePath(String(r))) : [],
+          });
+        }
+      }
+      group.mutuallyExclusive = explicit === undefined || explicit === null ? group.environments.length > 1 && !anyExplicit(root) : Boolean(explicit);
+      if (!gTitle) problems.push({ message: 'an environment group has no `title`', line: lineOf(g) });
+    }
+  }
+  return { map, problems };
+}
+
+/** Whether any group of the map says `mutually_exclusive` itself (a Pike or later map). */
+function anyExplicit(root: Node): boolean {
+  return JSON.stringify(root.toJSON()).includes('"mutually_exclusive"');
+}
+
+/** Reads a map and throws when it is not usable. */
+export function parseCapabilitiesMap(text: string, file = CAPABILITIES_MAP_FILE): CapabilitiesMap {
+  const { map, problems } = readCapabilitiesMap(text);
+  if (problems.length) {
+    throw new PlanError('invalid-capabilities-map', `${file} is invalid`, problems.map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message)));
+  }
+  return map;
+}
+
+export function normalizePath(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.replace(/\\/g, '/').split('/')) {
+    if (!seg || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return parts.join('/');
+}
+
+/** Every environment of the map, with where it sits. */
+export function allEnvironments(map: CapabilitiesMap): { env: EnvironmentEntry; group: EnvironmentGroup; topic: Topic }[] {
+  return map.topics.flatMap((topic) => topic.groups.flatMap((group) => group.environments.map((env) => ({ env, group, topic }))));
+}
+
+/** Problems of the map against the files of the plan: missing files, dangling `requires`, duplicates. */
+export function checkMapAgainstFiles(map: CapabilitiesMap, files: Iterable<string>): string[] {
+  const have = new Set([...files].map(normalizePath));
+  const out: string[] = [];
+  const seen = new Set<string>();
+  if (map.rootTemplate && !have.has(normalizePath(map.rootTemplate))) out.push(`root_template ${map.rootTemplate} does not exist`);
+  if (map.rootEnvironment && !have.has(normalizePath(map.rootEnvironment))) out.push(`root_environment ${map.rootEnvironment} does not exist`);
+  for (const { env } of allEnvironments(map)) {
+    if (seen.has(env.file)) out.push(`${env.file} is listed more than once`);
+    seen.add(env.file);
+    if (!have.has(env.file)) out.push(`${env.file} does not exist`);
+    for (const r of env.requires) if (!have.has(r)) out.push(`${env.file} requires ${r}, which does not exist`);
+  }
+  return out;
+}
