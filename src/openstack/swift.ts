@@ -161,6 +161,15 @@ export class SwiftClient {
     return result;
   }
 
+  /** Server-side copy: no data passes through the client. */
+  async copyObject(container: string, name: string, toContainer: string, toName: string, signal?: AbortSignal): Promise<void> {
+    await this.req('COPY', `/${enc(container)}/${enc(name)}`, {
+      headers: { Destination: `/${enc(toContainer)}/${enc(toName)}` },
+      idempotent: true,
+      signal,
+    });
+  }
+
   /** Deletes an object; a missing one is not an error. */
   async deleteObject(container: string, name: string, signal?: AbortSignal): Promise<void> {
     await this.req('DELETE', `/${enc(container)}/${enc(name)}`, { okStatuses: [404], signal });
