@@ -52,12 +52,23 @@ const testTree = {
 };
 
 const configs = args.has('--no-tests') || production ? bundles : [...bundles, testTree];
+
+// Mistral workbooks are data read at run time from beside the code that installs them.
+function copyWorkbooks() {
+  const from = path.join(root, 'src/tripleo/workbooks');
+  for (const to of [path.join(root, 'dist/workbooks'), ...(configs.includes(testTree) ? [path.join(root, 'out/src/tripleo/workbooks')] : [])]) {
+    fs.mkdirSync(to, { recursive: true });
+    for (const f of fs.readdirSync(from)) if (f.endsWith('.yaml')) fs.copyFileSync(path.join(from, f), path.join(to, f));
+  }
+}
 const t0 = Date.now();
 if (watch) {
+  copyWorkbooks();
   for (const c of configs) await (await esbuild.context(c)).watch();
   console.log('watching for changes');
 } else {
   await Promise.all(configs.map((c) => esbuild.build(c)));
+  copyWorkbooks();
   fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
   console.log(`built ${configs.length} targets in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
 }

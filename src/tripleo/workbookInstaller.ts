@@ -1,0 +1,70 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { HttpError } from '../openstack/errors';
+import type { KeystoneSession } from '../openstack/keystone';
+
+export interface BundledWorkbook {
+  name: string;
+  version: number;
+  definition: string;
+}
+
+export type InstallAction = 'installed' | 'upgraded' | 'current' | 'newer-installed';
+
+const VERSION_TAG = /^workbook-version:(\d+)$/;
+
+function versionOf(tags: unknown): number {
+  for (const t of Array.isArray(tags) ? tags : []) {
+    const m = VERSION_TAG.exec(String(t));
+    if (m) return Number(m[1]);
+  }
+  return 0;
+}
+
+/** The workbooks this version of the project ships (dist/workbooks or beside this module). */
+export function bundledWorkbooks(dir = path.join(__dirname, 'workbooks')): BundledWorkbook[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => {
+      const definition = fs.readFileSync(path.join(dir, f), 'utf8');
+      const doc = parse(definition) as { name: string; tags?: string[] };
+      return { name: doc.name, version: versionOf(doc.tags), definition };
+    });
+}
+
+/**
+ * Installs our workbooks into Mistral: a missing or older copy is replaced, the same version is
+ * left as it is, and a newer one (installed by a newer client) is left alone.
+ */
+export async function installWorkbooks(session: KeystoneSession, workbooks = bundledWorkbooks(), signal?: AbortSignal): Promise<{ name: string; action: InstallAction; installedVersion: number }[]> {
+  const out: { name: string; action: InstallAction; installedVersion: number }[] = [];
+  for (const wb of workbooks) {
+    let installed: { tags?: string[] } | undefined;
+    try {
+      installed = await session.json({ service: 'mistral', serviceType: 'workflowv2', method: 'GET', path: `/workbooks/${encodeURIComponent(wb.name)}`, signal });
+    } catch (e) {
+      if (!(e instanceof HttpError && e.status === 404)) throw e;
+    }
+    const have = installed ? versionOf(installed.tags) : -1;
+    let action: InstallAction;
+    if (have === wb.version) action = 'current';
+    else if (have > wb.version) action = 'newer-installed';
+    else {
+      await session.request({
+        service: 'mistral',
+        serviceType: 'workflowv2',
+        method: installed ? 'PUT' : 'POST',
+        path: '/workbooks',
+        body: wb.definition,
+        headers: { 'Content-Type': 'text/plain' },
+        signal,
+      });
+      action = installed ? 'upgraded' : 'installed';
+    }
+    out.push({ name: wb.name, action, installedVersion: Math.max(have, 0) });
+  }
+  return out;
+}
