@@ -1,5 +1,21 @@
-import { SwiftClient } from '../openstack/swift';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import type { SwiftClient } from '../openstack/swift';
+import { getCapabilities, updateSelection, CapabilityTopic } from './capabilities';
+import { CAPABILITIES_MAP_FILE, checkMapAgainstFiles, parseCapabilitiesMap, CapabilitiesMap } from './capabilitiesMap';
+import { mapLimit } from './concurrency';
+import { PlanError } from './errors';
+import { RESERVED_PREFIX, scanPlanFolder } from './localPlan';
+import { planDataNames, PlanData, readPlanData, requirePlanData, selectedPaths, writePlanData } from './planData';
+import { assertPlanName } from './planName';
+import type { Undercloud } from './undercloud';
 import { PLAN_CONTAINER_META } from './undercloud';
+import { uploadPlanFolder, UploadOptions, UploadResult } from './upload';
+import { installWorkbooks } from './workbookInstaller';
+import { runWorkflow } from './workflows';
+
+export const PLAN_WORKBOOK = 'tripleo.plan_management.v1';
 
 export interface PlanSummary {
   name: string;
@@ -10,8 +26,126 @@ export interface PlanSummary {
 /** Containers marked as deployment plans (X-Container-Meta-Usage-Tripleo: plan). */
 export async function listPlanContainers(swift: SwiftClient, signal?: AbortSignal): Promise<PlanSummary[]> {
   const containers = await swift.listContainers({ signal });
-  const marked = await Promise.all(
-    containers.map(async (c) => ((await swift.containerMetadata(c.name, signal))?.[PLAN_CONTAINER_META] === 'plan' ? c : undefined)),
-  );
+  const marked = await mapLimit(containers, 8, async (c) => ((await swift.containerMetadata(c.name, signal))?.[PLAN_CONTAINER_META] === 'plan' ? c : undefined));
   return marked.filter((c): c is NonNullable<typeof c> => !!c).map((c) => ({ name: c.name, objects: c.count, bytes: c.bytes }));
 }
+
+/** Plans: marked containers that also have plan data. */
+export async function listPlans(uc: Undercloud, signal?: AbortSignal): Promise<PlanSummary[]> {
+  const [containers, data] = await Promise.all([listPlanContainers(uc.swift, signal), planDataNames(uc.session, signal)]);
+  return containers.filter((c) => data.has(c.name));
+}
+
+/** Checks a local plan folder before anything is sent: its capabilities map and the files it names. */
+export function checkLocalPlan(folder: string): CapabilitiesMap {
+  const mapFile = path.join(folder, CAPABILITIES_MAP_FILE);
+  if (!fs.existsSync(mapFile)) throw new PlanError('missing-capabilities-map', `${folder} has no ${CAPABILITIES_MAP_FILE}: it is not a plan folder`);
+  const map = parseCapabilitiesMap(fs.readFileSync(mapFile, 'utf8'), mapFile);
+  const problems = checkMapAgainstFiles(map, scanPlanFolder(folder).map((f) => f.name));
+  if (problems.length) throw new PlanError('invalid-capabilities-map', `${mapFile} does not match the folder`, problems);
+  return map;
+}
+
+export interface PlanCommandOptions extends UploadOptions {
+  /** Generate passwords for the root template's *Password parameters (default true). */
+  generatePasswords?: boolean;
+}
+
+/** Upload a folder and make it a plan. Leaves nothing behind when any step fails. */
+export async function createPlan(uc: Undercloud, name: string, folder: string, opts: PlanCommandOptions = {}): Promise<{ message: string; upload: UploadResult; executionId: string }> {
+  assertPlanName(name);
+  checkLocalPlan(folder);
+  if (await readPlanData(uc.session, name, opts.signal)) throw new PlanError('plan-exists', `plan "${name}" already exists`);
+  if (await uc.swift.containerMetadata(name, opts.signal)) {
+    throw new PlanError('container-exists', `a Swift container named "${name}" already exists and is not a plan: choose another name or delete it`);
+  }
+  await installWorkbooks(uc.session);
+  const upload = await uploadPlanFolder(uc.swift, folder, name, opts);
+  try {
+    const r = await runWorkflow(uc.session, `${PLAN_WORKBOOK}.create_deployment_plan`, { container: name, generate_passwords: opts.generatePasswords ?? true }, { signal: opts.signal });
+    return { message: r.message, upload, executionId: r.executionId };
+  } catch (e) {
+    await removeContainer(uc.swift, name);
+    throw e;
+  }
+}
+
+/** Replace a plan's templates with a folder's; selections and parameter values are kept where they still apply. */
+export async function updatePlan(uc: Undercloud, name: string, folder: string, opts: UploadOptions = {}): Promise<{ message: string; upload: UploadResult; dropped: string[] }> {
+  checkLocalPlan(folder);
+  await requirePlanData(uc.session, name, opts.signal);
+  await installWorkbooks(uc.session);
+  const upload = await uploadPlanFolder(uc.swift, folder, name, opts);
+  const r = await runWorkflow(uc.session, `${PLAN_WORKBOOK}.update_deployment_plan`, { container: name }, { signal: opts.signal });
+  return { message: r.message, upload, dropped: (r.output.dropped_environments as string[]) ?? [] };
+}
+
+/** Delete a plan (refused by the workflow while a stack of that name exists). */
+export async function deletePlan(uc: Undercloud, name: string, signal?: AbortSignal): Promise<string> {
+  await installWorkbooks(uc.session);
+  return (await runWorkflow(uc.session, `${PLAN_WORKBOOK}.delete_deployment_plan`, { container: name }, { signal })).message;
+}
+
+async function removeContainer(swift: SwiftClient, name: string): Promise<void> {
+  const objects = await swift.listObjects(name).catch(() => []);
+  await mapLimit(objects, 16, (o) => swift.deleteObject(name, o.name)).catch(() => undefined);
+  await swift.deleteContainer(name).catch(() => undefined);
+}
+
+/** The plan's template file names (not the upload bookkeeping). */
+export async function planFileNames(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<string[]> {
+  return (await uc.swift.listObjects(plan, { signal })).map((o) => o.name).filter((n) => !n.startsWith(RESERVED_PREFIX));
+}
+
+export async function readPlanMap(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<CapabilitiesMap> {
+  return parseCapabilitiesMap(await uc.swift.getObjectText(plan, CAPABILITIES_MAP_FILE, signal), `${plan}/${CAPABILITIES_MAP_FILE}`);
+}
+
+export async function getPlanCapabilities(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<CapabilityTopic[]> {
+  const [data, map, files] = await Promise.all([requirePlanData(uc.session, plan, signal), readPlanMap(uc, plan, signal), planFileNames(uc, plan, signal)]);
+  return getCapabilities(map, selectedPaths(data), files);
+}
+
+/** Enable or disable environments; refuses (changing nothing) what breaks `requires` or exclusivity. */
+export async function updatePlanCapabilities(uc: Undercloud, plan: string, changes: Record<string, boolean>, signal?: AbortSignal): Promise<string[]> {
+  const [data, map, files] = await Promise.all([requirePlanData(uc.session, plan, signal), readPlanMap(uc, plan, signal), planFileNames(uc, plan, signal)]);
+  const next = updateSelection(map, selectedPaths(data), changes, files);
+  // inline {data: ...} environments keep their place at the front of the list
+  const inline = data.environments.filter((e) => !('path' in e));
+  await writePlanData(uc.session, plan, { ...data, environments: [...inline, ...next.map((p) => ({ path: p }))] }, signal);
+  return next;
+}
+
+/**
+ * Writes a plan's files and a plan-environment.yaml (without passwords unless asked) into a folder
+ * that must not exist yet or be empty: nothing of the user's is overwritten.
+ */
+export async function exportPlan(uc: Undercloud, plan: string, folder: string, opts: { includePasswords?: boolean; signal?: AbortSignal } = {}): Promise<string[]> {
+  if (fs.existsSync(folder) && fs.readdirSync(folder).length) throw new PlanError('folder-not-empty', `${folder} is not empty: export into a new or empty folder`);
+  const data = await requirePlanData(uc.session, plan, opts.signal);
+  const files = await planFileNames(uc, plan, opts.signal);
+  const root = path.resolve(folder);
+  const written: string[] = [];
+  await mapLimit(files, 16, async (name) => {
+    const target = path.resolve(root, name);
+    if (!target.startsWith(root + path.sep)) throw new PlanError('unsafe-object-name', `object "${name}" would be written outside ${root}`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, await uc.swift.getObject(plan, name, opts.signal));
+    written.push(name);
+  });
+  const planEnv: Record<string, unknown> = {
+    version: 1.0,
+    name: plan,
+    template: data.template,
+    environments: data.environments,
+    parameter_defaults: data.parameter_defaults,
+    ...(opts.includePasswords ? { passwords: data.passwords } : {}),
+  };
+  if (!written.includes('plan-environment.yaml')) {
+    fs.writeFileSync(path.join(root, 'plan-environment.yaml'), stringify(planEnv));
+    written.push('plan-environment.yaml');
+  }
+  return written.sort();
+}
+
+export type { PlanData };

@@ -42,7 +42,7 @@ export function bundledWorkbooks(dir = path.join(__dirname, 'workbooks')): Bundl
 export async function installWorkbooks(session: KeystoneSession, workbooks = bundledWorkbooks(), signal?: AbortSignal): Promise<{ name: string; action: InstallAction; installedVersion: number }[]> {
   const out: { name: string; action: InstallAction; installedVersion: number }[] = [];
   for (const wb of workbooks) {
-    let installed: { tags?: string[] } | undefined;
+    let installed: { tags?: string[]; definition?: string } | undefined;
     try {
       installed = await session.json({ service: 'mistral', serviceType: 'workflowv2', method: 'GET', path: `/workbooks/${encodeURIComponent(wb.name)}`, signal });
     } catch (e) {
@@ -50,7 +50,8 @@ export async function installWorkbooks(session: KeystoneSession, workbooks = bun
     }
     const have = installed ? versionOf(installed.tags) : -1;
     let action: InstallAction;
-    if (have === wb.version) action = 'current';
+    // the same version with other content is a development copy: replace it
+    if (have === wb.version && installed?.definition === wb.definition) action = 'current';
     else if (have > wb.version) action = 'newer-installed';
     else {
       await session.request({
