@@ -3,7 +3,10 @@ import { resolveProfile } from '../openstack/cloudConfig';
 import { OpenStackError, ConfigError } from '../openstack/errors';
 import { Logger } from '../openstack/http';
 import { Undercloud } from '../tripleo/undercloud';
-import { listPlanContainers } from '../tripleo/plans';
+import { createPlan, deletePlan, exportPlan, getPlanCapabilities, listPlanRoles, listPlans, updatePlan, updatePlanCapabilities } from '../tripleo/plans';
+import { PlanError } from '../tripleo/errors';
+import { installWorkbooks } from '../tripleo/workbookInstaller';
+import type { UploadProgress } from '../tripleo/upload';
 
 const VERSION = '0.1.0';
 
@@ -81,6 +84,25 @@ export function buildProgram(): Command {
       }),
     );
 
+  const json = (v: unknown) => console.log(JSON.stringify(v, null, 2));
+  const progress = (quiet?: boolean) => (p: UploadProgress) => {
+    if (!quiet && process.stderr.isTTY) process.stderr.write(`\r${p.phase} ${p.done}/${p.total}   ${p.phase === 'committing' ? '\n' : ''}`);
+  };
+
+  program
+    .command('workflows')
+    .description('Mistral workbooks of this project')
+    .command('install')
+    .description('install or upgrade the workbooks in Mistral (a newer installed copy is left alone)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const r = await installWorkbooks(u.session);
+        if (opts.json) json(r);
+        else for (const w of r) console.log(`${w.name}: ${w.action}`);
+      }),
+    );
+
   const plan = program.command('plan').description('deployment plans');
   plan
     .command('list')
@@ -88,10 +110,100 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) =>
       withUndercloud(cmd, async (u) => {
-        const plans = await listPlanContainers(u.swift);
-        if (opts.json) console.log(JSON.stringify(plans, null, 2));
+        const plans = await listPlans(u);
+        if (opts.json) json(plans);
         else if (!plans.length) console.log('no deployment plans');
         else for (const p of plans) console.log(`${p.name}\t${p.objects} files`);
+      }),
+    );
+  plan
+    .command('create <name>')
+    .description('upload a folder of templates and create a plan from it')
+    .requiredOption('--templates <dir>', 'the plan folder (with capabilities-map.yaml)')
+    .option('--disable-password-generation', 'do not generate passwords')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: { templates: string; disablePasswordGeneration?: boolean; json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const r = await createPlan(u, name, opts.templates, { generatePasswords: !opts.disablePasswordGeneration, onProgress: progress(opts.json) });
+        if (opts.json) json({ status: 'SUCCESS', message: r.message, execution: r.executionId, uploaded: r.upload.uploaded.length });
+        else console.log(r.message);
+      }),
+    );
+  plan
+    .command('update <name>')
+    .description("replace a plan's templates with a folder's (only changed files are sent)")
+    .requiredOption('--templates <dir>', 'the plan folder')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: { templates: string; json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const r = await updatePlan(u, name, opts.templates, { onProgress: progress(opts.json) });
+        if (opts.json) json({ status: 'SUCCESS', message: r.message, uploaded: r.upload.uploaded, deleted: r.upload.deleted, dropped_environments: r.dropped });
+        else console.log(`${r.message} (${r.upload.uploaded.length} files sent, ${r.upload.deleted.length} deleted, ${r.upload.unchanged} unchanged)`);
+      }),
+    );
+  plan
+    .command('delete <name>')
+    .description('delete a plan (refused while its stack exists)')
+    .action(async (name: string, _opts: unknown, cmd: Command) => withUndercloud(cmd, async (u) => console.log(await deletePlan(u, name))));
+  plan
+    .command('export <name> <dir>')
+    .description('write a plan\'s files and plan-environment.yaml into a new or empty folder')
+    .option('--include-passwords', 'also write the generated passwords')
+    .action(async (name: string, dir: string, opts: { includePasswords?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const files = await exportPlan(u, name, dir, { includePasswords: opts.includePasswords });
+        console.log(`exported ${files.length} files to ${dir}`);
+      }),
+    );
+
+  const caps = program.command('capabilities').description("a plan's environment selection");
+  caps
+    .command('get <plan>')
+    .description('topics, groups and environments, with what is enabled')
+    .option('--json', 'print JSON')
+    .action(async (planName: string, opts: { json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const topics = await getPlanCapabilities(u, planName);
+        if (opts.json) return json(topics);
+        for (const t of topics) {
+          console.log(t.title);
+          for (const g of t.groups) {
+            console.log(`  ${g.title}${g.mutuallyExclusive ? ' (choose one)' : ''}${g.noGui ? ' [no-gui]' : ''}`);
+            for (const e of g.environments) console.log(`    [${e.enabled ? 'x' : ' '}] ${e.file}  ${e.title !== e.file ? e.title : ''}${e.requires.length ? `  (requires ${e.requires.join(', ')})` : ''}`);
+          }
+        }
+      }),
+    );
+  const collect = (v: string, prev: string[]) => [...prev, v];
+  caps
+    .command('set <plan>')
+    .description('enable or disable environments (refused, changing nothing, on a conflict)')
+    .option('--enable <file>', 'environment to enable (repeatable)', collect, [])
+    .option('--disable <file>', 'environment to disable (repeatable)', collect, [])
+    .option('--json', 'print JSON')
+    .action(async (planName: string, opts: { enable: string[]; disable: string[]; json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        if (!opts.enable.length && !opts.disable.length) throw new PlanError('nothing-to-do', 'give --enable FILE or --disable FILE');
+        const changes: Record<string, boolean> = {};
+        for (const f of opts.enable) changes[f] = true;
+        for (const f of opts.disable) changes[f] = false;
+        const selected = await updatePlanCapabilities(u, planName, changes);
+        if (opts.json) json({ environments: selected });
+        else for (const f of selected) console.log(f);
+      }),
+    );
+
+  program
+    .command('roles')
+    .description('roles of a plan')
+    .command('list <plan>')
+    .description('roles from roles_data.yaml, else the ResourceGroups of the root template')
+    .option('--json', 'print JSON')
+    .action(async (planName: string, opts: { json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const roles = await listPlanRoles(u, planName);
+        if (opts.json) json(roles);
+        else for (const r of roles) console.log(`${r.name}${r.countDefault !== undefined ? `\t(default count ${r.countDefault})` : ''}`);
       }),
     );
   return program;
@@ -102,7 +214,7 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (e) {
-    if (e instanceof OpenStackError || e instanceof ConfigError) {
+    if (e instanceof OpenStackError || e instanceof ConfigError || e instanceof PlanError) {
       process.stderr.write(`tripleo: ${e.message}\n`);
       return 1;
     }

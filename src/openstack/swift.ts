@@ -81,6 +81,17 @@ export class SwiftClient {
     await this.req('PUT', `/${enc(name)}`, { headers: metaHeaders('X-Container-Meta-', metadata), signal });
   }
 
+  /** Object count, bytes and metadata (fresher than the account listing's counts), or undefined when missing. */
+  async containerInfo(name: string, signal?: AbortSignal): Promise<{ count: number; bytes: number; metadata: Record<string, string> } | undefined> {
+    const res = await this.req('HEAD', `/${enc(name)}`, { okStatuses: [404], signal });
+    if (res.status === 404) return undefined;
+    return {
+      count: Number(res.headers.get('x-container-object-count') ?? 0),
+      bytes: Number(res.headers.get('x-container-bytes-used') ?? 0),
+      metadata: metaFrom(res.headers, 'x-container-meta-'),
+    };
+  }
+
   /** Container metadata, or undefined when it does not exist. */
   async containerMetadata(name: string, signal?: AbortSignal): Promise<Record<string, string> | undefined> {
     const res = await this.req('HEAD', `/${enc(name)}`, { okStatuses: [404], signal });

@@ -5,6 +5,7 @@ import type { SwiftClient } from '../openstack/swift';
 import { getCapabilities, updateSelection, CapabilityTopic } from './capabilities';
 import { CAPABILITIES_MAP_FILE, checkMapAgainstFiles, parseCapabilitiesMap, CapabilitiesMap } from './capabilitiesMap';
 import { mapLimit } from './concurrency';
+import { listRoles, PlanFiles } from './heatFiles';
 import { PlanError } from './errors';
 import { RESERVED_PREFIX, scanPlanFolder } from './localPlan';
 import { planDataNames, PlanData, readPlanData, requirePlanData, selectedPaths, writePlanData } from './planData';
@@ -26,8 +27,8 @@ export interface PlanSummary {
 /** Containers marked as deployment plans (X-Container-Meta-Usage-Tripleo: plan). */
 export async function listPlanContainers(swift: SwiftClient, signal?: AbortSignal): Promise<PlanSummary[]> {
   const containers = await swift.listContainers({ signal });
-  const marked = await mapLimit(containers, 8, async (c) => ((await swift.containerMetadata(c.name, signal))?.[PLAN_CONTAINER_META] === 'plan' ? c : undefined));
-  return marked.filter((c): c is NonNullable<typeof c> => !!c).map((c) => ({ name: c.name, objects: c.count, bytes: c.bytes }));
+  const infos = await mapLimit(containers, 8, async (c) => ({ name: c.name, info: await swift.containerInfo(c.name, signal) }));
+  return infos.filter((c) => c.info?.metadata[PLAN_CONTAINER_META] === 'plan').map((c) => ({ name: c.name, objects: c.info!.count, bytes: c.info!.bytes }));
 }
 
 /** Plans: marked containers that also have plan data. */
@@ -146,6 +147,15 @@ export async function exportPlan(uc: Undercloud, plan: string, folder: string, o
     written.push('plan-environment.yaml');
   }
   return written.sort();
+}
+
+/** Roles from the plan's roles_data.yaml, else from the ResourceGroups of its root template. */
+export async function listPlanRoles(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<ReturnType<typeof listRoles>> {
+  const data = await requirePlanData(uc.session, plan, signal);
+  const names = new Set(await planFileNames(uc, plan, signal));
+  const files: PlanFiles = {};
+  for (const f of ['roles_data.yaml', data.template]) if (names.has(f)) files[f] = await uc.swift.getObjectText(plan, f, signal);
+  return listRoles(files, data.template);
 }
 
 export type { PlanData };
