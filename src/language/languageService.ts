@@ -2,6 +2,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Diagnostic, DiagnosticSeverity, Hover, MarkupKind, Position } from 'vscode-languageserver-types';
 import { detectFileKind, ENVIRONMENT_SECTIONS, FileKind, isJinjaTemplate } from './fileKind';
 import { keyName, nodeRange, parseYaml, ParsedYaml } from './yamlDocument';
+import { closestName, editDistance } from '../tripleo/names';
 
 export const SOURCE = 'tripleo';
 
@@ -83,28 +84,6 @@ export class TripleOLanguageService {
 
 /** The candidate within edit distance 3 of `word`, if any. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 4;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best;
-}
-
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
+  const best = closestName(word, candidates);
+  return best && editDistance(word.toLowerCase(), best.toLowerCase()) <= 3 ? best : undefined;
 }

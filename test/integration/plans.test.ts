@@ -8,6 +8,7 @@ import { readPlanData } from '../../src/tripleo/planData';
 import { createPlan, deletePlan, exportPlan, getPlanCapabilities, listPlans, updatePlan, updatePlanCapabilities } from '../../src/tripleo/plans';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { installWorkbooks } from '../../src/tripleo/workbookInstaller';
+import { getPlanParameters, updatePlanParameters } from '../../src/tripleo/parameters';
 import { ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
 
 const SAMPLE = path.join(ROOT, 'samples/overcloud-lite');
@@ -152,5 +153,68 @@ describe('deployment plans through the Mistral workflows (real undercloud)', fun
     assert.equal(await uc.swift.containerMetadata(plan), undefined);
     assert.equal(await readPlanData(uc.session, plan), undefined);
     await assert.rejects(deletePlan(uc, plan), /does not exist/);
+  });
+});
+
+describe('plan parameters through Heat (real undercloud)', function () {
+  this.timeout(180_000);
+  let uc: Undercloud;
+  const plan = uniqueName('params');
+
+  before(async () => {
+    uc = new Undercloud(undercloudProfile());
+    await createPlan(uc, plan, SAMPLE);
+    await updatePlanCapabilities(uc, plan, { 'environments/network-isolation.yaml': true });
+  });
+  after(async () => {
+    await deletePlan(uc, plan).catch(() => undefined);
+    uc.dispose();
+  });
+
+  it('reports every parameter of root and nested templates, with where it is defined and its value', async () => {
+    const { parameters, groups } = await getPlanParameters(uc, plan);
+    const byName = new Map(parameters.map((p) => [p.name, p]));
+    const count = byName.get('ComputeCount')!;
+    assert.equal(count.type, 'Number');
+    assert.equal(count.constraints.minValue, 0);
+    assert.equal(count.constraints.maxValue, 50);
+    assert.deepEqual(count.definedIn, ['overcloud.yaml']);
+    assert.equal(typeof count.value, 'number');
+    const libvirt = byName.get('NovaComputeLibvirtType')!;
+    assert.deepEqual(libvirt.definedIn, ['puppet/compute-role.yaml']);
+    assert.ok(libvirt.constraints.allowedValues?.includes('qemu'));
+    assert.equal(byName.get('AdminPassword')!.noEcho, true);
+    // a parameter of a template that only the selected network-isolation environment maps in
+    assert.ok(byName.get('InternalApiNetCidr')?.definedIn[0].startsWith('network/'));
+    assert.ok(groups.length >= 1);
+  });
+
+  it('answers from the cache while the plan has not changed', async () => {
+    const a = await getPlanParameters(uc, plan);
+    const t0 = Date.now();
+    const b = await getPlanParameters(uc, plan);
+    assert.equal(a.revision, b.revision);
+    assert.strictEqual(a, b);
+    assert.ok(Date.now() - t0 < 1500);
+  });
+
+  it('sets values keeping their types', async () => {
+    const r = await updatePlanParameters(uc, plan, { ComputeCount: 3, Debug: true, NtpServer: ['0.pool.ntp.org', '1.pool.ntp.org'] });
+    assert.deepEqual(r.changed.sort(), ['ComputeCount', 'Debug', 'NtpServer']);
+    const data = await readPlanData(uc.session, plan);
+    assert.deepEqual(data?.parameter_defaults, { ComputeCount: 3, Debug: true, NtpServer: ['0.pool.ntp.org', '1.pool.ntp.org'] });
+    const p = (await getPlanParameters(uc, plan)).parameters.find((x) => x.name === 'ComputeCount');
+    assert.equal(p?.value, 3);
+    assert.equal(p?.valueSource, 'plan');
+  });
+
+  it('refuses a value outside its constraints (also in a nested template) and keeps the previous values', async () => {
+    await assert.rejects(updatePlanParameters(uc, plan, { ComputeCount: 100 }), (e: Error) => e instanceof PlanError && e.code === 'invalid-parameters' && /ComputeCount/.test(e.message));
+    await assert.rejects(updatePlanParameters(uc, plan, { NovaComputeLibvirtType: 'xen' }), /NovaComputeLibvirtType/);
+    assert.equal((await readPlanData(uc.session, plan))?.parameter_defaults.ComputeCount, 3);
+  });
+
+  it('refuses unknown parameter names instead of dropping them, with a suggestion', async () => {
+    await assert.rejects(updatePlanParameters(uc, plan, { ComputeCont: 2 }), (e: Error) => e instanceof PlanError && e.code === 'unknown-parameters' && /ComputeCont \(did you mean ComputeCount\?\)/.test(e.message));
   });
 });
