@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
+import { parseDocument } from 'yaml';
+import { getPlanParameters, updatePlanParameters } from '../tripleo/parameters';
 import { resolveProfile } from '../openstack/cloudConfig';
 import { OpenStackError, ConfigError } from '../openstack/errors';
 import { Logger } from '../openstack/http';
@@ -193,6 +196,34 @@ export function buildProgram(): Command {
       }),
     );
 
+  const params = program.command('parameters').description("a plan's parameters");
+  params
+    .command('get <plan>')
+    .description('every parameter of the plan, with type, value and where it is defined (hidden values masked)')
+    .option('--json', 'print JSON')
+    .option('--show-hidden', 'print NoEcho values too')
+    .action(async (planName: string, opts: { json?: boolean; showHidden?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const { parameters } = await getPlanParameters(u, planName);
+        const shown = parameters.map((p) => (p.noEcho && !opts.showHidden && p.value !== undefined && p.value !== '' ? { ...p, value: '******', default: p.default === '' ? '' : '******' } : p));
+        if (opts.json) return json(shown);
+        const w = Math.max(...shown.map((p) => p.name.length));
+        for (const p of shown) console.log(`${p.name.padEnd(w)}  ${p.type.padEnd(20)} ${JSON.stringify(p.value) ?? '-'}${p.valueSource === 'plan' ? '  (set in the plan)' : ''}`);
+      }),
+    );
+  params
+    .command('set <plan> <file>')
+    .description('set parameter values from a YAML or JSON file ({Name: value} or {parameter_defaults: {...}}); Heat checks them first')
+    .option('--json', 'print JSON')
+    .action(async (planName: string, file: string, opts: { json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const values = readParameterFile(file);
+        const r = await updatePlanParameters(u, planName, values);
+        if (opts.json) json({ status: 'SUCCESS', changed: r.changed });
+        else console.log(r.changed.length ? `changed: ${r.changed.join(', ')}` : 'nothing changed');
+      }),
+    );
+
   program
     .command('roles')
     .description('roles of a plan')
@@ -207,6 +238,26 @@ export function buildProgram(): Command {
       }),
     );
   return program;
+}
+
+/** Parameter values from a file, with the file and line of a syntax error. */
+function readParameterFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const doc = parseDocument(text, { version: '1.1' });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new ConfigError(`${file}${e.linePos ? `:${e.linePos[0].line}:${e.linePos[0].col}` : ''}: ${e.message.split('\n')[0]}`);
+  }
+  const v = doc.toJS() as Record<string, unknown> | null;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(`${file}: expected a mapping of parameter names to values`);
+  const values = (v.parameter_defaults ?? v) as Record<string, unknown>;
+  if (typeof values !== 'object' || Array.isArray(values)) throw new ConfigError(`${file}: parameter_defaults must be a mapping`);
+  return values;
 }
 
 export async function main(argv: string[]): Promise<number> {

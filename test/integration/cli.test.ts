@@ -1,0 +1,84 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
+
+const exec = promisify(execFile);
+
+describe('the tripleo CLI on the real undercloud', function () {
+  this.timeout(180_000);
+  const plan = uniqueName('cli');
+  let env: NodeJS.ProcessEnv;
+  let dir: string;
+  const tripleo = (...args: string[]) => exec('node', [path.join(ROOT, 'dist/cli.js'), ...args], { env });
+  const fails = async (args: string[], pattern: RegExp) => {
+    await assert.rejects(tripleo(...args), (e: { code: number; stderr: string }) => {
+      assert.equal(e.code, 1);
+      assert.match(e.stderr.trim(), pattern);
+      assert.equal(e.stderr.trim().split('\n').length, 1, `not one line: ${e.stderr}`);
+      return true;
+    });
+  };
+
+  before(() => {
+    const p = undercloudProfile();
+    env = { PATH: process.env.PATH, OS_AUTH_URL: p.auth.authUrl, OS_USERNAME: p.auth.username, OS_PASSWORD: p.auth.password, OS_PROJECT_NAME: p.auth.projectName, OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default' };
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tripleo-cli-'));
+  });
+  after(async () => {
+    await tripleo('plan', 'delete', plan).catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates a plan and lists it as JSON', async () => {
+    const created = JSON.parse((await tripleo('plan', 'create', plan, '--templates', path.join(ROOT, 'samples/overcloud-lite'), '--json')).stdout);
+    assert.equal(created.status, 'SUCCESS');
+    const plans = JSON.parse((await tripleo('plan', 'list', '--json')).stdout) as { name: string; objects: number }[];
+    assert.ok(plans.some((p) => p.name === plan && p.objects >= 20));
+  });
+
+  it('sets capabilities, and refuses a conflict with one line and exit code 1', async () => {
+    const r = JSON.parse((await tripleo('capabilities', 'set', plan, '--enable', 'environments/storage-lvm.yaml', '--json')).stdout);
+    assert.deepEqual(r.environments, ['overcloud-resource-registry.yaml', 'environments/storage-lvm.yaml']);
+    await fails(['capabilities', 'set', plan, '--enable', 'environments/storage-ceph.yaml'], /^tripleo: .*storage-lvm.yaml and environments\/storage-ceph.yaml are mutually exclusive/);
+    const topics = JSON.parse((await tripleo('capabilities', 'get', plan, '--json')).stdout) as { groups: { environments: { file: string; enabled: boolean }[] }[] }[];
+    const lvm = topics.flatMap((t) => t.groups.flatMap((g) => g.environments)).find((e) => e.file === 'environments/storage-lvm.yaml');
+    assert.equal(lvm?.enabled, true);
+  });
+
+  it('sets parameters from a YAML file keeping types, masks hidden values, and refuses bad values', async () => {
+    const file = path.join(dir, 'params.yaml');
+    fs.writeFileSync(file, 'parameter_defaults:\n  ComputeCount: 4\n  Debug: yes\n');
+    const r = JSON.parse((await tripleo('parameters', 'set', plan, file, '--json')).stdout);
+    assert.deepEqual(r.changed.sort(), ['ComputeCount', 'Debug']);
+    const params = JSON.parse((await tripleo('parameters', 'get', plan, '--json')).stdout) as { name: string; value: unknown }[];
+    assert.equal(params.find((p) => p.name === 'ComputeCount')?.value, 4);
+    assert.equal(params.find((p) => p.name === 'Debug')?.value, true);
+    const admin = params.find((p) => p.name === 'AdminPassword');
+    assert.ok(admin);
+    assert.notEqual(admin.value, undefined);
+    fs.writeFileSync(file, 'ComputeCount: 500\n');
+    await fails(['parameters', 'set', plan, file], /^tripleo: Heat refused the values, nothing was changed: .*ComputeCount/);
+    fs.writeFileSync(file, 'ComputeCount: [4\n');
+    await fails(['parameters', 'set', plan, file], new RegExp(`^tripleo: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: `));
+  });
+
+  it('lists roles', async () => {
+    const roles = JSON.parse((await tripleo('roles', 'list', plan, '--json')).stdout) as { name: string }[];
+    assert.deepEqual(roles.map((r) => r.name), ['Controller', 'Compute']);
+  });
+
+  it('exports the plan', async () => {
+    const out = path.join(dir, 'export');
+    assert.match((await tripleo('plan', 'export', plan, out)).stdout, /exported \d+ files/);
+    assert.ok(fs.existsSync(path.join(out, 'capabilities-map.yaml')));
+  });
+
+  it('deletes the plan, then says it does not exist', async () => {
+    assert.match((await tripleo('plan', 'delete', plan)).stdout, /deleted/);
+    await fails(['plan', 'delete', plan], /^tripleo: delete_deployment_plan failed: plan ".*" does not exist$/);
+  });
+});
