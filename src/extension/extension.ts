@@ -7,6 +7,9 @@ import { ConnectionStatusBar } from './statusBar';
 import { ExecutionTreeProvider } from './views/executionTreeProvider';
 import { NodeTreeProvider } from './views/nodeTreeProvider';
 import { PlanTreeProvider } from './views/planTreeProvider';
+import { registerPlanCommands } from './planCommands';
+import { PARAMETERS_SCHEME, ParameterFileSystem, PLAN_SCHEME, PlanFileSystem } from './planFileSystem';
+import { Ui, windowUi } from './ui';
 
 let client: LanguageClient | undefined;
 
@@ -20,6 +23,9 @@ export interface TripleOApi {
   languageClient: () => LanguageClient | undefined;
   /** Where the log output channels write their files. */
   logDirectory: vscode.Uri;
+  /** Prompts go through this; tests replace it to answer them. */
+  ui: Ui;
+  plansView: vscode.TreeView<unknown>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TripleOApi> {
@@ -40,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
     plans,
     nodes,
     executions,
-    vscode.window.registerTreeDataProvider('tripleo.plans', plans),
+    vscode.workspace.registerFileSystemProvider(PLAN_SCHEME, new PlanFileSystem(connection), { isReadonly: true, isCaseSensitive: true }),
     vscode.window.registerTreeDataProvider('tripleo.nodes', nodes),
     vscode.window.registerTreeDataProvider('tripleo.executions', executions),
     vscode.commands.registerCommand('tripleo.refreshPlans', () => plans.refresh()),
@@ -49,6 +55,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
     vscode.commands.registerCommand('tripleo.showLanguageServerLog', () => lsLog.show()),
   );
   registerConnectionCommands(context, connection, log);
+  const parameterDiagnostics = vscode.languages.createDiagnosticCollection('tripleo-parameters');
+  const plansView = vscode.window.createTreeView('tripleo.plans', { treeDataProvider: plans, manageCheckboxStateManually: true, showCollapseAll: true });
+  context.subscriptions.push(
+    parameterDiagnostics,
+    plansView,
+    vscode.workspace.registerFileSystemProvider(PARAMETERS_SCHEME, new ParameterFileSystem(connection, parameterDiagnostics), { isCaseSensitive: true }),
+    plansView.onDidChangeCheckboxState(async (e) => {
+      const r = await plans.applyCheckboxes(e.items);
+      if (!r.ok && r.message) void vscode.window.showErrorMessage(`TripleO: ${r.message}`);
+    }),
+  );
+  const api = { ui: windowUi } as TripleOApi;
+  registerPlanCommands({ context, manager: connection, plans, log, ui: () => api.ui });
 
   // The language server gets no credentials and works in untrusted workspaces too.
   try {
@@ -71,7 +90,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   );
 
   log.info(`TripleO extension activated in ${Date.now() - started} ms (VS Code ${vscode.version})`);
-  return { connection, plans, nodes, executions, statusBar, languageClient: () => client, logDirectory: context.logUri };
+  return Object.assign(api, { connection, plans, nodes, executions, statusBar, languageClient: () => client, logDirectory: context.logUri, plansView });
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as fs from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import fetch, { Response, RequestInit } from 'node-fetch';
 import { CancelledError, ConnectionError, HttpError, RequestInfo, TimeoutError } from './errors';
 import { redactUrl } from './redact';
@@ -121,6 +122,8 @@ export class HttpClient {
       controller.abort();
     }, timeoutMs);
     const onAbort = () => controller.abort();
+    // one caller's signal is shared by many requests in flight (parallel uploads)
+    if (req.signal) setMaxListeners(0, req.signal);
     req.signal?.addEventListener('abort', onAbort, { once: true });
     const headers: Record<string, string> = { 'User-Agent': this.userAgent, ...req.headers };
     let body: RequestInit['body'];

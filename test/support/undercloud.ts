@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { ConnectionProfile, profileFromEnv } from '../../src/openstack/cloudConfig';
+import { HttpClient, silentLogger } from '../../src/openstack/http';
+import { KeystoneSession } from '../../src/openstack/keystone';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
@@ -17,4 +19,15 @@ export function undercloudProfile(): ConnectionProfile {
 /** A name no other test run uses. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/**
+ * A session of its own on the undercloud that records every request it sends ("heat GET /url"),
+ * so that a test can see how many requests a call took. Dispose `http` when done.
+ */
+export function recordingSession(): { session: KeystoneSession; http: HttpClient; requests: string[] } {
+  const requests: string[] = [];
+  const logger = { ...silentLogger, debug: (m: string) => void requests.push(m.replace(/ -> .*$/, '')) };
+  const http = new HttpClient({ logger });
+  return { session: new KeystoneSession(http, undercloudProfile().auth), http, requests };
 }
