@@ -4,6 +4,10 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ROOT } from '../support/undercloud';
 import { Workbench } from '../support/workbench';
+import { Undercloud } from '../../src/tripleo/undercloud';
+import { deletePlan } from '../../src/tripleo/plans';
+import { readPlanData } from '../../src/tripleo/planData';
+import { undercloudProfile } from '../support/undercloud';
 
 // One user's session, step by step, each step building on the previous one.
 describe('UI: the TripleO extension in code-server, driven through Chromium', function () {
@@ -24,7 +28,11 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     await wb.start();
   });
 
+  const plan = `ui-${Date.now().toString(36)}`;
   after(async () => {
+    const uc = new Undercloud(undercloudProfile());
+    await deletePlan(uc, plan).catch(() => undefined);
+    uc.dispose();
     if (wb?.page && this.ctx.currentTest?.state === 'failed') await wb.screenshot('failure').catch(() => undefined);
     await wb?.stop();
   });
@@ -76,6 +84,70 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await wb.statusBarItem('undercloud (admin)').waitFor({ timeout: 60_000 });
     assert.equal(await wb.page.locator('.quick-input-widget input.input').isVisible(), false);
+  });
+
+  it('creates a plan from the sample folder through the command palette', async () => {
+    await wb.runCommand('TripleO: Create Plan from Folder');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'workspace' }).first().waitFor();
+    await wb.screenshot('create-plan-pick-folder');
+    await wb.page.keyboard.press('Enter');
+    const input = wb.page.locator('.quick-input-widget input.input');
+    await wb.page.locator('.quick-input-widget', { hasText: 'name of the new plan' }).waitFor();
+    await input.fill('bad name!');
+    await wb.page.locator('.quick-input-widget', { hasText: 'may only contain letters' }).waitFor();
+    await wb.screenshot('create-plan-bad-name');
+    await input.fill(plan);
+    await wb.page.keyboard.press('Enter');
+    await wb.viewPane('Plans').locator('.monaco-list-row', { hasText: plan }).waitFor({ timeout: 60_000 });
+    await wb.screenshot('plan-created');
+  });
+
+  it('selects an environment by checking it in the Plans tree', async () => {
+    const plans = wb.viewPane('Plans');
+    await plans.locator('.monaco-list-row', { hasText: plan }).click();
+    await plans.locator('.monaco-list-row', { hasText: 'Environments' }).click();
+    const row = plans.locator('.monaco-list-row', { hasText: 'Debug logging' });
+    await row.waitFor({ timeout: 30_000 });
+    await row.locator('.custom-view-tree-node-item-checkbox').click();
+    const uc = new Undercloud(undercloudProfile());
+    try {
+      for (let i = 0; i < 100; i++) {
+        const data = await readPlanData(uc.session, plan);
+        if (data?.environments.some((e) => 'path' in e && e.path === 'environments/debug.yaml')) break;
+        if (i === 99) throw new Error('the plan did not get environments/debug.yaml');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      uc.dispose();
+    }
+    await row.locator('.custom-view-tree-node-item-checkbox.checked').waitFor({ timeout: 30_000 });
+    await wb.screenshot('environment-checked');
+  });
+
+  it('edits a parameter in the plan\'s parameter document and saves it', async () => {
+    await wb.runCommand('TripleO: Edit Parameters');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: plan }).first().click();
+    await wb.page.locator('.tab.active', { hasText: 'parameters.yaml' }).waitFor({ timeout: 30_000 });
+    const line = wb.page.locator('.monaco-editor .view-line', { hasText: 'parameter_defaults: {}' });
+    await line.waitFor();
+    await line.click();
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('Shift+Home');
+    await wb.page.keyboard.type('parameter_defaults: {ComputeCount: 3}');
+    await wb.page.keyboard.press('Control+S');
+    const uc = new Undercloud(undercloudProfile());
+    try {
+      for (let i = 0; ; i++) {
+        const data = await readPlanData(uc.session, plan);
+        if (data?.parameter_defaults.ComputeCount === 3) break;
+        if (i === 100) throw new Error(`ComputeCount was not saved: ${JSON.stringify(data?.parameter_defaults)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      uc.dispose();
+    }
+    await wb.screenshot('parameter-saved');
+    await wb.page.keyboard.press('Control+W');
   });
 
   it('underlines a misspelled section of an environment file and lists it in Problems', async () => {
