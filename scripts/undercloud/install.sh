@@ -10,7 +10,7 @@ PKGS=(
   mistral-common
   heat-common heat-api heat-engine
   ironic-common ironic-inspector
-  python3-keystoneclient
+  python3-keystoneclient python3-swiftclient
   curl jq sqlite3
 )
 

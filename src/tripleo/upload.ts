@@ -66,10 +66,11 @@ export async function uploadPlanFolder(swift: SwiftClient, folder: string, conta
   if (!local.length) throw new PlanError('empty-folder', `${folder} has no files to upload`);
 
   progress({ phase: 'comparing', done: 0, total: local.length });
-  const listStarted = Date.now();
+  // the first request also pays for the token's validation: time the second one
   const exists = (await count(swift.containerMetadata(container, opts.signal))) !== undefined;
+  let started = Date.now();
   const remote = exists ? await count(swift.listObjects(container, { limit: 10_000, signal: opts.signal })) : [];
-  const rtt = Date.now() - listStarted;
+  let rtt = Date.now() - started;
   if (remote.some((o) => o.name === JOURNAL)) {
     await rollback(swift, container, opts.signal);
     return uploadPlanFolder(swift, folder, container, opts);
@@ -82,13 +83,17 @@ export async function uploadPlanFolder(swift: SwiftClient, folder: string, conta
   const result: UploadResult = { container, created: !exists, uploaded: toWrite.map((f) => f.name), deleted: toDelete, unchanged, method: 'none', requests };
   if (!toWrite.length && !toDelete.length) return { ...result, requests };
 
+  if (!exists) {
+    started = Date.now();
+    await count(swift.createContainer(container, {}, opts.signal));
+    rtt = Date.now() - started;
+  }
   // Swift's object server is the bottleneck on a near undercloud, where parallel PUTs beat one
   // archive; far away (slow round trips) the single extract-archive request wins.
   const method = opts.method === 'bulk' || (opts.method !== 'parallel' && toWrite.length >= 20 && rtt > 60) ? 'bulk' : 'parallel';
   result.method = toWrite.length ? method : 'none';
 
   if (!exists) {
-    await count(swift.createContainer(container, {}, opts.signal));
     try {
       requests += await writeFiles(swift, folder, container, toWrite, method, concurrency, opts, progress);
     } catch (e) {

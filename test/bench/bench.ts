@@ -7,6 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TripleOLanguageService } from '../../src/language/languageService';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { ROOT, undercloudProfile } from '../support/undercloud';
+import { benchUpload } from './uploadBench';
 
 interface Measure {
   name: string;
@@ -91,9 +92,44 @@ async function undercloud(): Promise<void> {
   }
 }
 
+async function upload(): Promise<void> {
+  const profile = undercloudProfile();
+  const uc = new Undercloud(profile);
+  const env = {
+    ...process.env,
+    OS_AUTH_URL: profile.auth.authUrl,
+    OS_USERNAME: profile.auth.username,
+    OS_PASSWORD: profile.auth.password,
+    OS_PROJECT_NAME: profile.auth.projectName,
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+    OS_IDENTITY_API_VERSION: '3',
+  };
+  try {
+    const m = await benchUpload(uc, env);
+    for (const x of m) record({ name: `upload ${x.name}`, value: x.seconds * 1000, unit: 'ms', detail: x.requests !== undefined ? `${x.requests} requests` : undefined });
+    const get = (n: string) => m.find((x) => x.name === n)!.seconds;
+    const floor = Math.min(get('floor: 16 parallel keep-alive PUTs'), get('floor: one extract-archive PUT'));
+    const first = get('ours: first upload');
+    const again = m.find((x) => x.name === 'ours: unchanged re-upload')!;
+    const goals = [
+      [`first upload / floor = ${(first / floor).toFixed(2)} (goal <= 1.25)`, first / floor <= 1.25],
+      [`swift upload / ours = ${(get('swift upload: first upload') / first).toFixed(2)} (goal >= 1.8)`, get('swift upload: first upload') / first >= 1.8],
+      [`unchanged: swift --skip-identical / ours = ${(get('swift upload --skip-identical: unchanged') / again.seconds).toFixed(1)} (goal >= 20)`, get('swift upload --skip-identical: unchanged') / again.seconds >= 20],
+      [`unchanged re-upload requests = ${again.requests} (goal <= 2)`, (again.requests ?? 99) <= 2],
+    ] as const;
+    for (const [text, ok] of goals) console.log(`  ${ok ? 'met ' : 'MISS'} ${text}`);
+  } catch (e) {
+    console.log(`upload measures skipped: ${(e as Error).message}`);
+  } finally {
+    uc.dispose();
+  }
+}
+
 (async () => {
   await languageService();
   await undercloud();
+  if (!process.argv.includes('--no-upload')) await upload();
   fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'test-results/bench.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
 })();
