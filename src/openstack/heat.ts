@@ -221,11 +221,10 @@ export class HeatClient {
   }
 
   /** A request whose answer we do not need; Heat answers some of them with an HTML page. */
-  private async send(method: string, path: string, extra: Partial<ServiceRequest> = {}): Promise<number> {
+  private async send(method: string, path: string, extra: Partial<ServiceRequest> = {}): Promise<void> {
     const res = await this.session.request({ service: 'heat', serviceType: 'orchestration', method, path, ...extra });
     // read the body so that the keep-alive socket can serve the next request
     await res.text().catch(() => '');
-    return res.status;
   }
 
   /**

@@ -250,8 +250,8 @@ export class MistralClient {
   // --- executions ---
 
   /**
-   * Starts a workflow. Input and params travel as JSON text, which every Mistral version takes.
-   * An unknown workflow is answered with HTTP 500 by Mistral, not 404.
+   * Starts a workflow. Input and params travel as JSON text, the form Mistral's API reference
+   * gives (newer versions take objects too). An unknown workflow is answered with HTTP 500, not 404.
    */
   createExecution(workflowName: string, opts: CreateExecutionOptions = {}): Promise<MistralExecution> {
     const body: Record<string, unknown> = { workflow_name: workflowName, input: JSON.stringify(opts.input ?? {}) };

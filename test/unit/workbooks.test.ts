@@ -1,0 +1,45 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { bundledWorkbooks } from '../../src/tripleo/workbookInstaller';
+
+// Mistral only evaluates a value as YAQL when the whole string is one `<% ... %>`: a line break
+// inside (from a YAML block scalar) silently turns the expression into a plain string.
+describe('the Mistral workbooks the project ships', () => {
+  const workbooks = bundledWorkbooks(path.resolve(__dirname, '../../src/tripleo/workbooks'));
+
+  it('are versioned and named tripleo.*.v1', () => {
+    assert.deepEqual(workbooks.map((w) => w.name).sort(), ['tripleo.deployment.v1', 'tripleo.plan_management.v1']);
+    for (const w of workbooks) assert.ok(w.version >= 1, `${w.name} has no workbook-version tag`);
+  });
+
+  it('keep every YAQL expression on one line', () => {
+    const { parse } = require('yaml') as typeof import('yaml');
+    const bad: string[] = [];
+    const walk = (v: unknown, where: string) => {
+      if (typeof v === 'string' && v.includes('<%') && v.trim().includes('\n')) bad.push(`${where}: ${v.slice(0, 80)}`);
+      else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${where}[${i}]`));
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${where}.${k}`);
+    };
+    for (const w of workbooks) walk(parse(w.definition), w.name);
+    assert.deepEqual(bad, []);
+  });
+
+  it('name only tasks that exist in their transitions', () => {
+    const { parse } = require('yaml') as typeof import('yaml');
+    const problems: string[] = [];
+    for (const w of workbooks) {
+      const wf = parse(w.definition).workflows as Record<string, { tasks: Record<string, Record<string, unknown>> }>;
+      for (const [wfName, def] of Object.entries(wf)) {
+        const names = new Set([...Object.keys(def.tasks), 'fail', 'succeed', 'pause']);
+        for (const [task, t] of Object.entries(def.tasks)) {
+          for (const key of ['on-success', 'on-error', 'on-complete']) {
+            const v = t[key];
+            const targets = v === undefined ? [] : typeof v === 'string' ? [v] : (v as unknown[]).map((x) => (typeof x === 'string' ? x : Object.keys(x as object)[0]));
+            for (const target of targets) if (!names.has(target.split('(')[0])) problems.push(`${w.name}.${wfName}.${task} ${key} -> ${target}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+});
