@@ -100,7 +100,7 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) =>
       withUndercloud(cmd, async (u) => {
-        const r = await installWorkbooks(u.session);
+        const r = await installWorkbooks(u.mistral);
         if (opts.json) json(r);
         else for (const w of r) console.log(`${w.name}: ${w.action}`);
       }),

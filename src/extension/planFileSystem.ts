@@ -86,7 +86,7 @@ export class ParameterFileSystem extends UndercloudFileSystem {
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const { plan } = splitPath(uri);
     const uc = this.undercloud();
-    const [data, { parameters }] = await Promise.all([requirePlanData(uc.session, plan), getPlanParameters(uc, plan)]);
+    const [data, { parameters }] = await Promise.all([requirePlanData(uc.mistral, plan), getPlanParameters(uc, plan)]);
     const lines = [
       `# Parameter values of plan "${plan}". Saving this file updates the plan; Heat checks the values first.`,
       '# Values keep their YAML types. Parameters not listed here use their environment or template value.',

@@ -237,6 +237,15 @@ export class HeatClient {
     return this.json<HeatValidation>('POST', `/validate${q}`, { body: { files: {}, ...body }, signal: opts.signal });
   }
 
+  /**
+   * What a create would do, without creating anything. Unlike validate, it checks parameter
+   * values against their constraints, in nested templates too (HttpError 400 when one fails).
+   */
+  async previewStack(name: string, source: StackSource, signal?: AbortSignal): Promise<void> {
+    const body = sourceBody(source, { service: 'heat', method: 'POST', url: '/stacks/preview' });
+    await this.json('POST', '/stacks/preview', { body: { stack_name: name, files: {}, ...body }, signal, timeoutMs: 180_000 });
+  }
+
   /** Starts creating a stack; it is CREATE_IN_PROGRESS when this returns (see waitForStack). */
   async createStack(name: string, opts: CreateStackOptions): Promise<{ id: string; name: string }> {
     const body: Record<string, unknown> = { stack_name: name, files: {}, ...sourceBody(opts, { service: 'heat', method: 'POST', url: '/stacks' }) };

@@ -343,6 +343,12 @@ export class MistralClient {
     return environmentFrom(await this.json<RawEnvironment>('PUT', '/environments', body, opts.signal));
   }
 
+  /** Every environment (their variables parsed). */
+  async listEnvironments(signal?: AbortSignal): Promise<MistralEnvironment[]> {
+    const body = await this.json<{ environments: (Omit<MistralEnvironment, 'variables'> & { variables?: unknown })[] }>('GET', '/environments', undefined, signal);
+    return (body.environments ?? []).map((e) => ({ ...e, variables: typeof e.variables === 'string' ? parseJson<Record<string, unknown>>(e.variables, {}) : ((e.variables as Record<string, unknown>) ?? {}) }));
+  }
+
   async getEnvironment(name: string, signal?: AbortSignal): Promise<MistralEnvironment | undefined> {
     const raw = await this.find<RawEnvironment>(`/environments/${enc(name)}`, signal);
     return raw && environmentFrom(raw);

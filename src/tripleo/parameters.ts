@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
 import { HttpError } from '../openstack/errors';
+import type { HeatNestedParameters, HeatParameterInfo, HeatValidation, StackSource } from '../openstack/heat';
 import { closestName } from './names';
 import { mapLimit } from './concurrency';
 import { PlanError } from './errors';
@@ -37,34 +38,7 @@ export interface PlanParameter {
 export interface PlanParameters {
   revision: string;
   parameters: PlanParameter[];
-  groups: { label: string; description?: string; parameters: string[] }[];
-}
-
-interface HeatParam {
-  Type: string;
-  Description?: string;
-  Label?: string;
-  Default?: unknown;
-  NoEcho?: string | boolean;
-  AllowedValues?: unknown[];
-  AllowedPattern?: string;
-  MinValue?: number;
-  MaxValue?: number;
-  MinLength?: number;
-  MaxLength?: number;
-  ConstraintDescription?: string;
-}
-
-interface HeatNested {
-  Type: string;
-  Parameters?: Record<string, HeatParam>;
-  NestedParameters?: Record<string, HeatNested>;
-}
-
-interface HeatValidation {
-  Parameters: Record<string, HeatParam>;
-  ParameterGroups?: { label: string; description?: string; parameters: string[] }[];
-  NestedParameters?: Record<string, HeatNested>;
+  groups: { label?: string; description?: string; parameters: string[] }[];
 }
 
 /** File contents by container, name and MD5: a re-read of an unchanged plan costs one listing. */
@@ -138,7 +112,7 @@ function normalize(p: string): string {
 
 const bool = (v: unknown) => v === true || v === 'true' || v === 'True';
 
-function toParameter(name: string, p: HeatParam, template: string): PlanParameter {
+function toParameter(name: string, p: HeatParameterInfo, template: string): PlanParameter {
   const c: ParameterConstraints = {};
   if (p.AllowedValues) c.allowedValues = p.AllowedValues;
   if (p.AllowedPattern !== undefined) c.allowedPattern = p.AllowedPattern;
@@ -167,7 +141,7 @@ function toParameter(name: string, p: HeatParam, template: string): PlanParamete
  * Heat validates the merged templates; its answer is cached per plan revision.
  */
 export async function getPlanParameters(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<PlanParameters> {
-  const data = await requirePlanData(uc.session, plan, signal);
+  const data = await requirePlanData(uc.mistral, plan, signal);
   const { files, revisionOfFiles } = await readPlanFiles(uc, plan, signal);
   const revision = createHash('sha1').update(revisionOfFiles).update(JSON.stringify(data)).digest('hex');
   const cached = validationCache.get(`${plan}\n${revision}`);
@@ -175,7 +149,7 @@ export async function getPlanParameters(uc: Undercloud, plan: string, signal?: A
   const validation = await heatValidate(uc, planHeatRequest(files, data), signal);
   const registry = mergedRegistry(files, data);
   const byName = new Map<string, PlanParameter>();
-  const add = (params: Record<string, HeatParam> | undefined, template: string) => {
+  const add = (params: Record<string, HeatParameterInfo> | undefined, template: string) => {
     for (const [name, p] of Object.entries(params ?? {})) {
       const have = byName.get(name);
       if (!have) byName.set(name, toParameter(name, p, template));
@@ -183,7 +157,7 @@ export async function getPlanParameters(uc: Undercloud, plan: string, signal?: A
     }
   };
   add(validation.Parameters, data.template);
-  const walk = (nested: Record<string, HeatNested> | undefined) => {
+  const walk = (nested: Record<string, HeatNestedParameters> | undefined) => {
     for (const n of Object.values(nested ?? {})) {
       const template = /\.ya?ml$/.test(n.Type) ? n.Type : registry[n.Type];
       if (template) add(n.Parameters, template);
@@ -214,10 +188,13 @@ export async function getPlanParameters(uc: Undercloud, plan: string, signal?: A
   return result;
 }
 
-async function heatValidate(uc: Undercloud, body: object, signal?: AbortSignal): Promise<HeatValidation> {
+function stackSource(req: ReturnType<typeof planHeatRequest>): StackSource {
+  return { template: req.template, files: req.files, environmentFiles: req.environment_files };
+}
+
+async function heatValidate(uc: Undercloud, req: ReturnType<typeof planHeatRequest>, signal?: AbortSignal): Promise<HeatValidation> {
   try {
-    // show_nested only works as a query parameter
-    return await uc.session.json<HeatValidation>({ service: 'heat', serviceType: 'orchestration', method: 'POST', path: '/validate?show_nested=true', body, signal, timeoutMs: 180_000 });
+    return await uc.heat.validate(stackSource(req), { showNested: true, signal });
   } catch (e) {
     if (e instanceof HttpError && e.status === 400) throw new PlanError('invalid-templates', `Heat rejected the plan's templates: ${e.serviceMessage}`);
     throw e;
@@ -243,25 +220,17 @@ export async function updatePlanParameters(uc: Undercloud, plan: string, values:
       }),
     );
   }
-  const data = await requirePlanData(uc.session, plan, opts.signal);
+  const data = await requirePlanData(uc.mistral, plan, opts.signal);
   const next = opts.replace ? { ...values } : { ...data.parameter_defaults, ...values };
   const { files } = await readPlanFiles(uc, plan, opts.signal);
   try {
     // validate does not check values; a preview does, in nested templates too, and creates nothing
-    await uc.session.json({
-      service: 'heat',
-      serviceType: 'orchestration',
-      method: 'POST',
-      path: '/stacks/preview',
-      body: { stack_name: plan, ...planHeatRequest(files, data, next) },
-      signal: opts.signal,
-      timeoutMs: 180_000,
-    });
+    await uc.heat.previewStack(plan, stackSource(planHeatRequest(files, data, next)), opts.signal);
   } catch (e) {
     if (e instanceof HttpError && e.status === 400) throw new PlanError('invalid-parameters', `Heat refused the values, nothing was changed: ${e.serviceMessage}`);
     throw e;
   }
-  await writePlanData(uc.session, plan, { ...data, parameter_defaults: next }, opts.signal);
+  await writePlanData(uc.mistral, plan, { ...data, parameter_defaults: next }, opts.signal);
   const changed = Object.keys(next).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(data.parameter_defaults[k]));
   return { changed };
 }

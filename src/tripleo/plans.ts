@@ -33,7 +33,7 @@ export async function listPlanContainers(swift: SwiftClient, signal?: AbortSigna
 
 /** Plans: marked containers that also have plan data. */
 export async function listPlans(uc: Undercloud, signal?: AbortSignal): Promise<PlanSummary[]> {
-  const [containers, data] = await Promise.all([listPlanContainers(uc.swift, signal), planDataNames(uc.session, signal)]);
+  const [containers, data] = await Promise.all([listPlanContainers(uc.swift, signal), planDataNames(uc.mistral, signal)]);
   return containers.filter((c) => data.has(c.name));
 }
 
@@ -56,14 +56,14 @@ export interface PlanCommandOptions extends UploadOptions {
 export async function createPlan(uc: Undercloud, name: string, folder: string, opts: PlanCommandOptions = {}): Promise<{ message: string; upload: UploadResult; executionId: string }> {
   assertPlanName(name);
   checkLocalPlan(folder);
-  if (await readPlanData(uc.session, name, opts.signal)) throw new PlanError('plan-exists', `plan "${name}" already exists`);
+  if (await readPlanData(uc.mistral, name, opts.signal)) throw new PlanError('plan-exists', `plan "${name}" already exists`);
   if (await uc.swift.containerMetadata(name, opts.signal)) {
     throw new PlanError('container-exists', `a Swift container named "${name}" already exists and is not a plan: choose another name or delete it`);
   }
-  await installWorkbooks(uc.session);
+  await installWorkbooks(uc.mistral);
   const upload = await uploadPlanFolder(uc.swift, folder, name, opts);
   try {
-    const r = await runWorkflow(uc.session, `${PLAN_WORKBOOK}.create_deployment_plan`, { container: name, generate_passwords: opts.generatePasswords ?? true }, { signal: opts.signal });
+    const r = await runWorkflow(uc.mistral, `${PLAN_WORKBOOK}.create_deployment_plan`, { container: name, generate_passwords: opts.generatePasswords ?? true }, { signal: opts.signal });
     return { message: r.message, upload, executionId: r.executionId };
   } catch (e) {
     await removeContainer(uc.swift, name);
@@ -74,17 +74,17 @@ export async function createPlan(uc: Undercloud, name: string, folder: string, o
 /** Replace a plan's templates with a folder's; selections and parameter values are kept where they still apply. */
 export async function updatePlan(uc: Undercloud, name: string, folder: string, opts: UploadOptions = {}): Promise<{ message: string; upload: UploadResult; dropped: string[] }> {
   checkLocalPlan(folder);
-  await requirePlanData(uc.session, name, opts.signal);
-  await installWorkbooks(uc.session);
+  await requirePlanData(uc.mistral, name, opts.signal);
+  await installWorkbooks(uc.mistral);
   const upload = await uploadPlanFolder(uc.swift, folder, name, opts);
-  const r = await runWorkflow(uc.session, `${PLAN_WORKBOOK}.update_deployment_plan`, { container: name }, { signal: opts.signal });
+  const r = await runWorkflow(uc.mistral, `${PLAN_WORKBOOK}.update_deployment_plan`, { container: name }, { signal: opts.signal });
   return { message: r.message, upload, dropped: (r.output.dropped_environments as string[]) ?? [] };
 }
 
 /** Delete a plan (refused by the workflow while a stack of that name exists). */
 export async function deletePlan(uc: Undercloud, name: string, signal?: AbortSignal): Promise<string> {
-  await installWorkbooks(uc.session);
-  return (await runWorkflow(uc.session, `${PLAN_WORKBOOK}.delete_deployment_plan`, { container: name }, { signal })).message;
+  await installWorkbooks(uc.mistral);
+  return (await runWorkflow(uc.mistral, `${PLAN_WORKBOOK}.delete_deployment_plan`, { container: name }, { signal })).message;
 }
 
 async function removeContainer(swift: SwiftClient, name: string): Promise<void> {
@@ -103,17 +103,17 @@ export async function readPlanMap(uc: Undercloud, plan: string, signal?: AbortSi
 }
 
 export async function getPlanCapabilities(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<CapabilityTopic[]> {
-  const [data, map, files] = await Promise.all([requirePlanData(uc.session, plan, signal), readPlanMap(uc, plan, signal), planFileNames(uc, plan, signal)]);
+  const [data, map, files] = await Promise.all([requirePlanData(uc.mistral, plan, signal), readPlanMap(uc, plan, signal), planFileNames(uc, plan, signal)]);
   return getCapabilities(map, selectedPaths(data), files);
 }
 
 /** Enable or disable environments; refuses (changing nothing) what breaks `requires` or exclusivity. */
 export async function updatePlanCapabilities(uc: Undercloud, plan: string, changes: Record<string, boolean>, signal?: AbortSignal): Promise<string[]> {
-  const [data, map, files] = await Promise.all([requirePlanData(uc.session, plan, signal), readPlanMap(uc, plan, signal), planFileNames(uc, plan, signal)]);
+  const [data, map, files] = await Promise.all([requirePlanData(uc.mistral, plan, signal), readPlanMap(uc, plan, signal), planFileNames(uc, plan, signal)]);
   const next = updateSelection(map, selectedPaths(data), changes, files);
   // inline {data: ...} environments keep their place at the front of the list
   const inline = data.environments.filter((e) => !('path' in e));
-  await writePlanData(uc.session, plan, { ...data, environments: [...inline, ...next.map((p) => ({ path: p }))] }, signal);
+  await writePlanData(uc.mistral, plan, { ...data, environments: [...inline, ...next.map((p) => ({ path: p }))] }, signal);
   return next;
 }
 
@@ -123,7 +123,7 @@ export async function updatePlanCapabilities(uc: Undercloud, plan: string, chang
  */
 export async function exportPlan(uc: Undercloud, plan: string, folder: string, opts: { includePasswords?: boolean; signal?: AbortSignal } = {}): Promise<string[]> {
   if (fs.existsSync(folder) && fs.readdirSync(folder).length) throw new PlanError('folder-not-empty', `${folder} is not empty: export into a new or empty folder`);
-  const data = await requirePlanData(uc.session, plan, opts.signal);
+  const data = await requirePlanData(uc.mistral, plan, opts.signal);
   const files = await planFileNames(uc, plan, opts.signal);
   const root = path.resolve(folder);
   const written: string[] = [];
@@ -151,7 +151,7 @@ export async function exportPlan(uc: Undercloud, plan: string, folder: string, o
 
 /** Roles from the plan's roles_data.yaml, else from the ResourceGroups of its root template. */
 export async function listPlanRoles(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<ReturnType<typeof listRoles>> {
-  const data = await requirePlanData(uc.session, plan, signal);
+  const data = await requirePlanData(uc.mistral, plan, signal);
   const names = new Set(await planFileNames(uc, plan, signal));
   const files: PlanFiles = {};
   for (const f of ['roles_data.yaml', data.template]) if (names.has(f)) files[f] = await uc.swift.getObjectText(plan, f, signal);

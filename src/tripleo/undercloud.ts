@@ -1,5 +1,6 @@
 import { ConnectionProfile } from '../openstack/cloudConfig';
 import { HttpClient, Logger } from '../openstack/http';
+import { HeatClient } from '../openstack/heat';
 import { IronicClient } from '../openstack/ironic';
 import { KeystoneSession, Token } from '../openstack/keystone';
 import { MistralClient } from '../openstack/mistral';
@@ -18,6 +19,7 @@ export class Undercloud {
   readonly session: KeystoneSession;
   readonly swift: SwiftClient;
   readonly mistral: MistralClient;
+  readonly heat: HeatClient;
   readonly ironic: IronicClient;
 
   constructor(readonly profile: ConnectionProfile, opts: UndercloudOptions = {}) {
@@ -29,6 +31,7 @@ export class Undercloud {
     this.session = new KeystoneSession(this.http, profile.auth);
     this.swift = new SwiftClient(this.session);
     this.mistral = new MistralClient(this.session);
+    this.heat = new HeatClient(this.session);
     this.ironic = new IronicClient(this.session);
   }
 

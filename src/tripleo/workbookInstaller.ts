@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { HttpError } from '../openstack/errors';
-import type { KeystoneSession } from '../openstack/keystone';
+import type { MistralClient } from '../openstack/mistral';
 
 export interface BundledWorkbook {
   name: string;
@@ -39,30 +38,18 @@ export function bundledWorkbooks(dir = path.join(__dirname, 'workbooks')): Bundl
  * Installs our workbooks into Mistral: a missing or older copy is replaced, the same version is
  * left as it is, and a newer one (installed by a newer client) is left alone.
  */
-export async function installWorkbooks(session: KeystoneSession, workbooks = bundledWorkbooks(), signal?: AbortSignal): Promise<{ name: string; action: InstallAction; installedVersion: number }[]> {
+export async function installWorkbooks(mistral: MistralClient, workbooks = bundledWorkbooks(), signal?: AbortSignal): Promise<{ name: string; action: InstallAction; installedVersion: number }[]> {
   const out: { name: string; action: InstallAction; installedVersion: number }[] = [];
   for (const wb of workbooks) {
-    let installed: { tags?: string[]; definition?: string } | undefined;
-    try {
-      installed = await session.json({ service: 'mistral', serviceType: 'workflowv2', method: 'GET', path: `/workbooks/${encodeURIComponent(wb.name)}`, signal });
-    } catch (e) {
-      if (!(e instanceof HttpError && e.status === 404)) throw e;
-    }
+    const installed = await mistral.getWorkbook(wb.name, signal);
     const have = installed ? versionOf(installed.tags) : -1;
     let action: InstallAction;
     // the same version with other content is a development copy: replace it
     if (have === wb.version && installed?.definition === wb.definition) action = 'current';
     else if (have > wb.version) action = 'newer-installed';
     else {
-      await session.request({
-        service: 'mistral',
-        serviceType: 'workflowv2',
-        method: installed ? 'PUT' : 'POST',
-        path: '/workbooks',
-        body: wb.definition,
-        headers: { 'Content-Type': 'text/plain' },
-        signal,
-      });
+      if (installed) await mistral.updateWorkbook(wb.definition, signal);
+      else await mistral.createWorkbook(wb.definition, signal);
       action = installed ? 'upgraded' : 'installed';
     }
     out.push({ name: wb.name, action, installedVersion: Math.max(have, 0) });

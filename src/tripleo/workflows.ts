@@ -1,4 +1,4 @@
-import type { KeystoneSession } from '../openstack/keystone';
+import type { MistralClient } from '../openstack/mistral';
 import { PlanError } from './errors';
 
 export interface WorkflowOutcome {
@@ -26,34 +26,24 @@ function shorten(text: string, max = 600): string {
  * one becomes a PlanError carrying that message.
  */
 export async function runWorkflow(
-  session: KeystoneSession,
+  mistral: MistralClient,
   workflow: string,
   input: Record<string, unknown>,
-  opts: { signal?: AbortSignal; timeoutMs?: number; intervalMs?: number; onStarted?: (id: string) => void } = {},
+  opts: { signal?: AbortSignal; timeoutMs?: number; onStarted?: (id: string) => void } = {},
 ): Promise<WorkflowOutcome> {
-  const mistral = <T>(method: string, path: string, body?: unknown) =>
-    session.json<T>({ service: 'mistral', serviceType: 'workflowv2', method, path, body, signal: opts.signal });
-  const ex = await mistral<{ id: string }>('POST', '/executions', { workflow_name: workflow, input: JSON.stringify(input) });
+  const ex = await mistral.createExecution(workflow, { input, signal: opts.signal });
   opts.onStarted?.(ex.id);
-  const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
-  let interval = Math.min(opts.intervalMs ?? 250, 2000);
-  for (;;) {
-    const cur = await mistral<{ state: string; state_info?: string | null; output?: string }>('GET', `/executions/${ex.id}`);
-    if (cur.state === 'SUCCESS' || cur.state === 'ERROR' || cur.state === 'CANCELLED') {
-      let output: Record<string, unknown> = {};
-      try {
-        output = cur.output ? (JSON.parse(cur.output) as Record<string, unknown>) : {};
-      } catch {
-        output = {};
-      }
-      const message = typeof output.message === 'string' && output.message ? output.message : shorten(redactStateInfo(cur.state_info ?? String(output.result ?? '')));
-      if (cur.state !== 'SUCCESS' || output.status === 'FAILED') {
-        throw new PlanError('workflow-failed', `${workflow.split('.').pop()} failed: ${message || cur.state}`);
-      }
-      return { executionId: ex.id, state: 'SUCCESS', output, message };
-    }
-    if (Date.now() > deadline) throw new PlanError('workflow-timeout', `${workflow} (execution ${ex.id}) did not finish in time; it is still ${cur.state}`);
-    await new Promise((r) => setTimeout(r, interval));
-    interval = Math.min(interval * 1.5, 2000);
+  let done;
+  try {
+    done = await mistral.waitForExecution(ex.id, { timeoutMs: opts.timeoutMs ?? 300_000, signal: opts.signal });
+  } catch (e) {
+    if ((e as Error).name === 'TimeoutError') throw new PlanError('workflow-timeout', `${workflow} (execution ${ex.id}) did not finish in time`);
+    throw e;
   }
+  const output = done.parsedOutput ?? {};
+  const message = typeof output.message === 'string' && output.message ? output.message : shorten(redactStateInfo(done.state_info ?? String(output.result ?? '')));
+  if (done.state !== 'SUCCESS' || output.status === 'FAILED') {
+    throw new PlanError('workflow-failed', `${workflow.split('.').pop()} failed: ${message || done.state}`);
+  }
+  return { executionId: ex.id, state: 'SUCCESS', output, message };
 }

@@ -246,6 +246,5 @@ export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vsco
 }
 
 async function stackStatuses(uc: Undercloud): Promise<Map<string, string>> {
-  const body = await uc.session.json<{ stacks: { stack_name: string; stack_status: string }[] }>({ service: 'heat', serviceType: 'orchestration', method: 'GET', path: '/stacks' });
-  return new Map(body.stacks.map((s) => [s.stack_name, s.stack_status]));
+  return new Map((await uc.heat.listStacks()).map((s) => [s.stack_name, s.stack_status]));
 }
