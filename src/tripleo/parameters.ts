@@ -225,7 +225,8 @@ export async function updatePlanParameters(uc: Undercloud, plan: string, values:
   const { files } = await readPlanFiles(uc, plan, opts.signal);
   try {
     // validate does not check values; a preview does, in nested templates too, and creates nothing
-    await uc.heat.previewStack(plan, stackSource(planHeatRequest(files, data, next)), opts.signal);
+    // (under another name: a preview named like a deployed stack is refused as existing)
+    await uc.heat.previewStack(`${plan}-parameter-check`, stackSource(planHeatRequest(files, data, next)), opts.signal);
   } catch (e) {
     if (e instanceof HttpError && e.status === 400) throw new PlanError('invalid-parameters', `Heat refused the values, nothing was changed: ${e.serviceMessage}`);
     throw e;
