@@ -102,7 +102,7 @@ describe('plans in VS Code: commands and the Plans tree (real undercloud)', func
     edit.replace(uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'parameter_defaults: {}'.length)), 'parameter_defaults:\n  ComputeCount: 3\n  CloudName: lab.example.com');
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.equal(await doc.save(), true);
-    const data = await readPlanData(api.connection.undercloud!.session, plan);
+    const data = await readPlanData(api.connection.undercloud!.mistral, plan);
     assert.deepEqual(data?.parameter_defaults, { ComputeCount: 3, CloudName: 'lab.example.com' });
   });
 
@@ -118,7 +118,7 @@ describe('plans in VS Code: commands and the Plans tree (real undercloud)', func
     assert.equal(diags.length, 1);
     assert.match(diags[0].message, /ComputeCount/);
     assert.equal(diags[0].range.start.line, doc.positionAt(at).line);
-    const data = await readPlanData(api.connection.undercloud!.session, plan);
+    const data = await readPlanData(api.connection.undercloud!.mistral, plan);
     assert.equal(data?.parameter_defaults.ComputeCount, 3);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });

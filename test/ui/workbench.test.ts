@@ -112,7 +112,7 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     const uc = new Undercloud(undercloudProfile());
     try {
       for (let i = 0; i < 100; i++) {
-        const data = await readPlanData(uc.session, plan);
+        const data = await readPlanData(uc.mistral, plan);
         if (data?.environments.some((e) => 'path' in e && e.path === 'environments/debug.yaml')) break;
         if (i === 99) throw new Error('the plan did not get environments/debug.yaml');
         await new Promise((r) => setTimeout(r, 200));
@@ -138,7 +138,7 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     const uc = new Undercloud(undercloudProfile());
     try {
       for (let i = 0; ; i++) {
-        const data = await readPlanData(uc.session, plan);
+        const data = await readPlanData(uc.mistral, plan);
         if (data?.parameter_defaults.ComputeCount === 3) break;
         if (i === 100) throw new Error(`ComputeCount was not saved: ${JSON.stringify(data?.parameter_defaults)}`);
         await new Promise((r) => setTimeout(r, 200));
