@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { parseDocument } from 'yaml';
 import { getPlanParameters, updatePlanParameters } from '../tripleo/parameters';
+import { deployPlan, describeFailure, followStack } from '../tripleo/deploy';
+import { redactStateInfo } from '../tripleo/workflows';
 import { resolveProfile } from '../openstack/cloudConfig';
 import { OpenStackError, ConfigError } from '../openstack/errors';
 import { Logger } from '../openstack/http';
@@ -225,6 +227,108 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('deploy <plan>')
+    .description('deploy a plan: create its stack, or update it (refused while the stack is busy)')
+    .option('--timeout <minutes>', 'Heat stack timeout in minutes', (v) => Number(v), 240)
+    .option('--skip-deploy-identifier', 'do not set a new DeployIdentifier')
+    .option('--wait', 'follow the stack to its end: progress, newest events, failed resources, outputs')
+    .option('--json', 'print JSON')
+    .action(async (planName: string, opts: { timeout: number; skipDeployIdentifier?: boolean; wait?: boolean; json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const started = await deployPlan(u, planName, { timeoutMinutes: opts.timeout, skipDeployIdentifier: opts.skipDeployIdentifier });
+        if (!opts.json) console.log(`${started.message} (execution ${started.executionId})`);
+        if (!opts.wait) {
+          if (opts.json) json(started);
+          return;
+        }
+        const r = await followStack(u, planName, {
+          timeoutMs: (opts.timeout + 1) * 60_000,
+          onProgress: (p) => !opts.json && process.stderr.write(`\r${p.status} ${p.complete}/${p.total} resources complete${p.failed ? `, ${p.failed} failed` : ''}   `),
+          onEvent: (e) => !opts.json && process.stderr.write(`\n  ${e}`),
+        });
+        if (!opts.json) process.stderr.write('\n');
+        if (opts.json) json({ ...started, stack_status: r.stack.stack_status, failed_resources: r.failed, outputs: r.outputs });
+        else {
+          console.log(`stack ${planName}: ${r.stack.stack_status}`);
+          for (const f of r.failed) console.log(`  failed: ${f.name} (${f.type}): ${f.reason}`);
+          for (const o of r.outputs) console.log(`  ${o.key}: ${JSON.stringify(o.value)}`);
+        }
+        if (r.stack.stack_status.endsWith('_FAILED')) throw new PlanError('deploy-failed', describeFailure(r));
+      }),
+    );
+
+  const stack = program.command('stack').description("a plan's Heat stack");
+  stack
+    .command('status <plan>')
+    .option('--json', 'print JSON')
+    .action(async (planName: string, opts: { json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const s = await u.heat.getStack(planName);
+        if (!s) throw new PlanError('no-stack', `plan "${planName}" has no stack`);
+        const resources = await u.heat.listResources(`${s.stack_name}/${s.id}`, { nestedDepth: 5 });
+        const complete = resources.filter((r) => r.resource_status.endsWith('_COMPLETE')).length;
+        if (opts.json) json({ ...s, resources_complete: complete, resources_total: resources.length });
+        else console.log(`${s.stack_name}: ${s.stack_status} (${complete}/${resources.length} resources complete)${s.stack_status_reason ? `\n  ${s.stack_status_reason}` : ''}`);
+      }),
+    );
+  stack
+    .command('events <plan>')
+    .option('--limit <n>', 'newest N events', (v) => Number(v), 50)
+    .option('--json', 'print JSON')
+    .action(async (planName: string, opts: { limit: number; json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const events = (await u.heat.listEvents(planName, { nestedDepth: 3 })).slice(-opts.limit);
+        if (opts.json) return json(events);
+        for (const e of events) console.log(`${e.event_time} ${e.resource_name} ${e.resource_status}${e.resource_status_reason ? `: ${e.resource_status_reason}` : ''}`);
+      }),
+    );
+  stack
+    .command('outputs <plan>')
+    .option('--json', 'print JSON')
+    .action(async (planName: string, opts: { json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const outputs = await u.heat.getOutputs(planName);
+        if (opts.json) return json(Object.fromEntries(outputs.map((o) => [o.output_key, o.output_value])));
+        for (const o of outputs) console.log(`${o.output_key}: ${JSON.stringify(o.output_value)}`);
+      }),
+    );
+
+  const execution = program.command('execution').description('Mistral workflow executions');
+  execution
+    .command('list')
+    .option('--plan <plan>', 'only executions of this plan')
+    .option('--workflow <name>', 'only executions of this workflow (full name or its last part)')
+    .option('--limit <n>', 'how many', (v) => Number(v), 20)
+    .option('--json', 'print JSON')
+    .action(async (opts: { plan?: string; workflow?: string; limit: number; json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const all = await u.mistral.listExecutions({ limit: opts.plan || opts.workflow ? 500 : opts.limit });
+        const rows = all
+          .filter((e) => !opts.workflow || e.workflow_name === opts.workflow || e.workflow_name.endsWith(`.${opts.workflow}`))
+          .filter((e) => !opts.plan || executionPlan(e) === opts.plan)
+          .slice(0, opts.limit);
+        if (opts.json) return json(rows);
+        for (const e of rows) console.log(`${e.id}  ${e.state.padEnd(9)} ${e.created_at}  ${e.workflow_name}${executionPlan(e) ? ` (${executionPlan(e)})` : ''}`);
+      }),
+    );
+  execution
+    .command('show <id>')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const e = await u.mistral.getExecution(id);
+        if (!e) throw new PlanError('no-execution', `execution ${id} does not exist`);
+        const tasks = await u.mistral.listTasks(id);
+        const shown = { ...e, state_info: e.state_info ? redactStateInfo(e.state_info) : e.state_info, tasks: tasks.map((t) => ({ name: t.name, state: t.state })) };
+        if (opts.json) return json(shown);
+        console.log(`${e.workflow_name} ${e.state}${shown.state_info ? `: ${shown.state_info.slice(0, 500)}` : ''}`);
+        console.log(`input:  ${e.input}`);
+        console.log(`output: ${redactStateInfo(e.output ?? '')}`);
+        for (const t of tasks) console.log(`  ${t.state.padEnd(9)} ${t.name}`);
+      }),
+    );
+
+  program
     .command('roles')
     .description('roles of a plan')
     .command('list <plan>')
@@ -238,6 +342,16 @@ export function buildProgram(): Command {
       }),
     );
   return program;
+}
+
+/** The plan an execution worked on (our workflows take it as `container`). */
+function executionPlan(e: { input?: string }): string | undefined {
+  try {
+    const input = JSON.parse(e.input ?? '{}') as { container?: unknown };
+    return typeof input.container === 'string' ? input.container : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parameter values from a file, with the file and line of a syntax error. */

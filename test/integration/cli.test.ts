@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { deletePlan } from '../../src/tripleo/plans';
+import { Undercloud } from '../../src/tripleo/undercloud';
 import { ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
 
 const exec = promisify(execFile);
@@ -80,5 +82,51 @@ describe('the tripleo CLI on the real undercloud', function () {
   it('deletes the plan, then says it does not exist', async () => {
     assert.match((await tripleo('plan', 'delete', plan)).stdout, /deleted/);
     await fails(['plan', 'delete', plan], /^tripleo: delete_deployment_plan failed: plan ".*" does not exist$/);
+  });
+});
+
+describe('tripleo deploy, stack and execution commands', function () {
+  this.timeout(300_000);
+  const plan = uniqueName('clideploy');
+  let env: NodeJS.ProcessEnv;
+  const tripleo = (...args: string[]) => exec('node', [path.join(ROOT, 'dist/cli.js'), ...args], { env });
+
+  before(async () => {
+    const p = undercloudProfile();
+    env = { PATH: process.env.PATH, OS_AUTH_URL: p.auth.authUrl, OS_USERNAME: p.auth.username, OS_PASSWORD: p.auth.password, OS_PROJECT_NAME: p.auth.projectName, OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default' };
+    await tripleo('plan', 'create', plan, '--templates', path.join(ROOT, 'samples/overcloud-lite'));
+  });
+  after(async () => {
+    const uc = new Undercloud(undercloudProfile());
+    const deleting = await uc.heat.deleteStack(plan).catch(() => undefined);
+    if (deleting) await uc.heat.waitForStack(deleting, { timeoutMs: 120_000 }).catch(() => undefined);
+    await deletePlan(uc, plan).catch(() => undefined);
+    uc.dispose();
+  });
+
+  it('deploys with --wait, printing progress and events, and ends with the stack state and outputs', async () => {
+    const { stdout, stderr } = await tripleo('deploy', plan, '--wait', '--timeout', '10');
+    assert.match(stdout, new RegExp(`stack "${plan}" create started \\(execution [0-9a-f-]{36}\\)`));
+    assert.match(stdout, new RegExp(`stack ${plan}: CREATE_COMPLETE`));
+    assert.match(stdout, /RoleCounts: \{"Controller":1,"Compute":2\}/);
+    assert.match(stderr, /CREATE_COMPLETE \d+\/\d+ resources complete/);
+    assert.match(stderr, /Controller CREATE_COMPLETE/);
+  });
+
+  it('shows the stack status, events and outputs', async () => {
+    assert.match((await tripleo('stack', 'status', plan)).stdout, /CREATE_COMPLETE \((\d+)\/\1 resources complete\)/);
+    assert.match((await tripleo('stack', 'events', plan, '--limit', '5')).stdout, /CREATE_COMPLETE/);
+    const outputs = JSON.parse((await tripleo('stack', 'outputs', plan, '--json')).stdout);
+    assert.equal(outputs.StackAction, 'CREATE');
+  });
+
+  it('lists and shows the executions of the plan', async () => {
+    const list = JSON.parse((await tripleo('execution', 'list', '--plan', plan, '--json')).stdout) as { id: string; workflow_name: string; state: string }[];
+    assert.deepEqual(list.map((e) => e.workflow_name), ['tripleo.deployment.v1.deploy_plan', 'tripleo.plan_management.v1.create_deployment_plan']);
+    const deployOnly = JSON.parse((await tripleo('execution', 'list', '--plan', plan, '--workflow', 'deploy_plan', '--json')).stdout) as { id: string }[];
+    assert.equal(deployOnly.length, 1);
+    const shown = JSON.parse((await tripleo('execution', 'show', deployOnly[0].id, '--json')).stdout) as { state: string; tasks: { name: string }[] };
+    assert.equal(shown.state, 'SUCCESS');
+    assert.ok(shown.tasks.some((t) => t.name === 'create_stack'));
   });
 });
