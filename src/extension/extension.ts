@@ -4,10 +4,11 @@ import { registerConnectionCommands } from './commands';
 import { ConnectionManager, ProfileRef } from './connectionManager';
 import { startLanguageClient } from './languageClient';
 import { ConnectionStatusBar } from './statusBar';
-import { ExecutionTreeProvider } from './views/executionTreeProvider';
+import { executionDocument, ExecutionNode, ExecutionTreeProvider } from './views/executionTreeProvider';
 import { NodeTreeProvider } from './views/nodeTreeProvider';
 import { PlanTreeProvider } from './views/planTreeProvider';
 import { registerPlanCommands } from './planCommands';
+import { DEPLOY_PREVIEW_SCHEME, DeployPreviewProvider, registerDeployCommand } from './deployCommand';
 import { PARAMETERS_SCHEME, ParameterFileSystem, PLAN_SCHEME, PlanFileSystem } from './planFileSystem';
 import { Ui, windowUi } from './ui';
 
@@ -48,7 +49,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
     executions,
     vscode.workspace.registerFileSystemProvider(PLAN_SCHEME, new PlanFileSystem(connection), { isReadonly: true, isCaseSensitive: true }),
     vscode.window.registerTreeDataProvider('tripleo.nodes', nodes),
-    vscode.window.registerTreeDataProvider('tripleo.executions', executions),
     vscode.commands.registerCommand('tripleo.refreshPlans', () => plans.refresh()),
     vscode.commands.registerCommand('tripleo.refreshNodes', () => nodes.refresh()),
     vscode.commands.registerCommand('tripleo.refreshExecutions', () => executions.refresh()),
@@ -66,8 +66,58 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
       if (!r.ok && r.message) void vscode.window.showErrorMessage(`TripleO: ${r.message}`);
     }),
   );
+  const executionsView = vscode.window.createTreeView('tripleo.executions', { treeDataProvider: executions });
+  executions.visible = executionsView.visible;
+  const executionAction = (state: 'PAUSED' | 'RUNNING' | 'CANCELLED') => async (node?: ExecutionNode) => {
+    const uc = connection.undercloud;
+    if (!uc || node?.kind !== 'execution') return;
+    try {
+      await uc.mistral.updateExecutionState(node.ex.id, state);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`TripleO: ${(e as Error).message}`);
+    }
+    executions.refresh();
+  };
+  context.subscriptions.push(
+    executionsView,
+    executionsView.onDidChangeVisibility((e) => {
+      executions.visible = e.visible;
+      if (e.visible) executions.refresh();
+    }),
+    vscode.commands.registerCommand('tripleo.loadMoreExecutions', () => executions.loadMore()),
+    vscode.commands.registerCommand('tripleo.pauseExecution', executionAction('PAUSED')),
+    vscode.commands.registerCommand('tripleo.resumeExecution', executionAction('RUNNING')),
+    vscode.commands.registerCommand('tripleo.cancelExecution', executionAction('CANCELLED')),
+    vscode.commands.registerCommand('tripleo.filterExecutions', async (plan?: string) => {
+      const chosen = plan ?? (await vscode.window.showInputBox({ title: 'TripleO: show the executions of which plan? (empty for all)', value: executions.planFilter ?? '' }));
+      if (chosen === undefined) return;
+      executions.setFilter(chosen.trim() || undefined);
+    }),
+    vscode.commands.registerCommand('tripleo.showExecution', async (node?: ExecutionNode) => {
+      const uc = connection.undercloud;
+      if (!uc || node?.kind !== 'execution') return undefined;
+      const ex = (await uc.mistral.getExecution(node.ex.id)) ?? node.ex;
+      const doc = await vscode.workspace.openTextDocument({ language: 'json', content: executionDocument(ex) });
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return doc;
+    }),
+  );
   const api = { ui: windowUi } as TripleOApi;
   registerPlanCommands({ context, manager: connection, plans, log, ui: () => api.ui });
+  const previews = new DeployPreviewProvider();
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(DEPLOY_PREVIEW_SCHEME, previews));
+  registerDeployCommand({
+    context,
+    manager: connection,
+    plans,
+    log,
+    ui: () => api.ui,
+    previews,
+    onDeployEnded: () => {
+      plans.refresh();
+      executions.refresh();
+    },
+  });
 
   // The language server gets no credentials and works in untrusted workspaces too.
   try {

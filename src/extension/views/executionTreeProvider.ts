@@ -1,32 +1,161 @@
 import * as vscode from 'vscode';
-import type { MistralExecution } from '../../openstack/mistral';
-import type { Undercloud } from '../../tripleo/undercloud';
-import { UndercloudTreeProvider } from './undercloudTreeProvider';
+import type { MistralExecution, MistralTask } from '../../openstack/mistral';
+import { redactStateInfo } from '../../tripleo/workflows';
+import type { ConnectionManager } from '../connectionManager';
+
+export type ExecutionNode =
+  | { kind: 'execution'; ex: MistralExecution }
+  | { kind: 'task'; task: MistralTask }
+  | { kind: 'more' }
+  | { kind: 'message'; text: string; error?: boolean };
 
 const STATE_ICONS: Record<string, [string, string?]> = {
   RUNNING: ['sync~spin'],
+  RUNNING_DELAYED: ['sync~spin'],
+  WAITING: ['watch'],
   SUCCESS: ['pass', 'testing.iconPassed'],
   ERROR: ['error', 'testing.iconFailed'],
   PAUSED: ['debug-pause'],
   CANCELLED: ['circle-slash'],
   IDLE: ['circle-outline'],
 };
+const PAGE = 25;
 
-export class ExecutionTreeProvider extends UndercloudTreeProvider<MistralExecution> {
-  protected readonly emptyMessage = 'No workflow executions yet';
+function icon(state: string): vscode.ThemeIcon {
+  const [name, color] = STATE_ICONS[state] ?? ['circle-outline'];
+  return new vscode.ThemeIcon(name, color ? new vscode.ThemeColor(color) : undefined);
+}
 
-  protected list(undercloud: Undercloud): Promise<MistralExecution[]> {
-    return undercloud.mistral.listExecutions({ limit: 50 });
+/** Mistral reports times in UTC without a zone. */
+const utc = (t: string) => new Date(t.endsWith('Z') ? t : `${t.replace(' ', 'T')}Z`);
+
+function duration(ex: MistralExecution): string {
+  const end = ex.state === 'RUNNING' || ex.state === 'PAUSED' || !ex.updated_at ? new Date() : utc(ex.updated_at);
+  const s = Math.max(0, Math.round((end.getTime() - utc(ex.created_at).getTime()) / 1000));
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+}
+
+export function executionPlan(ex: MistralExecution): string | undefined {
+  try {
+    const c = (JSON.parse(ex.input ?? '{}') as { container?: unknown }).container;
+    return typeof c === 'string' ? c : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Mistral executions newest first, paged, with their tasks; refreshes itself while something runs and the view is visible. */
+export class ExecutionTreeProvider implements vscode.TreeDataProvider<ExecutionNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<ExecutionNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly subs: vscode.Disposable[] = [];
+  private executions: MistralExecution[] = [];
+  private exhausted = false;
+  private limit = PAGE;
+  private timer?: NodeJS.Timeout;
+  visible = false;
+  /** only executions of this plan, when set */
+  planFilter?: string;
+
+  constructor(private readonly manager: ConnectionManager) {
+    this.subs.push(manager.onDidChange(() => this.refresh()));
   }
 
-  protected item(ex: MistralExecution): vscode.TreeItem {
-    const item = new vscode.TreeItem(ex.workflow_name);
-    item.id = `execution:${ex.id}`;
-    item.description = `${ex.state} · ${new Date(ex.created_at + (ex.created_at.endsWith('Z') ? '' : 'Z')).toLocaleString()}`;
-    const [icon, color] = STATE_ICONS[ex.state] ?? ['circle-outline'];
-    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.contextValue = `execution.${ex.state}`;
-    item.tooltip = `${ex.id}\n${ex.state}${ex.state_info ? `: ${ex.state_info}` : ''}`;
-    return item;
+  refresh(): void {
+    this.emitter.fire(undefined);
   }
+
+  loadMore(): void {
+    this.limit += PAGE;
+    this.refresh();
+  }
+
+  setFilter(plan: string | undefined): void {
+    this.planFilter = plan;
+    this.refresh();
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    const running = this.executions.some((e) => e.state === 'RUNNING');
+    if (this.visible && running && this.manager.undercloud) this.timer = setTimeout(() => this.refresh(), 3000);
+  }
+
+  async getChildren(node?: ExecutionNode): Promise<ExecutionNode[]> {
+    const uc = this.manager.undercloud;
+    if (!uc) return [];
+    try {
+      if (!node) {
+        const fetched = await uc.mistral.listExecutions({ limit: this.planFilter ? Math.max(this.limit * 4, 200) : this.limit + 1 });
+        const filtered = this.planFilter ? fetched.filter((e) => executionPlan(e) === this.planFilter) : fetched;
+        this.exhausted = filtered.length <= this.limit;
+        this.executions = filtered.slice(0, this.limit);
+        this.schedule();
+        if (!this.executions.length) return [{ kind: 'message', text: this.planFilter ? `No executions for plan ${this.planFilter}` : 'No workflow executions yet' }];
+        return [...this.executions.map((ex) => ({ kind: 'execution' as const, ex })), ...(this.exhausted ? [] : [{ kind: 'more' as const }])];
+      }
+      if (node.kind === 'execution') return (await uc.mistral.listTasks(node.ex.id)).map((task) => ({ kind: 'task', task }));
+      return [];
+    } catch (e) {
+      return [{ kind: 'message', text: (e as Error).message, error: true }];
+    }
+  }
+
+  getTreeItem(node: ExecutionNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'execution': {
+        const ex = node.ex;
+        const plan = executionPlan(ex);
+        const item = new vscode.TreeItem(ex.workflow_name.split('.').pop()!, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `execution:${ex.id}`;
+        item.description = [plan, ex.state, utc(ex.created_at).toLocaleString(), duration(ex)].filter(Boolean).join(' · ');
+        item.iconPath = icon(ex.state);
+        item.contextValue = `execution.${ex.state}`;
+        item.tooltip = `${ex.workflow_name}\n${ex.id}\n${ex.state}${ex.state_info ? `: ${redactStateInfo(ex.state_info).slice(0, 300)}` : ''}`;
+        item.command = { command: 'tripleo.showExecution', title: 'Show', arguments: [node] };
+        return item;
+      }
+      case 'task': {
+        const item = new vscode.TreeItem(node.task.name, vscode.TreeItemCollapsibleState.None);
+        item.id = `task:${node.task.id}`;
+        item.description = node.task.state;
+        item.iconPath = icon(node.task.state);
+        item.tooltip = node.task.state_info ? redactStateInfo(node.task.state_info).slice(0, 500) : node.task.state;
+        return item;
+      }
+      case 'more': {
+        const item = new vscode.TreeItem('Load more…');
+        item.iconPath = new vscode.ThemeIcon('more');
+        item.command = { command: 'tripleo.loadMoreExecutions', title: 'Load more' };
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text);
+        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.subs.forEach((s) => s.dispose());
+    this.emitter.dispose();
+  }
+}
+
+/** The execution as a read-only JSON document: input, output and state info (tokens redacted). */
+export function executionDocument(ex: MistralExecution): string {
+  const parse = (s?: string | null) => {
+    try {
+      return s ? JSON.parse(redactStateInfo(s)) : null;
+    } catch {
+      return s;
+    }
+  };
+  return JSON.stringify(
+    { workflow: ex.workflow_name, id: ex.id, state: ex.state, state_info: ex.state_info ? redactStateInfo(ex.state_info) : null, created_at: ex.created_at, updated_at: ex.updated_at, input: parse(ex.input), output: parse(ex.output) },
+    null,
+    2,
+  );
 }
