@@ -3,6 +3,7 @@ import { ConnectionProfile, loadClouds, profileFromCloud, profileFromEnv } from 
 import { AuthError } from '../openstack/errors';
 import type { Token } from '../openstack/keystone';
 import { Undercloud } from '../tripleo/undercloud';
+import { installWorkbooks } from '../tripleo/workbookInstaller';
 import { channelLogger } from './logger';
 
 /** What is remembered per workspace: which profile, never its secret. */
@@ -201,6 +202,17 @@ export class ConnectionManager implements vscode.Disposable {
       if (needsPassword && !fromSecrets) await this.context.secrets.store(key, profile.auth.password!);
       await this.context.workspaceState.update(LAST_CONNECTION_KEY, ref);
       this.setState({ kind: 'connected', ref, label, undercloud, token });
+      // a token that can no longer be renewed (password changed, user disabled) shows as failed
+      undercloud.session.onAuthenticationFailed = (e) => {
+        if (this._state.kind === 'connected' && this._state.undercloud === undercloud) {
+          this.log.error(`the connection to ${label} expired and could not be renewed: ${e.message}`);
+          this.setState({ kind: 'failed', ref, label, error: `expired: ${e.message}` });
+        }
+      };
+      void installWorkbooks(undercloud.mistral).then(
+        (r) => this.log.info(`Mistral workbooks: ${r.map((w) => `${w.name} ${w.action}`).join(', ')}`),
+        (e) => this.log.warn(`could not install the Mistral workbooks: ${(e as Error).message}`),
+      );
       this.log.info(`connected to ${label}: user ${token.user.name}, project ${token.project?.name ?? '-'}`);
       return true;
     } catch (e) {

@@ -79,6 +79,8 @@ export class KeystoneSession {
   private token?: Token;
   private pending?: Promise<Token>;
   private readonly renewBeforeMs: number;
+  /** Called when a (re)authentication is refused, e.g. the password changed since connecting. */
+  onAuthenticationFailed?: (e: AuthError) => void;
 
   constructor(
     readonly http: HttpClient,
@@ -126,7 +128,9 @@ export class KeystoneSession {
       })
       .catch((e) => {
         if (e instanceof HttpError && (e.status === 401 || e.status === 400 || e.status === 404)) {
-          throw new AuthError(`authentication to ${this.authUrl} failed: ${e.serviceMessage || `HTTP ${e.status}`}`, e.request);
+          const failure = new AuthError(`authentication to ${this.authUrl} failed: ${e.serviceMessage || `HTTP ${e.status}`}`, e.request);
+          this.onAuthenticationFailed?.(failure);
+          throw failure;
         }
         throw e;
       });

@@ -8,6 +8,8 @@ import { readPlanData } from '../../src/tripleo/planData';
 import { createPlan, deletePlan, exportPlan, getPlanCapabilities, listPlans, updatePlan, updatePlanCapabilities } from '../../src/tripleo/plans';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { installWorkbooks } from '../../src/tripleo/workbookInstaller';
+import { runWorkflow } from '../../src/tripleo/workflows';
+import { uploadPlanFolder } from '../../src/tripleo/upload';
 import { getPlanParameters, updatePlanParameters } from '../../src/tripleo/parameters';
 import { ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
 
@@ -63,6 +65,27 @@ describe('deployment plans through the Mistral workflows (real undercloud)', fun
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'overcloud.yaml'), 'heat_template_version: rocky\n');
     await assert.rejects(createPlan(uc, uniqueName('nomap'), dir), (e: Error) => e instanceof PlanError && e.code === 'missing-capabilities-map');
+  });
+
+  it('the create workflow itself refuses a container without a capabilities map, or with a broken one', async () => {
+    const dir = path.join(work, 'raw');
+    fs.cpSync(SAMPLE, dir, { recursive: true });
+    fs.rmSync(path.join(dir, 'capabilities-map.yaml'));
+    const c = uniqueName('raw');
+    await uploadPlanFolder(uc.swift, dir, c);
+    try {
+      await assert.rejects(runWorkflow(uc.mistral, 'tripleo.plan_management.v1.create_deployment_plan', { container: c }), /has no capabilities-map.yaml/);
+      fs.writeFileSync(path.join(dir, 'capabilities-map.yaml'), 'topics:\n- title: T\n  environment_groups:\n  - title: G\n    environments:\n    - {file: environments/missing.yaml, title: M, requires: [nope.yaml]}\n');
+      await uploadPlanFolder(uc.swift, dir, c);
+      await assert.rejects(
+        runWorkflow(uc.mistral, 'tripleo.plan_management.v1.create_deployment_plan', { container: c }),
+        /capabilities-map.yaml is invalid: environments\/missing.yaml does not exist; required file nope.yaml does not exist/,
+      );
+      assert.equal(await readPlanData(uc.mistral, c), undefined);
+    } finally {
+      for (const o of await uc.swift.listObjects(c)) await uc.swift.deleteObject(c, o.name);
+      await uc.swift.deleteContainer(c);
+    }
   });
 
   it('creates a plan from the sample folder: container marked, plan data with the root environment and passwords', async () => {
