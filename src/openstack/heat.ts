@@ -1,5 +1,6 @@
-import { CancelledError, HttpError, OpenStackError, RequestInfo, TimeoutError } from './errors';
+import { HttpError, OpenStackError, RequestInfo, TimeoutError } from './errors';
 import { KeystoneSession, ServiceRequest } from './keystone';
+import { sleep } from './http';
 
 /** A template or environment as Heat takes it: a parsed document, or YAML/JSON text that Heat parses. */
 export type HeatDocument = string | Record<string, unknown>;
@@ -190,20 +191,6 @@ function stackPath(stack: string): string {
   return `/stacks/${stack.split('/').map(enc).join('/')}`;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined, info: RequestInfo): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CancelledError(info));
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new CancelledError(info));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * Heat orchestration: validation, stacks, their resources, events and outputs.

@@ -156,18 +156,7 @@ export class HttpClient {
   }
 
   private backoff(attempt: number, signal: AbortSignal | undefined, info: RequestInfo): Promise<void> {
-    const delay = this.retryDelayMs * 2 ** (attempt - 1);
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, delay);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(new CancelledError(info));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleep(this.retryDelayMs * 2 ** (attempt - 1), signal, info);
   }
 
   dispose(): void {
@@ -210,4 +199,20 @@ export function serviceMessage(text: string): string {
   } catch {
     return text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
   }
+}
+
+/** Waits `ms`, or rejects with CancelledError as soon as the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined, info: RequestInfo): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancelledError(info));
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new CancelledError(info));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

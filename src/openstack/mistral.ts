@@ -1,6 +1,7 @@
-import { CancelledError, HttpError, OpenStackError, RequestInfo, TimeoutError } from './errors';
+import { HttpError, OpenStackError, RequestInfo, TimeoutError } from './errors';
 import { parse } from 'yaml';
 import { KeystoneSession, ServiceRequest } from './keystone';
+import { sleep } from './http';
 
 export type ExecutionState = 'IDLE' | 'RUNNING' | 'SUCCESS' | 'ERROR' | 'PAUSED' | 'CANCELLED';
 
@@ -134,20 +135,6 @@ function parseJson<T>(text: string | null | undefined, fallback: T): T {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined, info: RequestInfo): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CancelledError(info));
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new CancelledError(info));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Mistral v2 workflow service: workbooks, workflows, executions, tasks, environments, actions. */
 export class MistralClient {
