@@ -3,6 +3,9 @@ import { Diagnostic, DiagnosticSeverity, Hover, MarkupKind, Position } from 'vsc
 import { detectFileKind, ENVIRONMENT_SECTIONS, FileKind, isJinjaTemplate } from './fileKind';
 import { keyName, nodeRange, parseYaml, ParsedYaml } from './yamlDocument';
 import { closestName, editDistance } from '../tripleo/names';
+import { isMap, isScalar } from 'yaml';
+import { ParameterDefinition, PlanIndex, valueProblem } from './planIndex';
+import { normalizePath } from '../tripleo/capabilitiesMap';
 
 export const SOURCE = 'tripleo';
 
@@ -40,8 +43,14 @@ export class TripleOLanguageService {
     this.cache.delete(uri);
   }
 
-  /** Checks that need only this document: cheap enough to run on every keystroke (debounced). */
-  validate(doc: TextDocument): Diagnostic[] {
+  /** The plan folder a document belongs to, and its path in it. */
+  private place(doc: TextDocument, plans: PlanIndex[]): { index: PlanIndex; path: string } | undefined {
+    const best = plans.filter((p) => doc.uri.startsWith(`${p.root}/`)).sort((a, b) => b.root.length - a.root.length)[0];
+    return best ? { index: best, path: decodeURIComponent(doc.uri.slice(best.root.length + 1)) } : undefined;
+  }
+
+  /** Checks of a document; with the plans' indexes, also against the templates of its plan. */
+  validate(doc: TextDocument, plans: PlanIndex[] = []): Diagnostic[] {
     const { kind, parsed } = this.analyze(doc);
     const out: Diagnostic[] = [];
     const diag = (start: number, end: number, message: string, code: string, severity: DiagnosticSeverity = DiagnosticSeverity.Error) =>
@@ -59,14 +68,85 @@ export class TripleOLanguageService {
         const near = closest(name, ENVIRONMENT_SECTIONS);
         diag(r.start, r.end, `Unknown section "${name}" in an environment file${near ? `; did you mean "${near}"?` : ''}. Heat accepts: ${ENVIRONMENT_SECTIONS.join(', ')}.`, 'env-unknown-section');
       }
+      const place = this.place(doc, plans);
+      if (place) this.validateAgainstPlan(parsed, place.index, place.path, diag);
     }
     return out;
   }
 
-  hover(doc: TextDocument, position: Position): Hover | null {
+  private validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string, diag: (s: number, e: number, m: string, c: string, sev?: DiagnosticSeverity) => void): void {
+    const known = [...index.parameters.keys()];
+    const base = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+    for (const pair of parsed.topLevel) {
+      const section = keyName(pair);
+      if ((section === 'parameter_defaults' || section === 'parameters') && isMap(pair.value)) {
+        for (const p of pair.value.items) {
+          if (!isScalar(p.key)) continue;
+          const name = String(p.key.value);
+          const kr = nodeRange(p.key)!;
+          const defs = index.parameters.get(name);
+          if (!defs) {
+            const near = closestName(name, known);
+            diag(kr.start, kr.end, `No template of this plan has a parameter "${name}"${near ? `; did you mean "${near}"?` : ''}. Heat would ignore it.`, 'env-unknown-parameter', DiagnosticSeverity.Warning);
+            continue;
+          }
+          const value = p.value && typeof (p.value as { toJSON?: () => unknown }).toJSON === 'function' ? (p.value as { toJSON: () => unknown }).toJSON() : undefined;
+          // every template that declares it checks the value: one refusal fails the deploy
+          const refusing = defs.find((d) => valueProblem(d, value) !== undefined);
+          const vr = nodeRange(p.value) ?? kr;
+          if (refusing) diag(vr.start, vr.end, `${valueProblem(refusing, value)} (${refusing.template})`, 'env-invalid-value');
+        }
+      }
+      if (section === 'resource_registry' && isMap(pair.value)) {
+        for (const p of pair.value.items) {
+          if (!isScalar(p.value) || typeof p.value.value !== 'string') continue;
+          const target = p.value.value;
+          if (target.includes('::') || !/\.ya?ml$/.test(target) || /^[a-z]+:\/\//.test(target)) continue;
+          const resolved = normalizePath(base + target);
+          if (!index.files.has(resolved)) {
+            const r = nodeRange(p.value)!;
+            diag(r.start, r.end, `${target} does not exist in the plan (resolved from ${path} to ${resolved})`, 'env-missing-template');
+          }
+        }
+      }
+    }
+  }
+
+  /** Markdown for a parameter: what the templates say of it. */
+  parameterDocs(defs: ParameterDefinition[]): string {
+    const d = defs[0];
+    const lines = [`**${d.name}**${d.label && d.label !== d.name ? ` — ${d.label}` : ''} \`${d.type}\``, ''];
+    if (d.description) lines.push(d.description, '');
+    if (d.default !== undefined) lines.push(`default: \`${d.hidden ? '******' : JSON.stringify(d.default)}\``);
+    for (const c of d.constraints) {
+      if (c.allowedValues) lines.push(`allowed values: ${c.allowedValues.map((v) => `\`${JSON.stringify(v)}\``).join(', ')}`);
+      if (c.range) lines.push(`range: ${c.range.min ?? '…'} to ${c.range.max ?? '…'}`);
+      if (c.length) lines.push(`length: ${c.length.min ?? 0} to ${c.length.max ?? '…'}`);
+      if (c.allowedPattern) lines.push(`pattern: \`${c.allowedPattern}\``);
+      if (c.description) lines.push(`_${c.description}_`);
+    }
+    if (d.hidden) lines.push('hidden (NoEcho): its value is never shown');
+    lines.push('', `defined in: ${defs.map((x) => `\`${x.template}\``).join(', ')}`);
+    return lines.join('  \n');
+  }
+
+  hover(doc: TextDocument, position: Position, plans: PlanIndex[] = []): Hover | null {
     const { kind, parsed } = this.analyze(doc);
     if (kind !== 'environment') return null;
     const offset = doc.offsetAt(position);
+    const place = this.place(doc, plans);
+    for (const pair of parsed.topLevel) {
+      const section = keyName(pair);
+      if (place && (section === 'parameter_defaults' || section === 'parameters') && isMap(pair.value)) {
+        for (const p of pair.value.items) {
+          const r = nodeRange(p.key);
+          if (!r || !isScalar(p.key) || offset < r.start || offset > r.end) continue;
+          const defs = place.index.parameters.get(String(p.key.value));
+          if (!defs) return null;
+          return { contents: { kind: MarkupKind.Markdown, value: this.parameterDocs(defs) }, range: { start: doc.positionAt(r.start), end: doc.positionAt(r.end) } };
+        }
+      }
+    }
     for (const pair of parsed.topLevel) {
       const r = nodeRange(pair.key);
       const name = keyName(pair);

@@ -1,6 +1,9 @@
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TripleOLanguageService } from '../language/languageService';
+import type { PlanIndex } from '../language/planIndex';
+import { URI } from 'vscode-uri';
+import { indexPlans } from './planFolders';
 
 // The transport (IPC here) is chosen by the arguments the client starts us with.
 const connection = createConnection(ProposedFeatures.all);
@@ -9,17 +12,44 @@ const service = new TripleOLanguageService();
 const VALIDATE_DELAY_MS = 200;
 const timers = new Map<string, NodeJS.Timeout>();
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-    hoverProvider: true,
-  },
-  serverInfo: { name: 'tripleo-language-server', version: '0.1.0' },
-}));
+let roots: string[] = [];
+let plans: PlanIndex[] = [];
+let reindexTimer: NodeJS.Timeout | undefined;
+
+function reindex(): void {
+  try {
+    plans = indexPlans(roots, (uri) => documents.get(uri)?.getText());
+    connection.console.info(`indexed ${plans.length} plan folder(s): ${plans.map((p) => `${p.root} (${p.parameters.size} parameters)`).join(', ')}`);
+  } catch (e) {
+    connection.console.error(`indexing the plan folders failed: ${(e as Error).message}`);
+  }
+  documents.all().forEach(validate);
+}
+
+/** Cross-file knowledge is rebuilt shortly after any file of a plan changes, on disk or in an editor. */
+function scheduleReindex(): void {
+  clearTimeout(reindexTimer);
+  reindexTimer = setTimeout(reindex, 300);
+}
+
+connection.onInitialize((params) => {
+  roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
+  if (!roots.length && params.rootUri) roots = [URI.parse(params.rootUri).fsPath];
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+    },
+    serverInfo: { name: 'tripleo-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => reindex());
+connection.onDidChangeWatchedFiles(() => scheduleReindex());
 
 function validate(doc: TextDocument): void {
   try {
-    const diagnostics = service.validate(doc);
+    const diagnostics = service.validate(doc, plans);
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   } catch (e) {
     connection.console.error(`validating ${doc.uri} failed: ${(e as Error).stack ?? e}`);
@@ -39,7 +69,11 @@ function schedule(doc: TextDocument): void {
 }
 
 documents.onDidOpen((e) => validate(e.document));
-documents.onDidChangeContent((e) => schedule(e.document));
+documents.onDidChangeContent((e) => {
+  schedule(e.document);
+  // a template edited in an editor changes what its plan's environments may say
+  if (e.document.getText().includes('heat_template_version') && plans.some((p) => e.document.uri.startsWith(`${p.root}/`))) scheduleReindex();
+});
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   timers.delete(e.document.uri);
@@ -49,7 +83,7 @@ documents.onDidClose((e) => {
 
 connection.onHover((params) => {
   const doc = documents.get(params.textDocument.uri);
-  return doc ? service.hover(doc, params.position) : null;
+  return doc ? service.hover(doc, params.position, plans) : null;
 });
 
 documents.listen(connection);
