@@ -31,6 +31,8 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
   const plan = `ui-${Date.now().toString(36)}`;
   after(async () => {
     const uc = new Undercloud(undercloudProfile());
+    const deleting = await uc.heat.deleteStack(plan).catch(() => undefined);
+    if (deleting) await uc.heat.waitForStack(deleting, { timeoutMs: 120_000 }).catch(() => undefined);
     await deletePlan(uc, plan).catch(() => undefined);
     uc.dispose();
     if (wb?.page && this.ctx.currentTest?.state === 'failed') await wb.screenshot('failure').catch(() => undefined);
@@ -148,6 +150,29 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     }
     await wb.screenshot('parameter-saved');
     await wb.page.keyboard.press('Control+W');
+  });
+
+  it('deploys the plan after showing what changes, with progress in the status bar', async () => {
+    await wb.runCommand('TripleO: Deploy Plan');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: plan }).first().click();
+    await wb.page.locator('.tab', { hasText: 'deployed ↔ to deploy' }).waitFor({ timeout: 30_000 });
+    const dialog = wb.page.locator('.monaco-dialog-box', { hasText: `Deploy plan "${plan}"` });
+    await dialog.waitFor({ timeout: 30_000 });
+    await wb.screenshot('deploy-diff-and-confirm');
+    await dialog.locator('.monaco-button', { hasText: /^Deploy$/ }).click();
+    await wb.statusBarItem(new RegExp(`${plan}: CREATE_IN_PROGRESS`)).waitFor({ timeout: 60_000 });
+    await wb.screenshot('deploy-progress');
+    await wb.statusBarItem(`${plan}: CREATE_COMPLETE`).waitFor({ timeout: 180_000 });
+    await wb.screenshot('deploy-complete');
+  });
+
+  it('lists the deploy in the Executions view with its state', async () => {
+    await wb.page.keyboard.press('Escape');
+    const row = wb.viewPane('Executions').locator('.monaco-list-row', { hasText: 'deploy_plan' }).filter({ hasText: plan });
+    if (!(await row.first().isVisible().catch(() => false))) await wb.runCommand('TripleO: Refresh Executions');
+    await row.first().waitFor({ timeout: 30_000 });
+    assert.match(await row.first().innerText(), /SUCCESS/);
+    await wb.screenshot('executions');
   });
 
   it('underlines a misspelled section of an environment file and lists it in Problems', async () => {
