@@ -3,9 +3,9 @@ import { Diagnostic, DiagnosticSeverity, Hover, MarkupKind, Position } from 'vsc
 import { detectFileKind, ENVIRONMENT_SECTIONS, FileKind, isJinjaTemplate } from './fileKind';
 import { keyName, nodeRange, parseYaml, ParsedYaml } from './yamlDocument';
 import { closestName, editDistance } from '../tripleo/names';
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, isSeq, visit, type Node } from 'yaml';
 import { ParameterDefinition, PlanIndex, valueProblem } from './planIndex';
-import { normalizePath } from '../tripleo/capabilitiesMap';
+import { checkMapAgainstFiles, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
 
 export const SOURCE = 'tripleo';
 
@@ -69,9 +69,77 @@ export class TripleOLanguageService {
         diag(r.start, r.end, `Unknown section "${name}" in an environment file${near ? `; did you mean "${near}"?` : ''}. Heat accepts: ${ENVIRONMENT_SECTIONS.join(', ')}.`, 'env-unknown-section');
       }
       const place = this.place(doc, plans);
-      if (place) this.validateAgainstPlan(parsed, place.index, place.path, diag);
+      if (place) {
+        this.validateAgainstPlan(parsed, place.index, place.path, diag);
+        if (place.index.mapped.size && !place.index.mapped.has(place.path) && parsed.topLevel[0]) {
+          const r = nodeRange(parsed.topLevel[0].key)!;
+          diag(r.start, r.end, `${place.path} is not listed in capabilities-map.yaml: clients show it under "Other"`, 'env-not-in-map', DiagnosticSeverity.Information);
+        }
+      }
     }
+    if (kind === 'capabilities-map') this.validateMap(doc, plans, diag);
+    if (kind === 'heat-template') this.validateTemplate(parsed, diag);
     return out;
+  }
+
+  private validateMap(doc: TextDocument, plans: PlanIndex[], diag: (s: number, e: number, m: string, c: string, sev?: DiagnosticSeverity) => void): void {
+    const text = doc.getText();
+    const lineStart = (line: number) => doc.offsetAt({ line: line - 1, character: 0 });
+    const { map, problems } = readCapabilitiesMap(text);
+    for (const p of problems) {
+      if (p.message.startsWith('Map keys') || p.message.includes('YAML')) continue;
+      const start = p.line ? lineStart(p.line) : 0;
+      diag(start, start + Math.max(1, (text.slice(start).split('\n')[0] ?? '').length), p.message, 'map-invalid');
+    }
+    const place = this.place(doc, plans);
+    if (!place) return;
+    for (const problem of checkMapAgainstFiles(map, place.index.files)) {
+      const file = problem.split(' ')[problem.startsWith('root_') ? 1 : 0];
+      const mentioned = problem.includes(' requires ') ? problem.split(' requires ')[1].split(',')[0] : file;
+      const at = Math.max(0, text.indexOf(mentioned));
+      diag(at, at + mentioned.length, problem, problem.includes('more than once') ? 'map-duplicate' : 'map-missing-file');
+    }
+  }
+
+  /** get_param / get_resource / get_attr / depends_on naming what the template does not define. */
+  private validateTemplate(parsed: ParsedYaml, diag: (s: number, e: number, m: string, c: string, sev?: DiagnosticSeverity) => void): void {
+    const root = parsed.doc.contents;
+    if (!isMap(root)) return;
+    const version = root.get('heat_template_version', true);
+    if (isScalar(version)) {
+      const v = String(version.value);
+      const known = /^(20\d\d-\d\d-\d\d|newton|ocata|pike|queens|rocky|stein|train|ussuri|victoria|wallaby|xena|yoga|zed|2023\.[12]|2024\.[12]|2025\.[12])$/;
+      const r = nodeRange(version)!;
+      if (!known.test(v)) diag(r.start, r.end, `unknown heat_template_version "${v}"`, 'template-unknown-version');
+    }
+    const names = (key: string) => {
+      const m = root.get(key, true);
+      return new Set(isMap(m) ? m.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')) : []);
+    };
+    const params = names('parameters');
+    const resources = names('resources');
+    const check = (node: unknown, kind: 'parameter' | 'resource', code: string) => {
+      const target = isSeq(node) ? (node as { items: Node[] }).items[0] : node;
+      if (!isScalar(target) || typeof target.value !== 'string') return;
+      const name = target.value;
+      const set = kind === 'parameter' ? params : resources;
+      if (set.has(name) || (kind === 'parameter' && name.startsWith('OS::'))) return;
+      const near = closestName(name, [...set]);
+      const r = nodeRange(target)!;
+      diag(r.start, r.end, `no ${kind} "${name}" in this template${near ? `; did you mean "${near}"?` : ''}`, code);
+    };
+    visit(parsed.doc, {
+      Pair(_, pair) {
+        if (!isScalar(pair.key)) return;
+        const k = String(pair.key.value);
+        if (k === 'get_param') check(pair.value, 'parameter', 'template-undefined-parameter');
+        else if (k === 'get_resource' || k === 'get_attr') check(pair.value, 'resource', 'template-undefined-resource');
+        else if (k === 'depends_on') {
+          const items = isSeq(pair.value) ? (pair.value.items as unknown[]) : [pair.value];
+          for (const i of items) check(i, 'resource', 'template-undefined-resource');
+        }
+      },
+    });
   }
 
   private validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string, diag: (s: number, e: number, m: string, c: string, sev?: DiagnosticSeverity) => void): void {

@@ -1,5 +1,6 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import { parseYaml } from './yamlDocument';
+import { allEnvironments, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
 
 export interface ParameterDefinition {
   name: string;
@@ -19,6 +20,8 @@ export interface PlanIndex {
   root: string;
   files: Set<string>;
   parameters: Map<string, ParameterDefinition[]>;
+  /** environment files the capabilities map lists, and its root environment */
+  mapped: Set<string>;
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -66,7 +69,14 @@ export function buildPlanIndex(root: string, files: Map<string, string>): PlanIn
     if (!/\.ya?ml$/.test(path) || /\.j2\.ya?ml$/.test(path) || !text.includes('heat_template_version')) continue;
     for (const p of templateParameters(path, text)) parameters.set(p.name, [...(parameters.get(p.name) ?? []), p]);
   }
-  return { root: root.replace(/\/+$/, ''), files: new Set(files.keys()), parameters };
+  const mapped = new Set<string>();
+  const mapText = files.get('capabilities-map.yaml');
+  if (mapText) {
+    const { map } = readCapabilitiesMap(mapText);
+    for (const { env } of allEnvironments(map)) mapped.add(env.file);
+    if (map.rootEnvironment) mapped.add(normalizePath(map.rootEnvironment));
+  }
+  return { root: root.replace(/\/+$/, ''), files: new Set(files.keys()), parameters, mapped };
 }
 
 /** Why a value does not fit a parameter definition, or undefined when it does (Heat's rules). */

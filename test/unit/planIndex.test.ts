@@ -25,7 +25,12 @@ describe('language service against a plan folder (samples/overcloud-lite)', () =
   const index = sampleIndex();
   const service = new TripleOLanguageService();
   const env = (text: string, file = 'environments/mine.yaml') => TextDocument.create(`${ROOT}/${file}`, 'yaml', 1, text);
-  const codes = (text: string, file?: string) => service.validate(env(text, file), [index]).map((d) => [d.code, d.range.start.line, String(d.message)] as const);
+  // (files outside the map also get an information; it is tested on its own below)
+  const codes = (text: string, file?: string) =>
+    service
+      .validate(env(text, file), [index])
+      .filter((d) => d.code !== 'env-not-in-map')
+      .map((d) => [d.code, d.range.start.line, String(d.message)] as const);
 
   it('indexes the parameters of every template, nested ones included', () => {
     assert.deepEqual(index.parameters.get('ComputeCount')?.map((d) => d.template), ['overcloud.yaml']);
@@ -87,5 +92,47 @@ describe('language service against a plan folder (samples/overcloud-lite)', () =
     assert.equal(fullMatch('(|[^\\s]{8,64})', 'longenough'), false);
     assert.equal(fullMatch('([^\\s]{8,64})?', 'longenough'), true);
     assert.equal(valueProblem({ name: 'L', template: 't', type: 'comma_delimited_list', hidden: false, constraints: [{ allowedValues: ['a', 'b'] }] }, 'a, c'), 'c is not one of a, b');
+  });
+});
+
+describe('language service: templates and the capabilities map', () => {
+  const index = sampleIndex();
+  const service = new TripleOLanguageService();
+  const check = (file: string, text: string) => service.validate(TextDocument.create(`${ROOT}/${file}`, 'yaml', 1, text), [index]).map((d) => [d.code, d.range.start.line, String(d.message)] as const);
+
+  it('finds nothing wrong in any file of the sample plan', () => {
+    const walk = (dir: string, rel: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name), `${rel}${e.name}/`) : /\.ya?ml$/.test(e.name) ? [`${rel}${e.name}`] : []));
+    for (const f of walk(SAMPLE, '')) {
+      const found = check(f, fs.readFileSync(path.join(SAMPLE, f), 'utf8')).filter((d) => d[0] !== 'env-not-in-map' || f !== 'environments/custom-user-settings.yaml');
+      assert.deepEqual(found, [], f);
+    }
+  });
+
+  it('says that an environment file is not in the capabilities map', () => {
+    const found = check('environments/custom-user-settings.yaml', fs.readFileSync(path.join(SAMPLE, 'environments/custom-user-settings.yaml'), 'utf8'));
+    assert.deepEqual(found.map((f) => f[0]), ['env-not-in-map']);
+  });
+
+  it('reports get_param, get_resource, get_attr and depends_on naming nothing, and an unknown version', () => {
+    const found = check(
+      'puppet/x.yaml',
+      'heat_template_version: 2016-13-45\nparameters:\n  Count: {type: number}\nresources:\n  A:\n    type: OS::Heat::Value\n    properties:\n      value: {get_param: Cout}\n  B:\n    type: OS::Heat::Value\n    depends_on: [A, C]\n    properties:\n      value: {get_attr: [Aa, value]}\noutputs:\n  o:\n    value: {get_resource: B}\n  s:\n    value: {get_param: OS::stack_name}\n',
+    );
+    assert.deepEqual(found.map((f) => [f[0], f[1]]), [
+      ['template-unknown-version', 0],
+      ['template-undefined-parameter', 7],
+      ['template-undefined-resource', 10],
+      ['template-undefined-resource', 12],
+    ]);
+    assert.match(found[1][2], /did you mean "Count"/);
+  });
+
+  it('reports map entries whose files do not exist, and missing keys with their line', () => {
+    const found = check('capabilities-map.yaml', 'topics:\n  - title: T\n    environment_groups:\n      - title: G\n        environments:\n          - file: environments/nope.yaml\n            title: Nope\n          - title: no file\n');
+    assert.deepEqual(found.map((f) => [f[0], f[1]]), [
+      ['map-invalid', 7],
+      ['map-missing-file', 5],
+    ]);
   });
 });
