@@ -1,5 +1,5 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Diagnostic, DiagnosticSeverity, Hover, MarkupKind, Position } from 'vscode-languageserver-types';
+import { CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, Hover, Location, MarkupKind, Position } from 'vscode-languageserver-types';
 import { detectFileKind, ENVIRONMENT_SECTIONS, FileKind, isJinjaTemplate } from './fileKind';
 import { keyName, nodeRange, parseYaml, ParsedYaml } from './yamlDocument';
 import { closestName, editDistance } from '../tripleo/names';
@@ -178,6 +178,60 @@ export class TripleOLanguageService {
         }
       }
     }
+  }
+
+  /** The parameter key under the cursor in parameter_defaults/parameters, with its plan. */
+  private parameterAt(doc: TextDocument, position: Position, plans: PlanIndex[]): { name: string; index: PlanIndex } | undefined {
+    const { kind, parsed } = this.analyze(doc);
+    const place = this.place(doc, plans);
+    if (kind !== 'environment' || !place) return undefined;
+    const offset = doc.offsetAt(position);
+    for (const pair of parsed.topLevel) {
+      const section = keyName(pair);
+      if ((section !== 'parameter_defaults' && section !== 'parameters') || !isMap(pair.value)) continue;
+      for (const p of pair.value.items) {
+        const r = nodeRange(p.key);
+        if (r && isScalar(p.key) && offset >= r.start && offset <= r.end) return { name: String(p.key.value), index: place.index };
+      }
+    }
+    return undefined;
+  }
+
+  /** Go to definition: from a parameter in an environment file to its declaration in every template. */
+  definition(doc: TextDocument, position: Position, plans: PlanIndex[]): Location[] {
+    const at = this.parameterAt(doc, position, plans);
+    const defs = at ? at.index.parameters.get(at.name) ?? [] : [];
+    return defs.map((d) => ({ uri: `${at!.index.root}/${d.template.split('/').map(encodeURIComponent).join('/')}`, range: { start: { line: d.line, character: d.character }, end: { line: d.line, character: d.character + d.name.length } } }));
+  }
+
+  /** Parameter names of the plan, offered where a key of parameter_defaults/parameters is typed. */
+  completion(doc: TextDocument, position: Position, plans: PlanIndex[]): CompletionItem[] {
+    const place = this.place(doc, plans);
+    if (!place) return [];
+    const lines = doc.getText().split('\n');
+    const line = lines[position.line] ?? '';
+    const prefix = line.slice(0, position.character);
+    if (!/^\s+[\w-]*$/.test(prefix)) return [];
+    // the section this indented line belongs to: the nearest line above that starts at column 0
+    let section = '';
+    for (let l = position.line - 1; l >= 0; l--) {
+      const m = /^([\w-]+)\s*:/.exec(lines[l]);
+      if (m) {
+        section = m[1];
+        break;
+      }
+    }
+    if (section !== 'parameter_defaults' && section !== 'parameters') return [];
+    const present = new Set(lines.map((t) => /^\s+([\w-]+)\s*:/.exec(t)?.[1]).filter(Boolean) as string[]);
+    return [...place.index.parameters.entries()]
+      .filter(([name]) => !present.has(name))
+      .map(([name, defs]) => ({
+        label: name,
+        kind: CompletionItemKind.Property,
+        detail: `${defs[0].type} — ${defs.map((d) => d.template).join(', ')}`,
+        documentation: { kind: MarkupKind.Markdown, value: this.parameterDocs(defs) },
+        insertText: `${name}: ${defs[0].hidden || defs[0].default === undefined ? '' : JSON.stringify(defs[0].default)}`,
+      }));
   }
 
   /** Markdown for a parameter: what the templates say of it. */

@@ -6,6 +6,9 @@ export interface ParameterDefinition {
   name: string;
   /** plan-relative path of the template that declares it */
   template: string;
+  /** where the name is declared in the template: zero-based line and column */
+  line: number;
+  character: number;
   type: string;
   default?: unknown;
   description?: string;
@@ -51,6 +54,7 @@ export function templateParameters(template: string, text: string): ParameterDef
     out.push({
       name: String(pair.key.value),
       template,
+      ...position(parsed.lineCounter.linePos((pair.key as { range: [number, number, number] }).range[0])),
       type: String(p.type ?? 'string'),
       default: p.default,
       description: typeof p.description === 'string' ? p.description.trim() : undefined,
@@ -61,6 +65,8 @@ export function templateParameters(template: string, text: string): ParameterDef
   }
   return out;
 }
+
+const position = (p: { line: number; col: number }) => ({ line: p.line - 1, character: p.col - 1 });
 
 /** Builds the index of a plan folder from its files (path relative to the folder -> text). */
 export function buildPlanIndex(root: string, files: Map<string, string>): PlanIndex {

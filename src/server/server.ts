@@ -39,6 +39,8 @@ connection.onInitialize((params) => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
+      definitionProvider: true,
+      completionProvider: { triggerCharacters: [] },
     },
     serverInfo: { name: 'tripleo-language-server', version: '0.1.0' },
   };
@@ -84,6 +86,16 @@ documents.onDidClose((e) => {
 connection.onHover((params) => {
   const doc = documents.get(params.textDocument.uri);
   return doc ? service.hover(doc, params.position, plans) : null;
+});
+
+connection.onDefinition((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  return doc ? service.definition(doc, params.position, plans) : [];
+});
+
+connection.onCompletion((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  return doc ? service.completion(doc, params.position, plans) : [];
 });
 
 documents.listen(connection);

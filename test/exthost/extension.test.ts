@@ -67,6 +67,23 @@ describe('the TripleO extension in a real VS Code', () => {
     assert.match(text, /every\*\* template/);
   });
 
+  it('knows the sample plan: definition and completion of parameters in an environment file', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const uri = vscode.Uri.joinPath(folder, 'environments/debug.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const line = doc.getText().split('\n').findIndex((l) => /^\s+Debug:/.test(l));
+    assert.ok(line > 0, 'debug.yaml has no Debug parameter');
+    const locations = await until('a definition from the language server', async () => {
+      const l = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', uri, new vscode.Position(line, 4));
+      return l?.length ? l : undefined;
+    });
+    const targets = locations.map((l) => ('uri' in l ? l.uri : l.targetUri).path.split('/overcloud-lite/')[1]);
+    assert.ok(targets.includes('overcloud.yaml'), JSON.stringify(targets));
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(line, 2));
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(labels.includes('ComputeCount'), `no ComputeCount among ${labels.length} items`);
+  });
+
   it('reports a failed connection with the reason in the status bar', async () => {
     const ok = await api.connection.connect({ kind: 'cloud', name: 'undercloud-badpass' }, { interactive: false });
     assert.equal(ok, false);

@@ -21,7 +21,7 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     fs.mkdirSync(results, { recursive: true });
     // a copy of the sample plan, so that the test can add a broken file without touching the sample
     fs.cpSync(process.env.UI_SAMPLE_DIR ?? path.join(ROOT, 'samples/overcloud-lite'), workspace, { recursive: true });
-    fs.writeFileSync(path.join(workspace, 'environments/broken-env.yaml'), 'parameter_defaults:\n  Debug: true\nresource_registy:\n  OS::TripleO::Network: ../network/flat.yaml\n');
+    fs.writeFileSync(path.join(workspace, 'environments/broken-env.yaml'), 'parameter_defaults:\n  Debug: true\n  ComputeCont: 2\nresource_registy:\n  OS::TripleO::Network: ../network/flat.yaml\n');
     const clouds = path.join(results, 'clouds.yaml');
     execFileSync('node', [path.join(ROOT, 'scripts/undercloud/env.mjs'), '--clouds-yaml', clouds], { stdio: 'ignore' });
     wb = new Workbench(results, Number(process.env.UI_PORT ?? 18412), workspace, { OS_CLIENT_CONFIG_FILE: clouds });
@@ -181,6 +181,7 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     await wb.page.keyboard.press('Control+Shift+M');
     const problem = wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'did you mean "resource_registry"' }).first();
     await problem.waitFor({ timeout: 30_000 });
+    await wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'did you mean "ComputeCount"' }).first().waitFor({ timeout: 30_000 });
     await wb.screenshot('problems');
   });
 

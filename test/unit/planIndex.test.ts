@@ -91,7 +91,7 @@ describe('language service against a plan folder (samples/overcloud-lite)', () =
     assert.equal(fullMatch('[a-z]+', 'abc1'), false);
     assert.equal(fullMatch('(|[^\\s]{8,64})', 'longenough'), false);
     assert.equal(fullMatch('([^\\s]{8,64})?', 'longenough'), true);
-    assert.equal(valueProblem({ name: 'L', template: 't', type: 'comma_delimited_list', hidden: false, constraints: [{ allowedValues: ['a', 'b'] }] }, 'a, c'), 'c is not one of a, b');
+    assert.equal(valueProblem({ name: 'L', template: 't', line: 0, character: 0, type: 'comma_delimited_list', hidden: false, constraints: [{ allowedValues: ['a', 'b'] }] }, 'a, c'), 'c is not one of a, b');
   });
 });
 
@@ -134,5 +134,29 @@ describe('language service: templates and the capabilities map', () => {
       ['map-invalid', 7],
       ['map-missing-file', 5],
     ]);
+  });
+});
+
+describe('language service: navigation and completion', () => {
+  const index = sampleIndex();
+  const service = new TripleOLanguageService();
+
+  it('goes from a parameter in an environment file to its declaration in the template', () => {
+    const d = TextDocument.create(`${ROOT}/environments/x.yaml`, 'yaml', 1, 'parameter_defaults:\n  NovaComputeLibvirtType: qemu\n');
+    const locs = service.definition(d, { line: 1, character: 6 }, [index]);
+    assert.equal(locs.length, 1);
+    assert.equal(locs[0].uri, `${ROOT}/puppet/compute-role.yaml`);
+    const line = fs.readFileSync(path.join(SAMPLE, 'puppet/compute-role.yaml'), 'utf8').split('\n')[locs[0].range.start.line];
+    assert.match(line, /^\s+NovaComputeLibvirtType:/);
+  });
+
+  it('completes parameter names under parameter_defaults, leaving out those already set', () => {
+    const text = 'parameter_defaults:\n  ComputeCount: 2\n  Comp\n';
+    const d = TextDocument.create(`${ROOT}/environments/x.yaml`, 'yaml', 1, text);
+    const items = service.completion(d, { line: 2, character: 6 }, [index]);
+    const labels = items.map((i) => i.label);
+    assert.ok(labels.includes('ComputeHostnameFormat'));
+    assert.ok(!labels.includes('ComputeCount'));
+    assert.deepEqual(service.completion(d, { line: 0, character: 3 }, [index]), []);
   });
 });
