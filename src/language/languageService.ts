@@ -155,7 +155,7 @@ export class TripleOLanguageService {
           const defs = index.parameters.get(name);
           if (!defs) {
             const near = closestName(name, known);
-            diag(kr.start, kr.end, `No template of this plan has a parameter "${name}"${near ? `; did you mean "${near}"?` : ''}. Heat would ignore it.`, 'env-unknown-parameter', DiagnosticSeverity.Warning);
+            diag(kr.start, kr.end, `No template of this plan has a parameter "${name}"${near ? ` (did you mean "${near}"?)` : ''}: Heat would ignore it.`, 'env-unknown-parameter', DiagnosticSeverity.Warning);
             continue;
           }
           const value = p.value && typeof (p.value as { toJSON?: () => unknown }).toJSON === 'function' ? (p.value as { toJSON: () => unknown }).toJSON() : undefined;

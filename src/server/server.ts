@@ -3,7 +3,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TripleOLanguageService } from '../language/languageService';
 import type { PlanIndex } from '../language/planIndex';
 import { URI } from 'vscode-uri';
-import { indexPlans } from './planFolders';
+import { indexPlans } from '../tripleo/planFolders';
 
 // The transport (IPC here) is chosen by the arguments the client starts us with.
 const connection = createConnection(ProposedFeatures.all);

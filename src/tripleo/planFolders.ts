@@ -24,7 +24,7 @@ export function findPlanFolders(roots: string[], depth = 4): string[] {
 }
 
 /** Indexes every plan folder; open documents (by URI) take precedence over the files on disk. */
-export function indexPlans(roots: string[], openText: (uri: string) => string | undefined): PlanIndex[] {
+export function indexPlans(roots: string[], openText: (uri: string) => string | undefined = () => undefined): PlanIndex[] {
   return findPlanFolders(roots).map((folder) => {
     const files = new Map<string, string>();
     const walk = (dir: string, rel: string) => {
@@ -50,4 +50,19 @@ function readSmall(file: string): string {
   } catch {
     return '';
   }
+}
+
+/** Every YAML file of the given folders (recursively) and files. */
+export function yamlFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    const st = fs.statSync(p);
+    if (st.isFile()) {
+      if (/\.ya?ml$/.test(p)) out.push(path.resolve(p));
+      return;
+    }
+    for (const e of fs.readdirSync(p, { withFileTypes: true })) if (!SKIP.has(e.name)) walk(path.join(p, e.name));
+  };
+  paths.forEach(walk);
+  return [...new Set(out)].sort();
 }
