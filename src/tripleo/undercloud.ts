@@ -2,6 +2,7 @@ import { ConnectionProfile } from '../openstack/cloudConfig';
 import { HttpClient, Logger } from '../openstack/http';
 import { HeatClient } from '../openstack/heat';
 import { IronicClient } from '../openstack/ironic';
+import { InspectorClient } from '../openstack/inspector';
 import { KeystoneSession, Token } from '../openstack/keystone';
 import { MistralClient } from '../openstack/mistral';
 import { SwiftClient } from '../openstack/swift';
@@ -21,6 +22,7 @@ export class Undercloud {
   readonly mistral: MistralClient;
   readonly heat: HeatClient;
   readonly ironic: IronicClient;
+  readonly inspector: InspectorClient;
 
   constructor(readonly profile: ConnectionProfile, opts: UndercloudOptions = {}) {
     this.http = new HttpClient({
@@ -33,6 +35,7 @@ export class Undercloud {
     this.mistral = new MistralClient(this.session);
     this.heat = new HeatClient(this.session);
     this.ironic = new IronicClient(this.session);
+    this.inspector = new InspectorClient(this.session);
   }
 
   /** Authenticates now, so that a wrong password shows at connect time rather than on first use. */
