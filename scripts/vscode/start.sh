@@ -4,6 +4,7 @@
 # Env: LINK_EXTENSION=1 installs this project's extension by linking it into the extensions
 #      folder (how `npm start` and the UI tests run it); otherwise tests load it with the URL payload.
 #      CODE_SERVER_ENV="K=V ..." extra environment for the server and its extension host.
+#      USER_SETTINGS=FILE user settings to start with (default: settings.json beside this script).
 # Writes RUN_DIR/code-server.pid and RUN_DIR/code-server.log; returns once /healthz answers.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -12,7 +13,7 @@ RUN=${1:?run dir}; PORT=${2:?port}; FOLDER=${3:-}
 [ -x "$CODE_SERVER_BIN" ] || { echo "code-server is not installed: run npm run vscode:install" >&2; exit 1; }
 if [ -f "$RUN/code-server.pid" ]; then "$HERE/stop.sh" "$RUN"; fi
 rm -rf "$RUN"; mkdir -p "$RUN/data/User" "$RUN/extensions" "$RUN/xdg-config" "$RUN/xdg-data" "$RUN/tmp"
-cp "$HERE/settings.json" "$RUN/data/User/settings.json"
+cp "${USER_SETTINGS:-$HERE/settings.json}" "$RUN/data/User/settings.json"
 if [ -n "${LINK_EXTENSION:-}" ]; then
   id=$(node -p "const p=require('$PROJECT_ROOT/package.json'); p.publisher+'.'+p.name+'-'+p.version")
   ln -s "$PROJECT_ROOT" "$RUN/extensions/$id"

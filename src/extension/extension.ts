@@ -127,7 +127,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   }
 
   // Restore the last connection, or use OS_CLOUD / OS_AUTH_URL the way openstackclient would.
-  if (vscode.workspace.isTrusted) {
+  if (vscode.workspace.isTrusted && vscode.workspace.getConfiguration('tripleo').get<boolean>('connectOnStartup', true)) {
     const ref: ProfileRef | undefined =
       connection.lastConnection() ?? (process.env.OS_CLOUD ? { kind: 'cloud', name: process.env.OS_CLOUD } : process.env.OS_AUTH_URL ? { kind: 'env' } : undefined);
     if (ref) void connection.connect(ref, { interactive: false });

@@ -107,6 +107,12 @@ describe('the TripleO extension in a real VS Code', () => {
     assert.ok(executions.length >= 1);
   });
 
+  it('connects with the OS_* environment variables, as openstackclient would', async () => {
+    assert.ok(api.connection.availableProfiles().some((p) => p.ref.kind === 'env'), 'no environment profile offered');
+    assert.equal(await vscode.commands.executeCommand('tripleo.connect', { kind: 'env' }), true);
+    assert.match(api.statusBar.text, /OS_\* environment \(admin\)/);
+  });
+
   it('keeps the password of a connection entered in VS Code in SecretStorage, not in its profile', async () => {
     const ref = await api.connection.saveProfile({
       id: 'exthost-saved',

@@ -51,6 +51,38 @@ describe('OpenStack clients against the real undercloud', () => {
       assert.notEqual((await session.getToken()).id, first.id);
     });
 
+    it('authenticates with an application credential, which carries its own project scope', async () => {
+      const token = await uc.session.getToken();
+      const name = uniqueName('appcred');
+      const created = await uc.session.json<{ application_credential: { id: string; secret: string } }>({
+        service: 'keystone',
+        serviceType: 'identity',
+        method: 'POST',
+        path: `/users/${token.user.id}/application_credentials`,
+        body: { application_credential: { name, description: 'integration test' } },
+      });
+      const cred = created.application_credential;
+      try {
+        const session = new KeystoneSession(new HttpClient(), { authUrl: uc.session.authUrl, applicationCredentialId: cred.id, applicationCredentialSecret: cred.secret });
+        const t = await session.getToken();
+        assert.equal(t.user.name, 'admin');
+        assert.equal(t.project?.name, 'admin');
+        assert.ok((await new SwiftClient(session).account()).containers >= 0);
+        const byName = new KeystoneSession(new HttpClient(), { authUrl: uc.session.authUrl, applicationCredentialName: name, username: 'admin', userDomainName: 'Default', applicationCredentialSecret: cred.secret });
+        assert.equal((await byName.getToken()).project?.name, 'admin');
+      } finally {
+        await uc.session.request({ service: 'keystone', serviceType: 'identity', method: 'DELETE', path: `/users/${token.user.id}/application_credentials/${cred.id}` });
+      }
+    });
+
+    it('authenticates with system scope', async () => {
+      const p = undercloudProfile();
+      const session = new KeystoneSession(new HttpClient(), { ...p.auth, projectName: undefined, projectDomainName: undefined, systemScope: 'all' });
+      const t = await session.getToken();
+      assert.equal(t.project, undefined);
+      assert.deepEqual(t.system, { all: true });
+    });
+
     it('refuses a wrong password with an AuthError that does not contain it', async () => {
       const p = undercloudProfile();
       p.auth.password = 'definitely-wrong-pw';

@@ -31,7 +31,16 @@ fs.mkdirSync(path.dirname(cloudsYaml), { recursive: true });
 fs.rmSync(cloudsYaml, { force: true });
 execFileSync('node', [path.join(root, 'scripts/undercloud/env.mjs'), '--clouds-yaml', cloudsYaml], { stdio: ['ignore', 'ignore', 'inherit'] });
 execFileSync('node', [path.join(root, 'scripts/undercloud/env.mjs'), '--clouds-yaml', cloudsYaml, '--cloud', 'undercloud-badpass'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, UC_ADMIN_PASSWORD: 'not-the-password-123' } });
-const env = { ...process.env, CODE_SERVER_ENV: `OS_CLIENT_CONFIG_FILE=${cloudsYaml} TRIPLEO_TEST_RESULTS=${path.join(root, 'test-results/exthost')}` };
+// The OS_* variables of the undercloud too, so that the "environment" profile can be tested; the
+// tests, not the extension's start, decide when to connect.
+const osVars = execFileSync('node', [path.join(root, 'scripts/undercloud/env.mjs')], { encoding: 'utf8' })
+  .split('\n')
+  .map((l) => /^export (OS_\w+)='([^' ]*)'$/.exec(l))
+  .filter(Boolean)
+  .map((m) => `${m[1]}=${m[2]}`);
+const settings = path.join(root, 'test-results/exthost/settings.json');
+fs.writeFileSync(settings, JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(root, 'scripts/vscode/settings.json'), 'utf8')), 'tripleo.connectOnStartup': false }, null, 2));
+const env = { ...process.env, USER_SETTINGS: settings, CODE_SERVER_ENV: [`OS_CLIENT_CONFIG_FILE=${cloudsYaml}`, ...osVars].join(' ') };
 for (const k of Object.keys(env)) if (k.startsWith('OS_')) delete env[k];
 execFileSync('bash', [path.join(root, 'scripts/vscode/start.sh'), run, args.port], { stdio: 'inherit', env });
 
