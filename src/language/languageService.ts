@@ -3,9 +3,10 @@ import { CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, Hov
 import { detectFileKind, ENVIRONMENT_SECTIONS, FileKind, isJinjaTemplate } from './fileKind';
 import { keyName, nodeRange, parseYaml, ParsedYaml } from './yamlDocument';
 import { closestName, editDistance } from '../tripleo/names';
-import { isMap, isScalar, isSeq, visit, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
 import { ParameterDefinition, PlanIndex, valueProblem } from './planIndex';
 import { checkMapAgainstFiles, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
+import { selectionProblems } from '../tripleo/capabilities';
 
 export const SOURCE = 'tripleo';
 
@@ -71,6 +72,13 @@ export class TripleOLanguageService {
       const place = this.place(doc, plans);
       if (place) {
         this.validateAgainstPlan(parsed, place.index, place.path, diag);
+        const { map, selection } = place.index;
+        if (map && selection?.includes(place.path) && parsed.topLevel[0]) {
+          const r = nodeRange(parsed.topLevel[0].key)!;
+          for (const p of selectionProblems(map, selection).filter((x) => x.file === place.path)) {
+            diag(r.start, r.end, `${p.message} in plan-environment.yaml`, p.kind === 'requires' ? 'env-requires-missing' : 'env-exclusive-conflict', DiagnosticSeverity.Warning);
+          }
+        }
         if (place.index.mapped.size && !place.index.mapped.has(place.path) && parsed.topLevel[0]) {
           const r = nodeRange(parsed.topLevel[0].key)!;
           diag(r.start, r.end, `${place.path} is not listed in capabilities-map.yaml: clients show it under "Other"`, 'env-not-in-map', DiagnosticSeverity.Information);
@@ -234,6 +242,30 @@ export class TripleOLanguageService {
       }));
   }
 
+  /** An environment file named in the capabilities map or a resource_registry: its title and description from the map. */
+  private fileHover(doc: TextDocument, parsed: ParsedYaml, kind: string, offset: number, index: PlanIndex, path: string): Hover | null {
+    let hit: { value: string; start: number; end: number } | undefined;
+    visit(parsed.doc, {
+      Pair(_, pair, ancestors) {
+        if (hit || !isScalar(pair.value) || typeof pair.value.value !== 'string') return;
+        const r = nodeRange(pair.value);
+        if (!r || offset < r.start || offset > r.end) return;
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        const inRegistry = ancestors.some((n) => isPair(n) && isScalar(n.key) && n.key.value === 'resource_registry');
+        if ((kind === 'capabilities-map' && (key === 'file' || key === 'root_environment' || key === 'root_template')) || (kind === 'environment' && inRegistry)) hit = { value: pair.value.value, ...r };
+      },
+    });
+    if (!hit) return null;
+    const base = kind === 'environment' && path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+    const file = normalizePath(base + hit.value);
+    const entry = index.mapEntries.get(file);
+    const exists = index.files.has(file);
+    const lines = [`\`${file}\`${exists ? '' : ' (does not exist)'}`];
+    if (entry) lines.push('', `**${entry.title}**`, ...(entry.description ? ['', entry.description] : []));
+    else if (exists && /^environments\//.test(file)) lines.push('', '_not listed in capabilities-map.yaml_');
+    return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: { start: doc.positionAt(hit.start), end: doc.positionAt(hit.end) } };
+  }
+
   /** Markdown for a parameter: what the templates say of it. */
   parameterDocs(defs: ParameterDefinition[]): string {
     const d = defs[0];
@@ -254,9 +286,11 @@ export class TripleOLanguageService {
 
   hover(doc: TextDocument, position: Position, plans: PlanIndex[] = []): Hover | null {
     const { kind, parsed } = this.analyze(doc);
-    if (kind !== 'environment') return null;
     const offset = doc.offsetAt(position);
     const place = this.place(doc, plans);
+    const fileHover = place && this.fileHover(doc, parsed, kind, offset, place.index, place.path);
+    if (fileHover) return fileHover;
+    if (kind !== 'environment') return null;
     for (const pair of parsed.topLevel) {
       const section = keyName(pair);
       if (place && (section === 'parameter_defaults' || section === 'parameters') && isMap(pair.value)) {

@@ -1,6 +1,6 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import { parseYaml } from './yamlDocument';
-import { allEnvironments, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
+import { allEnvironments, CapabilitiesMap, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
 
 export interface ParameterDefinition {
   name: string;
@@ -25,6 +25,11 @@ export interface PlanIndex {
   parameters: Map<string, ParameterDefinition[]>;
   /** environment files the capabilities map lists, and its root environment */
   mapped: Set<string>;
+  /** the map's entries by file: title and description for hovers */
+  mapEntries: Map<string, { title: string; description?: string }>;
+  map?: CapabilitiesMap;
+  /** the selection of the local plan-environment.yaml, when there is one */
+  selection?: string[];
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -76,13 +81,24 @@ export function buildPlanIndex(root: string, files: Map<string, string>): PlanIn
     for (const p of templateParameters(path, text)) parameters.set(p.name, [...(parameters.get(p.name) ?? []), p]);
   }
   const mapped = new Set<string>();
+  const mapEntries = new Map<string, { title: string; description?: string }>();
   const mapText = files.get('capabilities-map.yaml');
+  let map: CapabilitiesMap | undefined;
   if (mapText) {
-    const { map } = readCapabilitiesMap(mapText);
-    for (const { env } of allEnvironments(map)) mapped.add(env.file);
+    map = readCapabilitiesMap(mapText).map;
+    for (const { env } of allEnvironments(map)) {
+      mapped.add(env.file);
+      mapEntries.set(env.file, { title: env.title, description: env.description });
+    }
     if (map.rootEnvironment) mapped.add(normalizePath(map.rootEnvironment));
   }
-  return { root: root.replace(/\/+$/, ''), files: new Set(files.keys()), parameters, mapped };
+  let selection: string[] | undefined;
+  const planEnv = files.get('plan-environment.yaml');
+  if (planEnv) {
+    const v = parseYaml(planEnv).doc.toJS() as { environments?: { path?: unknown }[] } | null;
+    if (Array.isArray(v?.environments)) selection = v!.environments.map((e) => e?.path).filter((p): p is string => typeof p === 'string').map(normalizePath);
+  }
+  return { root: root.replace(/\/+$/, ''), files: new Set(files.keys()), parameters, mapped, mapEntries, map, selection };
 }
 
 /** Why a value does not fit a parameter definition, or undefined when it does (Heat's rules). */

@@ -69,6 +69,31 @@ export function getCapabilities(map: CapabilitiesMap, selected: string[], planFi
   return topics;
 }
 
+export interface SelectionProblem {
+  /** the selected file the problem is about */
+  file: string;
+  kind: 'requires' | 'exclusive';
+  message: string;
+}
+
+/** What is wrong with a selection: a `requires` not selected, two files of an exclusive group. */
+export function selectionProblems(map: CapabilitiesMap, selection: string[]): SelectionProblem[] {
+  const selected = new Set(selection.map(normalizePath));
+  const out: SelectionProblem[] = [];
+  for (const { env } of allEnvironments(map)) {
+    if (!selected.has(env.file)) continue;
+    for (const r of env.requires) if (!selected.has(r)) out.push({ file: env.file, kind: 'requires', message: `${env.file} requires ${r}, which is not selected` });
+  }
+  for (const topic of map.topics) {
+    for (const g of topic.groups) {
+      if (!g.mutuallyExclusive) continue;
+      const chosen = g.environments.filter((e) => selected.has(e.file)).map((e) => e.file);
+      if (chosen.length > 1) for (const f of chosen) out.push({ file: f, kind: 'exclusive', message: `${chosen.join(' and ')} are mutually exclusive (group "${g.title}" of "${topic.title}")` });
+    }
+  }
+  return out;
+}
+
 /**
  * Applies `{file: true|false}` to the ordered selection: kept files keep their place, new ones go
  * to the end. Refuses, naming every file concerned, a result where a selected environment's
@@ -91,18 +116,7 @@ export function updateSelection(map: CapabilitiesMap, current: string[], changes
       next = next.filter((f) => f !== file);
     }
   }
-  const selected = new Set(next);
-  for (const { env } of allEnvironments(map)) {
-    if (!selected.has(env.file)) continue;
-    for (const r of env.requires) if (!selected.has(r)) problems.push(`${env.file} requires ${r}, which is not selected`);
-  }
-  for (const topic of map.topics) {
-    for (const g of topic.groups) {
-      if (!g.mutuallyExclusive) continue;
-      const chosen = g.environments.filter((e) => selected.has(e.file)).map((e) => e.file);
-      if (chosen.length > 1) problems.push(`${chosen.join(' and ')} are mutually exclusive (group "${g.title}" of "${topic.title}")`);
-    }
-  }
+  problems.push(...new Set(selectionProblems(map, next).map((p) => p.message)));
   if (problems.length) throw new PlanError('capabilities-conflict', 'the environment selection was not changed', problems);
   return next;
 }

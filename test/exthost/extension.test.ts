@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TripleOApi } from '../../src/extension/extension';
+import { Undercloud } from '../../src/tripleo/undercloud';
 
 const EXTENSION_ID = 'vscode-tripleo.vscode-tripleo';
 
@@ -132,6 +133,35 @@ describe('the TripleO extension in a real VS Code', () => {
     await api.connection.disconnect();
     await api.connection.forgetProfile(ref);
     assert.equal(api.connection.savedProfiles().length, 0);
+  });
+
+  it('shows a connection whose token can no longer be renewed as expired, with the reason', async () => {
+    // a connection of our own for the admin calls: the extension's changes with each connect
+    const adminUc = new Undercloud(api.connection.resolve({ kind: 'cloud', name: 'undercloud' }));
+    const admin = adminUc.session;
+    const name = `exthost-user-${Date.now().toString(36)}`;
+    const keystone = <T>(method: string, path: string, body?: unknown) => admin.json<T>({ service: 'keystone', serviceType: 'identity', method, path, body });
+    const user = (await keystone<{ user: { id: string } }>('POST', '/users', { user: { name, password: 'first-password-1', domain_id: 'default' } })).user;
+    try {
+      const project = (await keystone<{ projects: { id: string }[] }>('GET', '/projects?name=admin')).projects[0];
+      const member = (await keystone<{ roles: { id: string }[] }>('GET', '/roles?name=member')).roles[0];
+      await admin.request({ service: 'keystone', serviceType: 'identity', method: 'PUT', path: `/projects/${project.id}/users/${user.id}/roles/${member.id}` });
+      const ref = await api.connection.saveProfile({ id: 'exthost-expiring', name: 'expiring', authUrl: 'http://127.0.0.1:5000/v3', username: name, userDomainName: 'Default', projectName: 'admin', projectDomainName: 'Default' });
+      assert.equal(await api.connection.connect(ref, { interactive: false, password: 'first-password-1' }), true);
+      // the password changes behind our back, then the token has to be renewed
+      await keystone('PATCH', `/users/${user.id}`, { user: { password: 'second-password-2' } });
+      api.connection.undercloud!.session.invalidate();
+      await api.plans.getChildren();
+      const s = api.connection.state;
+      assert.equal(s.kind, 'failed');
+      assert.match(s.kind === 'failed' ? s.error : '', /^expired: authentication to .* failed/);
+      assert.match(api.statusBar.text, /expiring failed/);
+      await api.connection.forgetProfile(ref);
+    } finally {
+      await admin.request({ service: 'keystone', serviceType: 'identity', method: 'DELETE', path: `/users/${user.id}` });
+      adminUc.dispose();
+      await vscode.commands.executeCommand('tripleo.connect', { kind: 'cloud', name: 'undercloud' });
+    }
   });
 
   it('writes neither passwords nor tokens to its logs', async () => {

@@ -160,3 +160,34 @@ describe('language service: navigation and completion', () => {
     assert.deepEqual(service.completion(d, { line: 0, character: 3 }, [index]), []);
   });
 });
+
+describe('language service: the local selection and file paths', () => {
+  const service = new TripleOLanguageService();
+  const withSelection = (selected: string[]) => {
+    const base = sampleIndex();
+    return { ...base, selection: selected };
+  };
+
+  it('warns in a selected environment whose requires is not selected, or that conflicts with another', () => {
+    const index = withSelection(['overcloud-resource-registry.yaml', 'environments/ssl-endpoints.yaml', 'environments/network-flat.yaml', 'environments/network-isolation.yaml']);
+    const diags = (file: string) =>
+      service
+        .validate(TextDocument.create(`${ROOT}/${file}`, 'yaml', 1, fs.readFileSync(path.join(SAMPLE, file), 'utf8')), [index])
+        .map((d) => [d.code, String(d.message)] as const);
+    assert.deepEqual(diags('environments/ssl-endpoints.yaml'), [['env-requires-missing', 'environments/ssl-endpoints.yaml requires environments/ssl-enable.yaml, which is not selected in plan-environment.yaml']]);
+    assert.deepEqual(diags('environments/network-flat.yaml').map((d) => d[0]), ['env-exclusive-conflict']);
+    assert.deepEqual(diags('environments/debug.yaml'), []);
+  });
+
+  it('hovers a resource_registry path with the file it resolves to, and a map entry with its title', () => {
+    const index = sampleIndex();
+    const env = TextDocument.create(`${ROOT}/environments/network-isolation.yaml`, 'yaml', 1, fs.readFileSync(path.join(SAMPLE, 'environments/network-isolation.yaml'), 'utf8'));
+    const at = env.getText().indexOf('../network/isolated.yaml');
+    const h = service.hover(env, env.positionAt(at + 3), [index]);
+    assert.match((h?.contents as { value: string }).value, /`network\/isolated.yaml`/);
+    const map = TextDocument.create(`${ROOT}/capabilities-map.yaml`, 'yaml', 1, fs.readFileSync(path.join(SAMPLE, 'capabilities-map.yaml'), 'utf8'));
+    const m = map.getText().indexOf('environments/debug.yaml');
+    const hm = service.hover(map, map.positionAt(m + 5), [index]);
+    assert.match((hm?.contents as { value: string }).value, /\*\*Debug logging\*\*/);
+  });
+});
