@@ -4,9 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { deletePlan } from '../../src/tripleo/plans';
-import { Undercloud } from '../../src/tripleo/undercloud';
-import { ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
+import { removeStackAndPlan, ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
 
 const exec = promisify(execFile);
 
@@ -97,11 +95,7 @@ describe('tripleo deploy, stack and execution commands', function () {
     await tripleo('plan', 'create', plan, '--templates', path.join(ROOT, 'samples/overcloud-lite'));
   });
   after(async () => {
-    const uc = new Undercloud(undercloudProfile());
-    const deleting = await uc.heat.deleteStack(plan).catch(() => undefined);
-    if (deleting) await uc.heat.waitForStack(deleting, { timeoutMs: 120_000 }).catch(() => undefined);
-    await deletePlan(uc, plan).catch(() => undefined);
-    uc.dispose();
+    await removeStackAndPlan(plan);
   });
 
   it('deploys with --wait, printing progress and events, and ends with the stack state and outputs', async () => {

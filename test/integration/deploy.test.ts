@@ -3,18 +3,13 @@ import * as path from 'node:path';
 import { PlanError } from '../../src/tripleo/errors';
 import { deployPlan, followStack } from '../../src/tripleo/deploy';
 import { readPlanData } from '../../src/tripleo/planData';
-import { createPlan, deletePlan, updatePlanCapabilities } from '../../src/tripleo/plans';
+import { createPlan, updatePlanCapabilities } from '../../src/tripleo/plans';
 import { updatePlanParameters } from '../../src/tripleo/parameters';
 import { Undercloud } from '../../src/tripleo/undercloud';
-import { ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
+import { removeStackAndPlan, ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
 
 const SAMPLE = path.join(ROOT, 'samples/overcloud-lite');
 
-async function removeStackAndPlan(uc: Undercloud, plan: string): Promise<void> {
-  const deleting = await uc.heat.deleteStack(plan).catch(() => undefined);
-  if (deleting) await uc.heat.waitForStack(deleting, { timeoutMs: 120_000 }).catch(() => undefined);
-  await deletePlan(uc, plan).catch(() => undefined);
-}
 
 describe('deploying a plan through the deploy_plan workflow (real Heat)', function () {
   this.timeout(300_000);
@@ -27,7 +22,7 @@ describe('deploying a plan through the deploy_plan workflow (real Heat)', functi
     await updatePlanCapabilities(uc, plan, { 'environments/network-isolation.yaml': true, 'environments/debug.yaml': true });
   });
   after(async () => {
-    await removeStackAndPlan(uc, plan);
+    await removeStackAndPlan(plan);
     uc.dispose();
   });
 
@@ -79,7 +74,7 @@ describe('a deploy that fails at create time', function () {
     await updatePlanCapabilities(uc, plan, { 'environments/fail-on-create.yaml': true });
   });
   after(async () => {
-    await removeStackAndPlan(uc, plan);
+    await removeStackAndPlan(plan);
     uc.dispose();
   });
 

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { ConnectionProfile, profileFromEnv } from '../../src/openstack/cloudConfig';
+import { deletePlan } from '../../src/tripleo/plans';
+import { Undercloud } from '../../src/tripleo/undercloud';
 import { HttpClient, silentLogger } from '../../src/openstack/http';
 import { KeystoneSession } from '../../src/openstack/keystone';
 
@@ -30,4 +32,16 @@ export function recordingSession(): { session: KeystoneSession; http: HttpClient
   const logger = { ...silentLogger, debug: (m: string) => void requests.push(m.replace(/ -> .*$/, '')) };
   const http = new HttpClient({ logger });
   return { session: new KeystoneSession(http, undercloudProfile().auth), http, requests };
+}
+
+/** Deletes a plan's stack (waiting for it) and then the plan; what is already gone is not an error. */
+export async function removeStackAndPlan(plan: string): Promise<void> {
+  const uc = new Undercloud(undercloudProfile());
+  try {
+    const deleting = await uc.heat.deleteStack(plan).catch(() => undefined);
+    if (deleting) await uc.heat.waitForStack(deleting, { timeoutMs: 120_000 }).catch(() => undefined);
+    await deletePlan(uc, plan).catch(() => undefined);
+  } finally {
+    uc.dispose();
+  }
 }

@@ -5,9 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { ROOT } from '../support/undercloud';
 import { Workbench } from '../support/workbench';
 import { Undercloud } from '../../src/tripleo/undercloud';
-import { deletePlan } from '../../src/tripleo/plans';
 import { readPlanData } from '../../src/tripleo/planData';
-import { undercloudProfile } from '../support/undercloud';
+import { removeStackAndPlan, undercloudProfile } from '../support/undercloud';
 
 // One user's session, step by step, each step building on the previous one.
 describe('UI: the TripleO extension in code-server, driven through Chromium', function () {
@@ -30,11 +29,7 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
 
   const plan = `ui-${Date.now().toString(36)}`;
   after(async () => {
-    const uc = new Undercloud(undercloudProfile());
-    const deleting = await uc.heat.deleteStack(plan).catch(() => undefined);
-    if (deleting) await uc.heat.waitForStack(deleting, { timeoutMs: 120_000 }).catch(() => undefined);
-    await deletePlan(uc, plan).catch(() => undefined);
-    uc.dispose();
+    await removeStackAndPlan(plan);
     if (wb?.page && this.ctx.currentTest?.state === 'failed') await wb.screenshot('failure').catch(() => undefined);
     await wb?.stop();
   });
