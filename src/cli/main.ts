@@ -8,10 +8,11 @@ import { Command, Option } from 'commander';
 import { parseDocument } from 'yaml';
 import { getPlanParameters, updatePlanParameters } from '../tripleo/parameters';
 import { deployPlan, describeFailure, followStack } from '../tripleo/deploy';
-import { redactStateInfo } from '../tripleo/workflows';
+import { executionPlan, redactStateInfo } from '../tripleo/workflows';
 import { resolveProfile } from '../openstack/cloudConfig';
 import { OpenStackError, ConfigError } from '../openstack/errors';
 import { Logger } from '../openstack/http';
+import { findEndpoint } from '../openstack/keystone';
 import { Undercloud } from '../tripleo/undercloud';
 import { createPlan, deletePlan, exportPlan, getPlanCapabilities, listPlanRoles, listPlans, updatePlan, updatePlanCapabilities } from '../tripleo/plans';
 import { PlanError } from '../tripleo/errors';
@@ -66,8 +67,13 @@ export function buildProgram(): Command {
       withUndercloud(cmd, async (u) => {
         const token = await u.connect();
         const endpoints = token.catalog
-          .map((s) => ({ type: s.type, url: s.endpoints.find((e) => e.interface === u.session.interface && (!u.session.region || (e.region_id ?? e.region) === u.session.region))?.url }))
-          .filter((e) => e.url)
+          .flatMap((s) => {
+            try {
+              return [{ type: s.type, url: findEndpoint([s], s.type, u.session.interface, u.session.region, u.session.authUrl) }];
+            } catch {
+              return [];
+            }
+          })
           .sort((a, b) => a.type.localeCompare(b.type));
         const info = {
           cloud: u.profile.name,
@@ -392,16 +398,6 @@ function nearestPlanFolder(dir: string): string | undefined {
   for (let d = dir; ; d = path.dirname(d)) {
     if (fs.existsSync(path.join(d, 'capabilities-map.yaml'))) return d;
     if (path.dirname(d) === d) return undefined;
-  }
-}
-
-/** The plan an execution worked on (our workflows take it as `container`). */
-function executionPlan(e: { input?: string }): string | undefined {
-  try {
-    const input = JSON.parse(e.input ?? '{}') as { container?: unknown };
-    return typeof input.container === 'string' ? input.container : undefined;
-  } catch {
-    return undefined;
   }
 }
 

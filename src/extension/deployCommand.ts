@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { deployPlan, describeFailure, followStack, FollowResult } from '../tripleo/deploy';
-import { planHeatRequest, readPlanFiles } from '../tripleo/parameters';
+import { environmentValues, planHeatRequest, readPlanFiles } from '../tripleo/parameters';
 import { requirePlanData } from '../tripleo/planData';
 import { listPlans } from '../tripleo/plans';
 import type { Undercloud } from '../tripleo/undercloud';
@@ -49,11 +49,8 @@ export async function deployDiff(uc: Undercloud, plan: string): Promise<{ deploy
   const { files } = await readPlanFiles(uc, plan);
   const req = planHeatRequest(files, data);
   const secret = new Set(Object.keys(data.passwords ?? {}));
-  const merged: Record<string, unknown> = {};
-  for (const name of req.environment_files) {
-    const env = parse(req.files[name] ?? '{}', { version: '1.1' }) as { parameter_defaults?: Record<string, unknown> } | null;
-    Object.assign(merged, env?.parameter_defaults ?? {});
-  }
+  // the order Heat applies them: selected environments, then passwords, then the plan's own values
+  const merged = { ...environmentValues(files, data), ...data.passwords, ...data.parameter_defaults };
   const next: Side = {
     templates: Object.fromEntries(Object.keys(files).sort().map((n) => [n, md5(req.files[n] ?? files[n]).slice(0, 12)])),
     environments: req.environment_files.filter((e) => !e.startsWith('.tripleo/')),

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { HttpError } from '../openstack/errors';
 import type { HeatNestedParameters, HeatParameterInfo, HeatValidation, StackSource } from '../openstack/heat';
 import { closestName } from './names';
+import { normalizePath } from './capabilitiesMap';
 import { mapLimit } from './concurrency';
 import { PlanError } from './errors';
 import { heatTemplateRequest, PlanFiles } from './heatFiles';
@@ -85,14 +86,14 @@ function mergedRegistry(files: PlanFiles, data: PlanData): Record<string, string
     const env = parse(files[p] ?? '', { version: '1.1' }) as { resource_registry?: Record<string, unknown> } | null;
     const base = p.includes('/') ? p.slice(0, p.lastIndexOf('/') + 1) : '';
     for (const [type, target] of Object.entries(env?.resource_registry ?? {})) {
-      if (typeof target === 'string') out[type] = /\.ya?ml$/.test(target) ? normalize(base + target) : target;
+      if (typeof target === 'string') out[type] = /\.ya?ml$/.test(target) ? normalizePath(base + target) : target;
     }
   }
   return out;
 }
 
 /** parameter_defaults of the selected environments merged in order (later wins). */
-function environmentValues(files: PlanFiles, data: PlanData): Record<string, unknown> {
+export function environmentValues(files: PlanFiles, data: PlanData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const e of data.environments) {
     const env = 'data' in e ? (e.data as { parameter_defaults?: Record<string, unknown> }) : (parse(files[e.path] ?? '', { version: '1.1' }) as { parameter_defaults?: Record<string, unknown> } | null);
@@ -101,14 +102,6 @@ function environmentValues(files: PlanFiles, data: PlanData): Record<string, unk
   return out;
 }
 
-function normalize(p: string): string {
-  const parts: string[] = [];
-  for (const s of p.split('/')) {
-    if (s === '..') parts.pop();
-    else if (s && s !== '.') parts.push(s);
-  }
-  return parts.join('/');
-}
 
 const bool = (v: unknown) => v === true || v === 'true' || v === 'True';
 

@@ -47,3 +47,13 @@ export async function runWorkflow(
   }
   return { executionId: ex.id, state: 'SUCCESS', output, message };
 }
+
+/** The plan an execution worked on: our workflows take it as `container`. */
+export function executionPlan(e: { input?: string }): string | undefined {
+  try {
+    const c = (JSON.parse(e.input ?? '{}') as { container?: unknown }).container;
+    return typeof c === 'string' ? c : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { MistralExecution, MistralTask } from '../../openstack/mistral';
-import { redactStateInfo } from '../../tripleo/workflows';
+import { executionPlan, redactStateInfo } from '../../tripleo/workflows';
 import type { ConnectionManager } from '../connectionManager';
 
 export type ExecutionNode =
@@ -33,15 +33,6 @@ function duration(ex: MistralExecution): string {
   const end = ex.state === 'RUNNING' || ex.state === 'PAUSED' || !ex.updated_at ? new Date() : utc(ex.updated_at);
   const s = Math.max(0, Math.round((end.getTime() - utc(ex.created_at).getTime()) / 1000));
   return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-}
-
-export function executionPlan(ex: MistralExecution): string | undefined {
-  try {
-    const c = (JSON.parse(ex.input ?? '{}') as { container?: unknown }).container;
-    return typeof c === 'string' ? c : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Mistral executions newest first, paged, with their tasks; refreshes itself while something runs and the view is visible. */
