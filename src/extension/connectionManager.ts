@@ -3,7 +3,7 @@ import { ConnectionProfile, loadClouds, profileFromCloud, profileFromEnv } from 
 import { AuthError } from '../openstack/errors';
 import type { Token } from '../openstack/keystone';
 import { Undercloud } from '../tripleo/undercloud';
-import { installWorkbooks } from '../tripleo/workbookInstaller';
+import { ensureWorkbooks } from '../tripleo/workbookInstaller';
 import { channelLogger } from './logger';
 
 /** What is remembered per workspace: which profile, never its secret. */
@@ -209,7 +209,7 @@ export class ConnectionManager implements vscode.Disposable {
           this.setState({ kind: 'failed', ref, label, error: `expired: ${e.message}` });
         }
       };
-      void installWorkbooks(undercloud.mistral).then(
+      void ensureWorkbooks(undercloud.mistral).then(
         (r) => this.log.info(`Mistral workbooks: ${r.map((w) => `${w.name} ${w.action}`).join(', ')}`),
         (e) => this.log.warn(`could not install the Mistral workbooks: ${(e as Error).message}`),
       );

@@ -6,6 +6,7 @@ import { planNameProblem } from '../tripleo/planName';
 import type { UploadProgress, UploadResult } from '../tripleo/upload';
 import { CAPABILITIES_MAP_FILE } from '../tripleo/capabilitiesMap';
 import type { ConnectionManager } from './connectionManager';
+import type { Undercloud } from '../tripleo/undercloud';
 import { parametersUri } from './planFileSystem';
 import type { Ui } from './ui';
 import type { PlanNode, PlanTreeProvider } from './views/planTreeProvider';
@@ -56,6 +57,16 @@ export function registerPlanCommands(d: Deps): void {
         return undefined;
       }
     };
+
+  /**
+   * The plan a command acts on: given by name, by the plan's tree node (or, with `fromAnyNode`,
+   * any node under it), or else asked for.
+   */
+  const resolvePlan = async (uc: Undercloud, node: PlanNode | string | undefined, title: string, fromAnyNode = false): Promise<string | undefined> => {
+    if (typeof node === 'string') return node;
+    if (node && (node.kind === 'plan' || (fromAnyNode && 'plan' in node))) return node.plan;
+    return (await d.ui().showQuickPick((await listPlans(uc)).map((p) => ({ label: p.name })), { title }))?.label;
+  };
 
   const pickFolder = async (given?: vscode.Uri): Promise<vscode.Uri | undefined> => {
     if (given) return given;
@@ -134,7 +145,7 @@ export function registerPlanCommands(d: Deps): void {
       'tripleo.deletePlan',
       guarded('Delete Plan', async (node?: PlanNode | string) => {
         const uc = requireConnection();
-        const plan = typeof node === 'string' ? node : node?.kind === 'plan' ? node.plan : (await d.ui().showQuickPick((await listPlans(uc)).map((p) => ({ label: p.name })), { title: 'TripleO: delete which plan?' }))?.label;
+        const plan = await resolvePlan(uc, node, 'TripleO: delete which plan?');
         if (!plan) return false;
         const answer = await d.ui().showWarningMessage(
           `Delete the deployment plan "${plan}"?`,
@@ -153,7 +164,7 @@ export function registerPlanCommands(d: Deps): void {
       'tripleo.selectEnvironments',
       guarded('Select Environments', async (node?: PlanNode | string) => {
         const uc = requireConnection();
-        const plan = typeof node === 'string' ? node : node && 'plan' in node ? node.plan : (await d.ui().showQuickPick((await listPlans(uc)).map((p) => ({ label: p.name })), { title: 'TripleO: which plan?' }))?.label;
+        const plan = await resolvePlan(uc, node, 'TripleO: which plan?', true);
         if (!plan) return undefined;
         const topics = await getPlanCapabilities(uc, plan);
         type Item = vscode.QuickPickItem & { file?: string };
@@ -184,7 +195,7 @@ export function registerPlanCommands(d: Deps): void {
       'tripleo.editParameters',
       guarded('Edit Parameters', async (node?: PlanNode | string) => {
         const uc = requireConnection();
-        const plan = typeof node === 'string' ? node : node && 'plan' in node ? node.plan : (await d.ui().showQuickPick((await listPlans(uc)).map((p) => ({ label: p.name })), { title: 'TripleO: which plan?' }))?.label;
+        const plan = await resolvePlan(uc, node, 'TripleO: which plan?', true);
         if (!plan) return undefined;
         const doc = await vscode.workspace.openTextDocument(parametersUri(plan));
         await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
@@ -196,7 +207,7 @@ export function registerPlanCommands(d: Deps): void {
       'tripleo.exportPlan',
       guarded('Export Plan', async (node?: PlanNode | string, target?: vscode.Uri) => {
         const uc = requireConnection();
-        const plan = typeof node === 'string' ? node : node?.kind === 'plan' ? node.plan : (await d.ui().showQuickPick((await listPlans(uc)).map((p) => ({ label: p.name })), { title: 'TripleO: export which plan?' }))?.label;
+        const plan = await resolvePlan(uc, node, 'TripleO: export which plan?');
         if (!plan) return undefined;
         const folder = target ?? (await d.ui().showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here (empty folder)' }))?.[0];
         if (!folder) return undefined;

@@ -26,7 +26,8 @@ export interface FinishedExecution extends MistralExecution {
   parsedOutput: Record<string, unknown>;
 }
 
-export interface MistralWorkbook {
+/** What workbooks and workflows have in common: a named, scoped YAML definition. */
+interface MistralDefinition {
   id: string;
   name: string;
   namespace?: string;
@@ -39,21 +40,15 @@ export interface MistralWorkbook {
   updated_at?: string | null;
 }
 
-export interface MistralWorkflow {
-  id: string;
+export type MistralWorkbook = MistralDefinition;
+
+export interface MistralWorkflow extends MistralDefinition {
   /** "workbook.workflow" for a workflow of a workbook */
   name: string;
-  namespace?: string;
   /** the input as a signature, e.g. `container, who="world"` */
   input: string;
   /** JSON text: {"input": [...], "output": [...]} */
   interface?: string;
-  definition: string;
-  tags: string[];
-  scope: 'private' | 'public';
-  project_id?: string;
-  created_at: string;
-  updated_at?: string | null;
 }
 
 export type TaskState = 'IDLE' | 'WAITING' | 'RUNNING' | 'RUNNING_DELAYED' | 'SUCCESS' | 'ERROR' | 'CANCELLED' | 'PAUSED';

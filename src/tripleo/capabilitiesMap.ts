@@ -66,6 +66,7 @@ export function readCapabilitiesMap(text: string): { map: CapabilitiesMap; probl
     problems.push({ message: 'missing `topics` (a list)', line: lineOf(root) });
     return { map, problems };
   }
+  const pikeStyle = anyExplicit(root);
   for (const t of topics.items as Node[]) {
     const title = str(t, 'title');
     if (!title) problems.push({ message: 'a topic has no `title`', line: lineOf(t) });
@@ -109,7 +110,7 @@ export function readCapabilitiesMap(text: string): { map: CapabilitiesMap; probl
           });
         }
       }
-      group.mutuallyExclusive = explicit === undefined || explicit === null ? group.environments.length > 1 && !anyExplicit(root) : Boolean(explicit);
+      group.mutuallyExclusive = explicit === undefined || explicit === null ? group.environments.length > 1 && !pikeStyle : Boolean(explicit);
       if (!gTitle) problems.push({ message: 'an environment group has no `title`', line: lineOf(g) });
     }
   }

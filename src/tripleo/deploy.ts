@@ -1,7 +1,7 @@
 import type { HeatStack, StackProgress } from '../openstack/heat';
 import { requirePlanData } from './planData';
 import type { Undercloud } from './undercloud';
-import { installWorkbooks } from './workbookInstaller';
+import { ensureWorkbooks } from './workbookInstaller';
 import { runWorkflow } from './workflows';
 
 export const DEPLOY_WORKFLOW = 'tripleo.deployment.v1.deploy_plan';
@@ -34,7 +34,7 @@ export interface FailedResource {
 /** Runs the deploy workflow: refused while the stack is busy; creates or updates (PATCH) the stack. */
 export async function deployPlan(uc: Undercloud, plan: string, opts: DeployOptions = {}): Promise<DeployStarted> {
   await requirePlanData(uc.mistral, plan, opts.signal);
-  await installWorkbooks(uc.mistral);
+  await ensureWorkbooks(uc.mistral);
   const timeout = opts.timeoutMinutes ?? 240;
   const r = await runWorkflow(
     uc.mistral,

@@ -13,7 +13,7 @@ import { assertPlanName } from './planName';
 import type { Undercloud } from './undercloud';
 import { PLAN_CONTAINER_META } from './undercloud';
 import { uploadPlanFolder, UploadOptions, UploadResult } from './upload';
-import { installWorkbooks } from './workbookInstaller';
+import { ensureWorkbooks } from './workbookInstaller';
 import { runWorkflow } from './workflows';
 
 export const PLAN_WORKBOOK = 'tripleo.plan_management.v1';
@@ -60,7 +60,7 @@ export async function createPlan(uc: Undercloud, name: string, folder: string, o
   if (await uc.swift.containerMetadata(name, opts.signal)) {
     throw new PlanError('container-exists', `a Swift container named "${name}" already exists and is not a plan: choose another name or delete it`);
   }
-  await installWorkbooks(uc.mistral);
+  await ensureWorkbooks(uc.mistral);
   const upload = await uploadPlanFolder(uc.swift, folder, name, opts);
   try {
     const r = await runWorkflow(uc.mistral, `${PLAN_WORKBOOK}.create_deployment_plan`, { container: name, generate_passwords: opts.generatePasswords ?? true }, { signal: opts.signal });
@@ -75,7 +75,7 @@ export async function createPlan(uc: Undercloud, name: string, folder: string, o
 export async function updatePlan(uc: Undercloud, name: string, folder: string, opts: UploadOptions = {}): Promise<{ message: string; upload: UploadResult; dropped: string[] }> {
   checkLocalPlan(folder);
   await requirePlanData(uc.mistral, name, opts.signal);
-  await installWorkbooks(uc.mistral);
+  await ensureWorkbooks(uc.mistral);
   const upload = await uploadPlanFolder(uc.swift, folder, name, opts);
   const r = await runWorkflow(uc.mistral, `${PLAN_WORKBOOK}.update_deployment_plan`, { container: name }, { signal: opts.signal });
   return { message: r.message, upload, dropped: (r.output.dropped_environments as string[]) ?? [] };
@@ -83,7 +83,7 @@ export async function updatePlan(uc: Undercloud, name: string, folder: string, o
 
 /** Delete a plan (refused by the workflow while a stack of that name exists). */
 export async function deletePlan(uc: Undercloud, name: string, signal?: AbortSignal): Promise<string> {
-  await installWorkbooks(uc.mistral);
+  await ensureWorkbooks(uc.mistral);
   return (await runWorkflow(uc.mistral, `${PLAN_WORKBOOK}.delete_deployment_plan`, { container: name }, { signal })).message;
 }
 

@@ -56,3 +56,21 @@ export async function installWorkbooks(mistral: MistralClient, workbooks = bundl
   }
   return out;
 }
+
+const ensured = new WeakMap<MistralClient, Promise<Awaited<ReturnType<typeof installWorkbooks>>>>();
+
+/**
+ * installWorkbooks once per connection: every plan operation needs the workbooks, none needs
+ * them checked again. A failed attempt is forgotten so that the next call tries again.
+ */
+export function ensureWorkbooks(mistral: MistralClient): ReturnType<typeof installWorkbooks> {
+  let p = ensured.get(mistral);
+  if (!p) {
+    p = installWorkbooks(mistral).catch((e) => {
+      ensured.delete(mistral);
+      throw e;
+    });
+    ensured.set(mistral, p);
+  }
+  return p;
+}

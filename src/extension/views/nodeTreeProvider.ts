@@ -1,16 +1,45 @@
 import * as vscode from 'vscode';
 import type { IronicNode } from '../../openstack/ironic';
-import type { Undercloud } from '../../tripleo/undercloud';
-import { UndercloudTreeProvider } from './undercloudTreeProvider';
+import type { ConnectionManager } from '../connectionManager';
 
-export class NodeTreeProvider extends UndercloudTreeProvider<IronicNode> {
-  protected readonly emptyMessage = 'No bare-metal nodes registered';
+/**
+ * Ironic nodes. Empty while not connected (so the view's welcome message shows); a single message
+ * row when there are none or listing failed.
+ */
+export class NodeTreeProvider implements vscode.TreeDataProvider<IronicNode | string>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly sub: vscode.Disposable;
 
-  protected list(undercloud: Undercloud): Promise<IronicNode[]> {
-    return undercloud.ironic.listNodes();
+  constructor(private readonly manager: ConnectionManager) {
+    this.sub = manager.onDidChange(() => this.refresh());
   }
 
-  protected item(node: IronicNode): vscode.TreeItem {
+  refresh(): void {
+    this.emitter.fire();
+  }
+
+  async getChildren(element?: IronicNode | string): Promise<(IronicNode | string)[]> {
+    const undercloud = this.manager.undercloud;
+    if (element !== undefined || !undercloud) return [];
+    try {
+      const nodes = await undercloud.ironic.listNodes();
+      return nodes.length ? nodes : ['No bare-metal nodes registered'];
+    } catch (e) {
+      return [`error: ${(e as Error).message}`];
+    }
+  }
+
+  getTreeItem(element: IronicNode | string): vscode.TreeItem {
+    if (typeof element === 'string') {
+      const error = element.startsWith('error: ');
+      const item = new vscode.TreeItem(error ? element.slice(7) : element);
+      item.iconPath = new vscode.ThemeIcon(error ? 'error' : 'info', error ? new vscode.ThemeColor('errorForeground') : undefined);
+      item.contextValue = error ? 'error' : 'message';
+      item.tooltip = element;
+      return item;
+    }
+    const node = element;
     const item = new vscode.TreeItem(node.name ?? node.uuid);
     item.id = `node:${node.uuid}`;
     item.description = `${node.provision_state} · power ${node.power_state ?? 'unknown'}`;
@@ -19,5 +48,10 @@ export class NodeTreeProvider extends UndercloudTreeProvider<IronicNode> {
     item.contextValue = `node.${node.provision_state}`;
     item.tooltip = `${node.uuid}\ndriver ${node.driver}${node.last_error ? `\nlast error: ${node.last_error}` : ''}`;
     return item;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.emitter.dispose();
   }
 }
