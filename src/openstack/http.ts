@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { rootCertificates } from 'node:tls';
 import * as fs from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import fetch, { Response, RequestInit } from 'node-fetch';
@@ -70,7 +71,7 @@ export class HttpClient {
     this.httpsAgent = new https.Agent({
       keepAlive: true,
       rejectUnauthorized: !tls.insecure,
-      ca: tls.caFile ? [...require('node:tls').rootCertificates, fs.readFileSync(tls.caFile, 'utf8')] : undefined,
+      ca: tls.caFile ? [...rootCertificates, fs.readFileSync(tls.caFile, 'utf8')] : undefined,
     });
   }
 
