@@ -68,6 +68,11 @@ export class IronicClient {
     return out;
   }
 
+  /** The names of the hardware types (drivers) enabled in Ironic. */
+  async listDrivers(signal?: AbortSignal): Promise<string[]> {
+    return (await this.json<{ drivers: { name: string }[] }>('GET', '/v1/drivers', { signal })).drivers.map((d) => d.name);
+  }
+
   /** A node by UUID or name, or undefined. */
   async getNode(id: string, signal?: AbortSignal): Promise<IronicNode | undefined> {
     try {

@@ -8,12 +8,14 @@ export interface WorkflowOutcome {
   message: string;
 }
 
-/** Mistral puts the whole task context, token included, into some error texts. */
+/**
+ * Mistral puts the whole task context, token and node power passwords included, into some error
+ * texts, and keeps workflow inputs (an instackenv's passwords) as they were given.
+ */
 export function redactStateInfo(text: string): string {
   return text
-    .replace(/('auth_token': ')[^']+/g, '$1***')
-    .replace(/('X-Auth-Token': ')[^']+/g, '$1***')
-    .replace(/("(?:auth_token|X-Auth-Token)": ")[^"]+/g, '$1***')
+    .replace(/('(?:auth_token|X-Auth-Token|[\w-]*password)': ')(?:[^'\\]|\\.)*/gi, '$1***')
+    .replace(/("(?:auth_token|X-Auth-Token|[\w-]*password)": ")(?:[^"\\]|\\.)*/gi, '$1***')
     .replace(/gAAAAA[\w-]{40,}/g, '***');
 }
 
