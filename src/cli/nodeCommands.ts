@@ -74,7 +74,7 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
           onStarted: (id) => !opts.json && process.stderr.write(`execution ${id}\n`),
         });
         if (opts.json) {
-          console.log(JSON.stringify({ ok: r.ok, dry_run: r.dryRun, message: r.message, registered: r.registered, updated: r.updated, removed: r.removed, nodes: r.nodes, introspection: r.introspection, provision: r.provision }, null, 2));
+          console.log(JSON.stringify({ ok: r.ok, dry_run: r.dryRun, message: r.message, execution: r.executionId, registered: r.registered, updated: r.updated, removed: r.removed, nodes: r.nodes, introspection: r.introspection, provision: r.provision }, null, 2));
         } else {
           const verb = r.dryRun ? ['would register', 'would update', 'would remove'] : ['registered', 'updated', 'removed'];
           // a dry run's UUIDs for new nodes are only proposals
