@@ -82,8 +82,8 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
           for (const n of r.updated) console.log(`${verb[1]}\t${n.name}\t${n.uuid}`);
           for (const n of r.removed) console.log(`${verb[2]}\t${n.name}\t${n.uuid}`);
           for (const n of r.nodes.filter((x) => !x.ok)) console.log(`FAILED\t${n.name}\t${n.message}`);
+          for (const step of [r.introspection, r.provision]) if (step) for (const n of step.nodes) console.log(`${n.ok ? 'ok    ' : 'FAILED'}  ${n.name}${n.provisionState ? `\t${n.provisionState}` : ''}${n.message ? `\t${n.message}` : ''}`);
           console.log(r.message);
-          for (const step of [r.introspection, r.provision]) if (step) printReport(step, false);
         }
         if (!r.ok) process.exitCode = 1;
       }),

@@ -8,6 +8,7 @@ import { executionDocument, ExecutionNode, ExecutionTreeProvider } from './views
 import { NodeTreeProvider } from './views/nodeTreeProvider';
 import { PlanTreeProvider } from './views/planTreeProvider';
 import { registerPlanCommands } from './planCommands';
+import { registerNodeCommands } from './nodeCommands';
 import { DEPLOY_PREVIEW_SCHEME, DeployPreviewProvider, registerDeployCommand } from './deployCommand';
 import { PARAMETERS_SCHEME, ParameterFileSystem, PLAN_SCHEME, PlanFileSystem } from './planFileSystem';
 import { Ui, windowUi } from './ui';
@@ -27,6 +28,7 @@ export interface TripleOApi {
   /** Prompts go through this; tests replace it to answer them. */
   ui: Ui;
   plansView: vscode.TreeView<unknown>;
+  nodesView: vscode.TreeView<unknown>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TripleOApi> {
@@ -48,7 +50,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
     nodes,
     executions,
     vscode.workspace.registerFileSystemProvider(PLAN_SCHEME, new PlanFileSystem(connection), { isReadonly: true, isCaseSensitive: true }),
-    vscode.window.registerTreeDataProvider('tripleo.nodes', nodes),
     vscode.commands.registerCommand('tripleo.refreshPlans', () => plans.refresh()),
     vscode.commands.registerCommand('tripleo.refreshNodes', () => nodes.refresh()),
     vscode.commands.registerCommand('tripleo.refreshExecutions', () => executions.refresh()),
@@ -104,6 +105,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   );
   const api = { ui: windowUi } as TripleOApi;
   registerPlanCommands({ context, manager: connection, plans, log, ui: () => api.ui });
+  const nodesView = vscode.window.createTreeView('tripleo.nodes', { treeDataProvider: nodes, canSelectMany: true, showCollapseAll: true });
+  context.subscriptions.push(nodesView);
+  registerNodeCommands({ context, manager: connection, nodes, log, ui: () => api.ui, onWorkflowEnded: () => executions.refresh() });
   const previews = new DeployPreviewProvider();
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(DEPLOY_PREVIEW_SCHEME, previews));
   registerDeployCommand({
@@ -140,7 +144,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   );
 
   log.info(`TripleO extension activated in ${Date.now() - started} ms (VS Code ${vscode.version})`);
-  return Object.assign(api, { connection, plans, nodes, executions, statusBar, languageClient: () => client, logDirectory: context.logUri, plansView });
+  return Object.assign(api, { connection, plans, nodes, executions, statusBar, languageClient: () => client, logDirectory: context.logUri, plansView, nodesView });
 }
 
 export async function deactivate(): Promise<void> {

@@ -63,6 +63,8 @@ interface Located {
   value: unknown;
   line: number;
   column: number;
+  /** where each element of a list value is */
+  items?: { line: number; column: number }[];
 }
 
 /**
@@ -81,8 +83,8 @@ export function parseNodeFile(text: string, file: string, opts: ParseOptions = {
   const nameOwner = new Map<string, string>();
   raw.nodes.forEach((fields, i) => {
     const label = `node ${i + 1}${typeof fields.name?.value === 'string' ? ` (${fields.name.value})` : ''}`;
-    const at = (key: string | undefined, message: string, severity: 'error' | 'warning' = 'error') => {
-      const where = (key && fields[key]) || fields[''];
+    const at = (key: string | undefined, message: string, severity: 'error' | 'warning' = 'error', item?: number) => {
+      const where = (key && (item !== undefined ? fields[key]?.items?.[item] : undefined)) || (key && fields[key]) || fields[''];
       problems.push({ file, line: where.line, column: where.column, severity, node: label, message });
     };
     const spec: Partial<NodeSpec> = { mac: [] };
@@ -147,18 +149,18 @@ export function parseNodeFile(text: string, file: string, opts: ParseOptions = {
 
     const mac = fields.mac;
     const macs = mac === undefined || mac.value === null ? [] : Array.isArray(mac.value) ? mac.value : typeof mac.value === 'string' ? mac.value.split(/[\s;]+/).filter(Boolean) : [mac.value];
-    for (const m of macs) {
+    macs.forEach((m, k) => {
       const s = String(m).trim();
       if (!MAC.test(s)) {
-        at('mac', `"${s}" is not a MAC address (six hex pairs like 52:54:00:12:34:56)`);
-        continue;
+        at('mac', `"${s}" is not a MAC address (six hex pairs like 52:54:00:12:34:56)`, 'error', k);
+        return;
       }
       const norm = s.toLowerCase().replace(/-/g, ':');
       const owner = macOwner.get(norm);
-      if (owner) at('mac', `MAC ${norm} is also given to ${owner}`);
+      if (owner) at('mac', `MAC ${norm} is also given to ${owner}`, 'error', k);
       else macOwner.set(norm, label);
       if (!spec.mac!.includes(norm)) spec.mac!.push(norm);
-    }
+    });
     if (!macs.length && driver !== 'manual-management') at(mac ? 'mac' : undefined, 'no MAC address: the node needs at least one to boot from the network', 'warning');
 
     if (spec.name) {
@@ -230,7 +232,7 @@ function readYaml(text: string, file: string): { nodes: RawNode[]; problems: Nod
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       const v = pair.value as YamlNode | null;
-      raw[key] = { value: v && 'toJSON' in v ? (v as { toJSON(): unknown }).toJSON() : null, ...pos(pair.key as YamlNode) };
+      raw[key] = { value: v && 'toJSON' in v ? (v as { toJSON(): unknown }).toJSON() : null, ...pos(pair.key as YamlNode), items: isSeq(v) ? v.items.map((x) => pos(x as YamlNode)) : undefined };
     }
     nodes.push(raw);
   });

@@ -111,10 +111,12 @@ export async function registerNodes(
   const uuids = result.nodes.filter((n) => n.provisionState === 'manageable' && n.uuid).map((n) => n.uuid!);
   if (opts.introspect && uuids.length) {
     result.introspection = await introspectNodes(uc, uuids, opts);
+    result.message += `; introspection: ${result.introspection.message}`;
     if (!result.introspection.ok) return { ...result, ok: false };
   }
   if (opts.provide && uuids.length) {
     result.provision = await provideNodes(uc, uuids, opts);
+    result.message += `; provide: ${result.provision.message}`;
     if (!result.provision.ok) return { ...result, ok: false };
   }
   return result;

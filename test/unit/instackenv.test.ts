@@ -59,8 +59,8 @@ describe('instackenv files', () => {
       [lineOf('"redfsh"'), 'node 2 (n1)', 'unknown driver "redfsh"; did you mean "redfish"? (known: ipmi, redfish, idrac, ilo, ilo5, irmc, xclarity, ibmc, snmp, manual-management, fake-hardware)'],
       // a missing field is reported where its node begins
       [lineOf('"name": "n2"') - 1, 'node 3 (n2)', 'pm_addr (the power address) is missing'],
-      [lineOf('"mac"', text.indexOf('"n3"')), 'node 4 (n3)', '"52:54:00:aa:bb" is not a MAC address (six hex pairs like 52:54:00:12:34:56)'],
-      [lineOf('"mac"', text.indexOf('"n4"')), 'node 5 (n4)', 'MAC 52:54:00:aa:bb:01 is also given to node 1 (n0)'],
+      [lineOf('"52:54:00:aa:bb"\n'), 'node 4 (n3)', '"52:54:00:aa:bb" is not a MAC address (six hex pairs like 52:54:00:12:34:56)'],
+      [lineOf('"52:54:00:AA:BB:01"'), 'node 5 (n4)', 'MAC 52:54:00:aa:bb:01 is also given to node 1 (n0)'],
       [lineOf('"name": "n0"', text.indexOf('"n4"')), 'node 6 (n0)', 'name "n0" is also used by node 1 (n0)'],
       [lineOf('"lots"'), 'node 7 (n6)', 'memory must be a whole number of MiB, not "lots"'],
       [lineOf('"memroy"'), 'node 8 (n7)', 'unknown field "memroy"; did you mean "memory"?'],

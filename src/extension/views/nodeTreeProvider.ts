@@ -1,56 +1,174 @@
 import * as vscode from 'vscode';
 import type { IronicNode } from '../../openstack/ironic';
+import { hardwareText, nodeSummary } from '../../tripleo/nodes';
 import type { ConnectionManager } from '../connectionManager';
 
+export type NodeTreeElement =
+  | { kind: 'group'; state: string; nodes: IronicNode[] }
+  | { kind: 'node'; node: IronicNode }
+  | { kind: 'message'; text: string; error?: boolean };
+
+/** The order a person reads the provision states in; states not listed come after, by name. */
+const STATE_ORDER = ['enroll', 'verifying', 'manageable', 'inspecting', 'inspect wait', 'cleaning', 'clean wait', 'available', 'deploying', 'wait call-back', 'active', 'deleting'];
+const FAILED = /failed$|^error$/;
+
+function stateIcon(state: string): vscode.ThemeIcon {
+  if (FAILED.test(state)) return new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  switch (state) {
+    case 'available':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'active':
+      return new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('charts.blue'));
+    case 'manageable':
+      return new vscode.ThemeIcon('tools');
+    case 'enroll':
+      return new vscode.ThemeIcon('circle-large-outline');
+    default:
+      return new vscode.ThemeIcon('sync');
+  }
+}
+
 /**
- * Ironic nodes. Empty while not connected (so the view's welcome message shows); a single message
- * row when there are none or listing failed.
+ * Ironic nodes grouped by provision state. While a transition runs (in Ironic, or an operation
+ * started here) the view polls so that nodes move between groups as they change, introspection's
+ * end included; it stops polling when nothing is moving.
  */
-export class NodeTreeProvider implements vscode.TreeDataProvider<IronicNode | string>, vscode.Disposable {
+export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly sub: vscode.Disposable;
+  private nodes: IronicNode[] | undefined;
+  private loading: Promise<IronicNode[]> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** nodes an operation started here is working on, by uuid, with how many operations */
+  private readonly working = new Map<string, number>();
+  pollIntervalMs = 2000;
 
   constructor(private readonly manager: ConnectionManager) {
-    this.sub = manager.onDidChange(() => this.refresh());
+    this.sub = manager.onDidChange(() => {
+      this.nodes = undefined;
+      this.refresh();
+    });
   }
 
   refresh(): void {
+    this.nodes = undefined;
     this.emitter.fire();
   }
 
-  async getChildren(element?: IronicNode | string): Promise<(IronicNode | string)[]> {
-    const undercloud = this.manager.undercloud;
-    if (element !== undefined || !undercloud) return [];
+  /** The nodes as last listed (listing them if they never were). */
+  async current(): Promise<IronicNode[]> {
+    if (this.nodes) return this.nodes;
+    return this.load();
+  }
+
+  private load(): Promise<IronicNode[]> {
+    const uc = this.manager.undercloud;
+    if (!uc) return Promise.resolve([]);
+    this.loading ??= uc.ironic
+      .listNodes()
+      .then((nodes) => {
+        this.nodes = nodes.sort((a, b) => (a.name ?? a.uuid).localeCompare(b.name ?? b.uuid, undefined, { numeric: true }));
+        this.schedulePoll();
+        return this.nodes;
+      })
+      .finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  /** Marks nodes as being worked on until the returned promise settles. */
+  async track<T>(uuids: string[], work: Promise<T>): Promise<T> {
+    for (const u of uuids) this.working.set(u, (this.working.get(u) ?? 0) + 1);
+    this.emitter.fire();
+    this.schedulePoll();
     try {
-      const nodes = await undercloud.ironic.listNodes();
-      return nodes.length ? nodes : ['No bare-metal nodes registered'];
-    } catch (e) {
-      return [`error: ${(e as Error).message}`];
+      return await work;
+    } finally {
+      for (const u of uuids) {
+        const n = (this.working.get(u) ?? 1) - 1;
+        if (n > 0) this.working.set(u, n);
+        else this.working.delete(u);
+      }
+      this.refresh();
     }
   }
 
-  getTreeItem(element: IronicNode | string): vscode.TreeItem {
-    if (typeof element === 'string') {
-      const error = element.startsWith('error: ');
-      const item = new vscode.TreeItem(error ? element.slice(7) : element);
-      item.iconPath = new vscode.ThemeIcon(error ? 'error' : 'info', error ? new vscode.ThemeColor('errorForeground') : undefined);
-      item.contextValue = error ? 'error' : 'message';
-      item.tooltip = element;
+  isBusy(node: IronicNode): boolean {
+    return nodeSummary(node).busy || this.working.has(node.uuid);
+  }
+
+  private schedulePoll(): void {
+    if (this.timer) return;
+    const moving = this.working.size > 0 || (this.nodes ?? []).some((n) => this.isBusy(n));
+    if (!moving || !this.manager.undercloud) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.refresh();
+    }, this.pollIntervalMs);
+  }
+
+  async getChildren(element?: NodeTreeElement): Promise<NodeTreeElement[]> {
+    if (element?.kind === 'group') return element.nodes.map((node) => ({ kind: 'node', node }));
+    if (element || !this.manager.undercloud) return [];
+    let nodes: IronicNode[];
+    try {
+      nodes = await this.current();
+    } catch (e) {
+      return [{ kind: 'message', text: (e as Error).message, error: true }];
+    }
+    if (!nodes.length) return [{ kind: 'message', text: 'No bare-metal nodes registered: run "TripleO: Register Nodes" on an instackenv file' }];
+    const groups = new Map<string, IronicNode[]>();
+    for (const n of nodes) groups.set(n.provision_state, [...(groups.get(n.provision_state) ?? []), n]);
+    const rank = (s: string) => (STATE_ORDER.includes(s) ? STATE_ORDER.indexOf(s) : FAILED.test(s) ? -1 : STATE_ORDER.length);
+    return [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)).map(([state, list]) => ({ kind: 'group', state, nodes: list }));
+  }
+
+  getTreeItem(element: NodeTreeElement): vscode.TreeItem {
+    if (element.kind === 'message') {
+      const item = new vscode.TreeItem(element.text);
+      item.iconPath = new vscode.ThemeIcon(element.error ? 'error' : 'info', element.error ? new vscode.ThemeColor('errorForeground') : undefined);
+      item.contextValue = element.error ? 'error' : 'message';
+      item.tooltip = element.text;
       return item;
     }
-    const node = element;
-    const item = new vscode.TreeItem(node.name ?? node.uuid);
+    if (element.kind === 'group') {
+      const item = new vscode.TreeItem(element.state, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `state:${element.state}`;
+      item.description = `${element.nodes.length}`;
+      item.iconPath = stateIcon(element.state);
+      item.contextValue = 'nodeGroup';
+      return item;
+    }
+    const node = element.node;
+    const s = nodeSummary(node);
+    const item = new vscode.TreeItem(s.label);
     item.id = `node:${node.uuid}`;
-    item.description = `${node.provision_state} · power ${node.power_state ?? 'unknown'}`;
-    const bad = !!node.last_error || node.maintenance;
-    item.iconPath = new vscode.ThemeIcon(bad ? 'warning' : 'server', bad ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
-    item.contextValue = `node.${node.provision_state}`;
-    item.tooltip = `${node.uuid}\ndriver ${node.driver}${node.last_error ? `\nlast error: ${node.last_error}` : ''}`;
+    const hw = hardwareText(s);
+    const moving = node.target_provision_state ? `→ ${node.target_provision_state}` : '';
+    item.description = [moving, `power ${node.power_state ?? 'unknown'}`, s.profile ? `profile ${s.profile}` : 'no profile', hw].filter(Boolean).join(' · ');
+    const trouble = !!node.last_error || node.maintenance;
+    item.iconPath = this.isBusy(node)
+      ? new vscode.ThemeIcon('loading~spin')
+      : trouble
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+        : stateIcon(node.provision_state);
+    item.contextValue = `node.${node.provision_state.replace(/\s+/g, '-')}`;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${s.label}**  \n`);
+    md.appendMarkdown(`UUID: \`${node.uuid}\`  \nDriver: ${node.driver}  \n`);
+    md.appendMarkdown(`Provision state: ${node.provision_state}${moving ? ` ${moving}` : ''}  \nPower: ${node.power_state ?? 'unknown'}${node.maintenance ? ' (maintenance)' : ''}  \n`);
+    md.appendMarkdown(`Profile: ${s.profile ?? 'none'}  \n`);
+    if (hw) md.appendMarkdown(`Hardware: ${hw}  \n`);
+    if (node.last_error) {
+      md.appendMarkdown('\n$(warning) ');
+      md.appendText(`Last error: ${node.last_error}`);
+    }
+    item.tooltip = md;
     return item;
   }
 
   dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
     this.sub.dispose();
     this.emitter.dispose();
   }
