@@ -17,6 +17,8 @@ export interface MistralExecution {
   created_at: string;
   updated_at?: string | null;
   description?: string;
+  /** set for a sub-workflow: the task of the parent execution that runs it */
+  task_execution_id?: string | null;
 }
 
 /** An execution that has ended, with its output parsed. */

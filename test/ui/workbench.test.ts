@@ -16,7 +16,8 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
   let wb: Workbench;
 
   before(async () => {
-    fs.rmSync(results, { recursive: true, force: true });
+    // only this scenario's own files: other UI scenarios keep theirs in subfolders
+    for (const f of fs.existsSync(results) ? fs.readdirSync(results) : []) if (f.endsWith('.png') || f === 'workspace') fs.rmSync(path.join(results, f), { recursive: true, force: true });
     fs.mkdirSync(results, { recursive: true });
     // a copy of the sample plan, so that the test can add a broken file without touching the sample
     fs.cpSync(process.env.UI_SAMPLE_DIR ?? path.join(ROOT, 'samples/overcloud-lite'), workspace, { recursive: true });

@@ -77,8 +77,10 @@ export class ExecutionTreeProvider implements vscode.TreeDataProvider<ExecutionN
     if (!uc) return [];
     try {
       if (!node) {
-        const fetched = await uc.mistral.listExecutions({ limit: this.planFilter ? Math.max(this.limit * 4, 200) : this.limit + 1 });
-        const filtered = this.planFilter ? fetched.filter((e) => executionPlan(e) === this.planFilter) : fetched;
+        const fetched = await uc.mistral.listExecutions({ limit: this.planFilter ? Math.max(this.limit * 4, 200) : this.limit * 3 + 1 });
+        // a sub-workflow (one per node of a node operation) is part of its parent, not a row of its own
+        const topLevel = fetched.filter((e) => !e.task_execution_id);
+        const filtered = this.planFilter ? topLevel.filter((e) => executionPlan(e) === this.planFilter) : topLevel;
         this.exhausted = filtered.length <= this.limit;
         this.executions = filtered.slice(0, this.limit);
         this.schedule();

@@ -145,7 +145,8 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     item.id = `node:${node.uuid}`;
     const hw = hardwareText(s);
     const moving = node.target_provision_state ? `→ ${node.target_provision_state}` : '';
-    item.description = [moving, `power ${node.power_state ?? 'unknown'}`, s.profile ? `profile ${s.profile}` : 'no profile', hw].filter(Boolean).join(' · ');
+    // Ironic's power states read "power on" / "power off" already
+    item.description = [moving, s.profile ? `profile ${s.profile}` : 'no profile', hw, node.power_state ?? 'power unknown'].filter(Boolean).join(' · ');
     const trouble = !!node.last_error || node.maintenance;
     item.iconPath = this.isBusy(node)
       ? new vscode.ThemeIcon('loading~spin')
