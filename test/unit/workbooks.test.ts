@@ -8,7 +8,9 @@ describe('the Mistral workbooks the project ships', () => {
   const workbooks = bundledWorkbooks(path.resolve(__dirname, '../../src/tripleo/workbooks'));
 
   it('are versioned and named tripleo.*.v1', () => {
-    assert.deepEqual(workbooks.map((w) => w.name).sort(), ['tripleo.deployment.v1', 'tripleo.plan_management.v1']);
+    const names = workbooks.map((w) => w.name);
+    for (const n of ['tripleo.plan_management.v1', 'tripleo.deployment.v1', 'tripleo.baremetal.v1']) assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
+    for (const n of names) assert.match(n, /^tripleo\.[a-z_]+\.v1$/);
     for (const w of workbooks) assert.ok(w.version >= 1, `${w.name} has no workbook-version tag`);
   });
 
@@ -30,7 +32,7 @@ describe('the Mistral workbooks the project ships', () => {
     for (const w of workbooks) {
       const wf = parse(w.definition).workflows as Record<string, { tasks: Record<string, Record<string, unknown>> }>;
       for (const [wfName, def] of Object.entries(wf)) {
-        const names = new Set([...Object.keys(def.tasks), 'fail', 'succeed', 'pause']);
+        const names = new Set([...Object.keys(def.tasks), 'fail', 'succeed', 'pause', 'noop']);
         for (const [task, t] of Object.entries(def.tasks)) {
           for (const key of ['on-success', 'on-error', 'on-complete']) {
             const v = t[key];
