@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import { Document, isMap, isPair, isScalar, LineCounter, Pair, parseDocument, visit, YAMLMap, type Node } from 'yaml';
 
 export interface OffsetRange {
   start: number;
@@ -29,18 +29,7 @@ export function parseYaml(text: string): ParsedYaml {
     range: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) },
     code: 'yaml-syntax',
   }));
-  visit(doc, {
-    Map(_, map) {
-      const seen = new Set<string>();
-      for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
-        const k = String(pair.key.value);
-        const r = nodeRange(pair.key);
-        if (seen.has(k) && r) problems.push({ message: `Map keys must be unique: "${k}" is defined more than once`, range: r, code: 'yaml-duplicate-key' });
-        seen.add(k);
-      }
-    },
-  });
+  problems.push(...duplicateKeys(doc));
   const topLevel = isMap(doc.contents) ? (doc.contents.items as Pair<Node, Node | null>[]) : [];
   return { doc, lineCounter, problems, topLevel };
 }
@@ -54,4 +43,165 @@ export function keyName(pair: Pair<unknown, unknown>): string | undefined {
 export function nodeRange(node: unknown): OffsetRange | undefined {
   const r = (node as { range?: [number, number, number] } | null)?.range;
   return r ? { start: r[0], end: r[1] } : undefined;
+}
+
+/** Parsed pieces of a document kept between versions, by their text: see parseYamlIncremental. */
+export type ChunkCache = Map<string, CachedChunk[]>;
+interface CachedChunk {
+  items: Pair<Node, Node | null>[];
+  /** where the chunk started when its node ranges were last set */
+  offset: number;
+}
+
+// Sections longer than this are split into pieces of their entries.
+const SPLIT_SECTION_LINES = 24;
+// A piece ends at an entry whose first line hashes to 0 modulo this: the boundaries depend only on
+// the text near them, so an edit re-parses one piece and the others come from the cache.
+const PIECE_SPREAD = 8;
+
+/**
+ * The same result as parseYaml for a document whose root is a block mapping, made of pieces
+ * (top-level entries, and runs of entries of long sections) parsed on their own and reused from
+ * `cache` when their text is unchanged: after a one-line edit only one piece is parsed again.
+ * Anything the pieces cannot represent exactly (syntax errors, anchors, several documents, a root
+ * that is not a block mapping) is parsed as a whole.
+ */
+export function parseYamlIncremental(text: string, cache: ChunkCache): ParsedYaml {
+  const pieces = splitPieces(text);
+  if (!pieces) return parseYaml(text);
+  const unused = new Map([...cache].map(([k, v]) => [k, [...v]]));
+  const used: ChunkCache = new Map();
+  const root = new YAMLMap<Node, Node | null>();
+  let section: Pair<Node, Node | null> | undefined;
+  for (const piece of pieces) {
+    const chunkText = text.slice(piece.start, piece.end);
+    let chunk = unused.get(chunkText)?.shift();
+    if (chunk) shiftRanges(chunk.items, piece.start - chunk.offset);
+    else {
+      const doc = parseDocument(chunkText, { version: '1.1', keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+      if (doc.errors.length || doc.warnings.length || !isMap(doc.contents) || !doc.contents.items.length) return parseYaml(text);
+      const items = doc.contents.items as Pair<Node, Node | null>[];
+      if (piece.kind === 'header' && (items.length !== 1 || (items[0].value !== null && !(isScalar(items[0].value) && items[0].value.value === null)))) return parseYaml(text);
+      shiftRanges(items, piece.start);
+      chunk = { items, offset: 0 };
+    }
+    chunk.offset = piece.start;
+    used.set(chunkText, [...(used.get(chunkText) ?? []), chunk]);
+    if (piece.kind === 'entries') {
+      const value = section!.value as YAMLMap<Node, Node | null>;
+      value.items.push(...chunk.items);
+      value.range = [value.range![0], piece.end, piece.end];
+    } else {
+      // a header's own pair is rebuilt each time: the entries under it change from version to version
+      const [own] = chunk.items;
+      section = new Pair(own.key, piece.kind === 'header' ? null : own.value) as Pair<Node, Node | null>;
+      if (piece.kind === 'header') {
+        const value = new YAMLMap<Node, Node | null>();
+        value.range = [piece.end, piece.end, piece.end];
+        section.value = value;
+      }
+      root.items.push(section, ...chunk.items.slice(1));
+    }
+  }
+  cache.clear();
+  for (const [k, v] of used) cache.set(k, v);
+  root.range = [0, text.length, text.length];
+  const doc = new Document() as unknown as Document.Parsed;
+  doc.contents = root as unknown as Document.Parsed['contents'];
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return { doc, lineCounter, problems: duplicateKeys(doc), topLevel: root.items };
+}
+
+interface Piece {
+  start: number;
+  end: number;
+  /** whole: top-level entries; header: a section's key alone; entries: some entries of the last header */
+  kind: 'whole' | 'header' | 'entries';
+}
+
+function splitPieces(text: string): Piece[] | undefined {
+  // markers, directives, anchors and tabs are rare in plan files: those are parsed whole
+  if (/^(---|\.\.\.|%)/m.test(text) || /(^|[\s[{,])&\w/.test(text) || text.includes('\t')) return undefined;
+  const lines: { start: number; end: number; text: string }[] = [];
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl === -1 ? text.length : nl + 1;
+    lines.push({ start, end, text: text.slice(start, nl === -1 ? text.length : nl) });
+    start = end;
+  }
+  const blank = (l: string) => /^\s*(#.*)?$/.test(l);
+  const opensEntry = (l: string, indent: number) => l.length > indent && l[indent] !== ' ' && !/^[#\-\]}]/.test(l[indent]) && /^ *$/.test(l.slice(0, indent));
+  // top-level blocks: from a line at column 0 to the next one (comments go with the block above)
+  const blocks: { first: number; last: number }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (blank(lines[i].text)) continue;
+    if (!opensEntry(lines[i].text, 0)) {
+      if (!blocks.length) return undefined;
+      continue;
+    }
+    if (blocks.length) blocks[blocks.length - 1].last = i - 1;
+    blocks.push({ first: blocks.length ? i : 0, last: lines.length - 1 });
+  }
+  if (!blocks.length) return undefined;
+  const pieces: Piece[] = [];
+  for (const b of blocks) {
+    const head = lines.findIndex((l, i) => i >= b.first && !blank(l.text));
+    const firstChild = lines.findIndex((l, i) => i > head && i <= b.last && !blank(l.text));
+    const indent = firstChild === -1 ? 0 : lines[firstChild].text.length - lines[firstChild].text.trimStart().length;
+    const splittable = b.last - b.first + 1 > SPLIT_SECTION_LINES && /:\s*(#.*)?$/.test(lines[head].text) && indent > 0 && opensEntry(lines[firstChild].text, indent);
+    if (!splittable) {
+      pieces.push({ start: lines[b.first].start, end: lines[b.last].end, kind: 'whole' });
+      continue;
+    }
+    pieces.push({ start: lines[b.first].start, end: lines[head].end, kind: 'header' });
+    let pieceStart = head + 1;
+    for (let i = firstChild + 1; i <= b.last; i++) {
+      if (opensEntry(lines[i].text, indent) && hash(lines[i].text) % PIECE_SPREAD === 0) {
+        pieces.push({ start: lines[pieceStart].start, end: lines[i - 1].end, kind: 'entries' });
+        pieceStart = i;
+      }
+    }
+    pieces.push({ start: lines[pieceStart].start, end: lines[b.last].end, kind: 'entries' });
+  }
+  return pieces;
+}
+
+function hash(s: string): number {
+  // FNV-1a: neighbouring lines differing in one digit land far apart
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function shiftRanges(items: Pair<Node, Node | null>[], delta: number): void {
+  if (!delta) return;
+  const shift = (node: unknown) => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as { range?: [number, number, number]; items?: unknown[]; key?: unknown; value?: unknown };
+    if (n.range) n.range = [n.range[0] + delta, n.range[1] + delta, n.range[2] + delta];
+    if (isPair(node)) {
+      shift(n.key);
+      shift(n.value);
+    } else if (n.items) n.items.forEach(shift);
+  };
+  items.forEach(shift);
+}
+
+function duplicateKeys(doc: Document): YamlProblem[] {
+  const problems: YamlProblem[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const k = String(pair.key.value);
+        const r = nodeRange(pair.key);
+        if (seen.has(k) && r) problems.push({ message: `Map keys must be unique: "${k}" is defined more than once`, range: r, code: 'yaml-duplicate-key' });
+        seen.add(k);
+      }
+    },
+  });
+  return problems;
 }
