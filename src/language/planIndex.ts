@@ -28,6 +28,8 @@ export interface ParameterUse {
 
 /** What one file of a plan tells about the plan, from a single parse. */
 export interface FileSummary {
+  /** a Heat template (Jinja ones included), as opposed to an environment or another file */
+  isTemplate: boolean;
   /** parameters a template declares */
   parameters: ParameterDefinition[];
   uses: ParameterUse[];
@@ -119,8 +121,9 @@ const RESOURCE_TYPE = /\bOS::\w+(?:::\w+)+\b(?!::|\{)/g;
 
 /** What a file declares and uses, from its parse (Jinja templates from their text: they are not YAML yet). */
 export function summarizeFile(path: string, parsed: ParsedYaml, text?: string): FileSummary {
-  const summary: FileSummary = { parameters: [], uses: [], resourceTypes: [] };
+  const summary: FileSummary = { isTemplate: false, parameters: [], uses: [], resourceTypes: [] };
   if (/\.j2\.ya?ml$/.test(path)) {
+    summary.isTemplate = (text ?? '').includes('heat_template_version');
     summary.resourceTypes = [...new Set((text ?? '').match(RESOURCE_TYPE) ?? [])];
     return summary;
   }
@@ -130,6 +133,7 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string): 
   const types = new Set<string>();
   const get = (key: string) => parsed.topLevel.find((p) => isScalar(p.key) && p.key.value === key)?.value;
   if (parsed.topLevel.some((p) => isScalar(p.key) && p.key.value === 'heat_template_version')) {
+    summary.isTemplate = true;
     summary.parameters = declaredParameters(path, get('parameters'), at);
     const resources = get('resources');
     if (isMap(resources)) {
