@@ -211,9 +211,10 @@ export function buildPlanIndex(root: string, files: Map<string, string>): PlanIn
 
 /**
  * Takes the new text of one file (undefined: deleted) into the index, without reading the others.
- * `parsed` is the parse the caller already has of that text, if any.
+ * `parsed` is the parse the caller already has of that text, if any. True when what the plan's
+ * other files are checked against changed (parameters, resource types, the map, the selection).
  */
-export function updatePlanFile(index: PlanIndex, path: string, text: string | undefined, parsed?: ParsedYaml): void {
+export function updatePlanFile(index: PlanIndex, path: string, text: string | undefined, parsed?: ParsedYaml): boolean {
   const before = index.summaries.get(path);
   if (text === undefined) {
     index.files.delete(path);
@@ -225,7 +226,9 @@ export function updatePlanFile(index: PlanIndex, path: string, text: string | un
   if (path === 'capabilities-map.yaml') readMap(index, text);
   const after = index.summaries.get(path);
   const changed = (s?: FileSummary) => JSON.stringify([s?.parameters.map((p) => [p.name, p.line, p.type, p.default, p.hidden, p.constraints]), s?.resourceTypes, s?.selection?.entries]);
-  if (path === 'capabilities-map.yaml' || path === 'plan-environment.yaml' || changed(before) !== changed(after)) aggregate(index);
+  if (path !== 'capabilities-map.yaml' && path !== 'plan-environment.yaml' && changed(before) === changed(after)) return false;
+  aggregate(index);
+  return true;
 }
 
 function readMap(index: PlanIndex, mapText: string | undefined): void {
