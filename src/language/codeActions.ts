@@ -40,7 +40,7 @@ function selectionEdit(index: PlanIndex, selection: SelectionFile, wanted: strin
   const uri = fileUri(index, SELECTION_FILE);
   if (selection.flow) {
     // a flow list is rewritten as a block list rather than edited in place
-    return { changes: { [uri]: [TextEdit.replace(selection.flow, wanted.map((p) => `\n${selection.entryPrefix}${p}`).join(''))] } };
+    return { changes: { [uri]: [TextEdit.replace(selection.flow, `:${wanted.map((p) => `\n${selection.entryPrefix}${p}`).join('')}`)] } };
   }
   if (added) return { changes: { [uri]: [TextEdit.insert(selection.insertAt, `${selection.entryPrefix}${added}\n`)] } };
   const keep = new Set(wanted);

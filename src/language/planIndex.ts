@@ -46,7 +46,7 @@ export interface SelectionFile {
   /** the text a new entry is inserted with (indented like the others), and where */
   insertAt: { line: number; character: number };
   entryPrefix: string;
-  /** where a flow list (`environments: []`) is: it is rewritten as a whole, as a block list */
+  /** from the end of the `environments` key to the end of its flow list (`environments: []`): rewritten as a whole, as a block list */
   flow?: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
@@ -184,7 +184,9 @@ function selectionFile(parsed: ParsedYaml, at: (offset: number) => { line: numbe
       const path = isMap(item) ? item.get('path') : undefined;
       const r = (item as Node).range;
       if (typeof path !== 'string' || !r) continue;
-      entries.push({ path: normalizePath(path), line: at(r[0]).line, endLine: at(Math.max(r[0], r[1] - 1)).line });
+      // an entry's lines run from the one after the previous entry (its "-" may stand on a line of its own)
+      const line = list.flow ? at(r[0]).line : entries.length ? entries[entries.length - 1].endLine + 1 : at(pair.key.range[1]).line + 1;
+      entries.push({ path: normalizePath(path), line, endLine: at(Math.max(r[0], r[1] - 1)).line });
     }
   }
   const keyEnd = at(pair.key.range[1]);
@@ -194,7 +196,7 @@ function selectionFile(parsed: ParsedYaml, at: (offset: number) => { line: numbe
     return { entries, insertAt: { line: entries.length ? entries[entries.length - 1].endLine + 1 : keyEnd.line + 1, character: 0 }, entryPrefix: `${' '.repeat(Math.max(0, itemColumn))}- path: ` };
   }
   const valueRange = (list as Node | null)?.range;
-  return { entries, insertAt: keyEnd, entryPrefix: '  - path: ', flow: valueRange ? { start: at(valueRange[0]), end: at(valueRange[1]) } : { start: keyEnd, end: keyEnd } };
+  return { entries, insertAt: keyEnd, entryPrefix: '  - path: ', flow: { start: keyEnd, end: valueRange ? at(valueRange[1]) : keyEnd } };
 }
 
 /** Builds the index of a plan folder from its files (path relative to the folder -> text; '' for files not read). */
