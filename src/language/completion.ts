@@ -43,7 +43,21 @@ function item(label: string, kind: CompletionItemKind, line: number, lc: LineCon
   return { label, kind, textEdit: { range: { start: { line, character: lc.start }, end: position }, newText }, ...rest };
 }
 
-export function complete(ctx: DocumentContext, position: Position, parameterDocs: (defs: ParameterDefinition[]) => string): CompletionItem[] {
+/** What a parameter's completion item carries until it is resolved. */
+export interface ParameterItemData {
+  parameter: string;
+  /** the plan folder's URI */
+  root: string;
+}
+
+/** Adds the documentation to a parameter's completion item. */
+export function resolveItem(item: CompletionItem, plans: PlanIndex[], parameterDocs: (defs: ParameterDefinition[]) => string): CompletionItem {
+  const data = item.data as Partial<ParameterItemData> | undefined;
+  const defs = data?.parameter ? plans.find((p) => p.root === data.root)?.parameters.get(data.parameter) : undefined;
+  return defs ? { ...item, documentation: { kind: MarkupKind.Markdown, value: parameterDocs(defs) } } : item;
+}
+
+export function complete(ctx: DocumentContext, position: Position): CompletionItem[] {
   const lines = ctx.doc.getText().split('\n');
   const text = lines[position.line] ?? '';
   const index = ctx.place?.index;
@@ -68,7 +82,9 @@ export function complete(ctx: DocumentContext, position: Position, parameterDocs
     const out: CompletionItem[] = [];
     for (const [name, defs] of index.parameters) {
       if (present.has(name)) continue;
-      out.push(at(name, CompletionItemKind.Property, { detail: describeDefault(defs[0]), documentation: { kind: MarkupKind.Markdown, value: parameterDocs(defs) }, insertText: parameterSnippet(name, defs[0]), insertTextFormat: InsertTextFormat.Snippet }));
+      // the documentation comes on resolve: a plan has thousands of parameters, the user reads one
+      const data: ParameterItemData = { parameter: name, root: index.root };
+      out.push(at(name, CompletionItemKind.Property, { detail: describeDefault(defs[0]), insertText: parameterSnippet(name, defs[0]), insertTextFormat: InsertTextFormat.Snippet, data }));
     }
     return out;
   }

@@ -3,17 +3,25 @@ import { CodeAction, CompletionItem, Diagnostic, DiagnosticSeverity, DocumentLin
 import { detectFileKind, ENVIRONMENT_SECTIONS, FileKind, isJinjaTemplate } from './fileKind';
 import { ChunkCache, keyName, nodeRange, parseYamlIncremental, ParsedYaml } from './yamlDocument';
 import { closestName, editDistance } from '../tripleo/names';
-import { isMap, isScalar, isSeq, visit, type Node } from 'yaml';
-import { ParameterDefinition, PlanIndex, suggestParameter, valueProblem } from './planIndex';
+import { isMap, isScalar, isSeq, visit, type Node, type Pair, type Scalar } from 'yaml';
+import { ParameterDefinition, plainValue, PlanIndex, suggestParameter, valueProblem } from './planIndex';
 import { checkMapAgainstFiles, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
 import { selectionProblems } from '../tripleo/capabilities';
 import { nodeAt } from './cursorContext';
 import { definition, DocumentContext, documentLinks, documentSymbols, namedFile, parameterNameAt, references } from './navigation';
-import { complete } from './completion';
+import { complete, resolveItem } from './completion';
 import { DiagnosticData, quickFixes } from './codeActions';
 import { isSecretName, MASK, maskPlanState, PlanState } from './planState';
 
 export const SOURCE = 'tripleo';
+
+interface ParameterCheck {
+  /** the plan's parameter table the check was made against */
+  tables: Map<string, ParameterDefinition[]>;
+  /** set for a parameter no template declares: the suggestion, or null */
+  unknown?: string | null;
+  invalid?: string;
+}
 
 type Report = (start: number, end: number, message: string, code: string, severity?: DiagnosticSeverity, data?: DiagnosticData) => void;
 
@@ -36,6 +44,7 @@ export class TripleOLanguageService {
   /** One parse per document version: hover and validation of the same text share it. */
   private readonly cache = new Map<string, { version: number; text: string; result: AnalyzedDocument; pieces: ChunkCache }>();
   private planState: PlanState | null = null;
+  private readonly checked = new WeakMap<object, ParameterCheck>();
 
   /** Parses a document version once; the pieces of the previous version that an edit left alone are reused. */
   analyze(doc: TextDocument): AnalyzedDocument {
@@ -170,6 +179,27 @@ export class TripleOLanguageService {
     });
   }
 
+  /**
+   * What is wrong with one `Name: value` of an environment, remembered per pair: the pieces of a
+   * document an edit leaves alone keep their pairs, so a re-check only looks at the edited ones.
+   */
+  private checkParameter(p: Pair<unknown, unknown>, index: PlanIndex): ParameterCheck | undefined {
+    const hit = this.checked.get(p);
+    if (hit && hit.tables === index.parameters) return hit;
+    const name = String((p.key as Scalar).value);
+    const defs = index.parameters.get(name);
+    let result: ParameterCheck;
+    if (!defs) result = { tables: index.parameters, unknown: suggestParameter(index, name) ?? null };
+    else {
+      const value = plainValue(p.value);
+      // every template that declares it checks the value: one refusal fails the deploy
+      const refusing = defs.find((d) => valueProblem(d, value) !== undefined);
+      result = { tables: index.parameters, invalid: refusing ? `${valueProblem(refusing, value)} (${refusing.template})` : undefined };
+    }
+    this.checked.set(p, result);
+    return result;
+  }
+
   private validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string, diag: Report): void {
     const base = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
     for (const pair of parsed.topLevel) {
@@ -177,19 +207,16 @@ export class TripleOLanguageService {
       if ((section === 'parameter_defaults' || section === 'parameters') && isMap(pair.value)) {
         for (const p of pair.value.items) {
           if (!isScalar(p.key)) continue;
-          const name = String(p.key.value);
+          const found = this.checkParameter(p, index);
+          if (!found) continue;
           const kr = nodeRange(p.key)!;
-          const defs = index.parameters.get(name);
-          if (!defs) {
-            const near = suggestParameter(index, name);
-            diag(kr.start, kr.end, `No template of this plan has a parameter "${name}"${near ? ` (did you mean "${near}"?)` : ''}: Heat would ignore it.`, 'env-unknown-parameter', DiagnosticSeverity.Warning, near ? { replacement: near } : undefined);
-            continue;
+          if (found.unknown !== undefined) {
+            const near = found.unknown ?? undefined;
+            diag(kr.start, kr.end, `No template of this plan has a parameter "${p.key.value}"${near ? ` (did you mean "${near}"?)` : ''}: Heat would ignore it.`, 'env-unknown-parameter', DiagnosticSeverity.Warning, near ? { replacement: near } : undefined);
+          } else if (found.invalid) {
+            const vr = nodeRange(p.value) ?? kr;
+            diag(vr.start, vr.end, found.invalid, 'env-invalid-value');
           }
-          const value = p.value && typeof (p.value as { toJSON?: () => unknown }).toJSON === 'function' ? (p.value as { toJSON: () => unknown }).toJSON() : undefined;
-          // every template that declares it checks the value: one refusal fails the deploy
-          const refusing = defs.find((d) => valueProblem(d, value) !== undefined);
-          const vr = nodeRange(p.value) ?? kr;
-          if (refusing) diag(vr.start, vr.end, `${valueProblem(refusing, value)} (${refusing.template})`, 'env-invalid-value');
         }
       }
       if (section === 'resource_registry' && isMap(pair.value)) {
@@ -224,7 +251,12 @@ export class TripleOLanguageService {
   }
 
   completion(doc: TextDocument, position: Position, plans: PlanIndex[]): CompletionItem[] {
-    return complete(this.context(doc, plans), position, (defs) => this.parameterDocs(defs));
+    return complete(this.context(doc, plans), position);
+  }
+
+  /** The details left out of completion items until one is selected. */
+  resolveCompletion(item: CompletionItem, plans: PlanIndex[]): CompletionItem {
+    return resolveItem(item, plans, (defs) => this.parameterDocs(defs));
   }
 
   /** Quick fixes for the given diagnostics of the document (as reported by validate, with their data). */

@@ -117,6 +117,12 @@ function declaredParameters(template: string, params: Node | null | undefined, a
   return out;
 }
 
+/** The JavaScript value of a node (a scalar's without copying anything). */
+export function plainValue(node: unknown): unknown {
+  if (isScalar(node)) return node.value;
+  return node && typeof (node as Node).toJSON === 'function' ? (node as Node).toJSON() : null;
+}
+
 const RESOURCE_TYPE = /\bOS::\w+(?:::\w+)+\b(?!::|\{)/g;
 
 /** What a file declares and uses, from its parse (Jinja templates from their text: they are not YAML yet). */
@@ -162,7 +168,7 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string): 
         if (!isScalar(pair.key) || !pair.key.range) continue;
         const name = String(pair.key.value);
         summary.uses.push({ name, ...at(pair.key.range[0]), kind: 'environment' });
-        values.set(name, pair.value && typeof (pair.value as Node).toJSON === 'function' ? (pair.value as Node).toJSON() : null);
+        values.set(name, plainValue(pair.value));
       }
     }
     if (values.size) summary.values = values;

@@ -68,7 +68,7 @@ connection.onInitialize((params) => {
       documentSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-      completionProvider: { triggerCharacters: [' ', '/', '['] },
+      completionProvider: { triggerCharacters: [' ', '/', '['], resolveProvider: true },
     },
     serverInfo: { name: 'tripleo-language-server', version: '0.1.0' },
   };
@@ -143,6 +143,8 @@ connection.onCompletion(
     return service.completion(doc, p.position, plans);
   }),
 );
+
+connection.onCompletionResolve((item) => service.resolveCompletion(item, plans));
 
 documents.listen(connection);
 connection.listen();

@@ -113,6 +113,9 @@ describe('language features against the sample plan', () => {
       assert.equal(libvirt?.insertTextFormat, InsertTextFormat.Snippet);
       assert.equal(newText(libvirt), 'NovaComputeLibvirtType: ${1|kvm,qemu|}');
       assert.equal(libvirt?.detail, 'string, default kvm');
+      assert.equal(libvirt?.documentation, undefined, 'documented on resolve');
+      const resolved = service.resolveCompletion(libvirt!, [index]);
+      assert.match((resolved.documentation as { value: string }).value, /allowed values: `"kvm"`, `"qemu"`/);
       const memory = items.find((i) => i.label === 'NovaReservedHostMemory');
       assert.equal(newText(memory), 'NovaReservedHostMemory: ${1:4096}');
       const all = service.completion(at('environments/mine.yaml', 'parameter_defaults:\n  |\n').doc, { line: 1, character: 2 }, [index]);
