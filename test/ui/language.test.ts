@@ -63,15 +63,19 @@ describe('UI: the TripleO language server in code-server, driven through Chromiu
     await wb.screenshot('language-quick-fix');
     await wb.page.keyboard.press('Enter');
     await wb.page.locator('.monaco-editor .view-line', { hasText: 'ComputeCount: 2' }).first().waitFor({ timeout: 30_000 });
+    await wb.page.locator('.monaco-editor .view-line', { hasText: 'ControllerCount: 1' }).first().click();
     await wb.page.keyboard.press('Control+S');
-    await wb.page.waitForFunction(() => !document.querySelector('.tab.active.dirty'), undefined, { timeout: 30_000 });
-    assert.match(fs.readFileSync(path.join(workspace, 'environments/site.yaml'), 'utf8'), /^ {2}ComputeCount: 2$/m);
+    const saved = path.join(workspace, 'environments/site.yaml');
+    for (let i = 0; !/^ {2}ComputeCount: 2$/m.test(fs.readFileSync(saved, 'utf8')); i++) {
+      if (i === 100) assert.fail(`the fix was not saved: ${fs.readFileSync(saved, 'utf8')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'did you mean' }).waitFor({ state: 'detached', timeout: 30_000 });
   });
 
   it('colours Heat functions and resource types in a template', async () => {
     await wb.openFile('overcloud.yaml');
     const line = wb.page.locator('.monaco-editor .view-line', { hasText: 'count: {get_param: ControllerCount}' }).first();
-    await line.scrollIntoViewIfNeeded().catch(() => undefined);
     await wb.page.keyboard.press('Control+G');
     await wb.page.keyboard.type(String(fs.readFileSync(path.join(workspace, 'overcloud.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('count: {get_param: ControllerCount}')) + 1));
     await wb.page.keyboard.press('Enter');
@@ -80,6 +84,10 @@ describe('UI: the TripleO language server in code-server, driven through Chromiu
     const fn = await colour('count: {get_param: ControllerCount}', 'get_param');
     const key = await colour('count: {get_param: ControllerCount}', 'count');
     assert.notEqual(fn, key, 'get_param is coloured like any key');
+    const type = await colour('type: OS::Heat::ResourceGroup', 'OS::Heat::ResourceGroup');
+    const plain = await colour('count: {get_param: ControllerCount}', 'ControllerCount');
+    assert.notEqual(type, plain, 'a resource type is coloured like any string');
+    await wb.page.keyboard.press('Escape');
     await wb.screenshot('language-highlighting');
   });
 
