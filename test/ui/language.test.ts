@@ -80,7 +80,7 @@ describe('UI: the TripleO language server in code-server, driven through Chromiu
     await wb.page.keyboard.type(String(fs.readFileSync(path.join(workspace, 'overcloud.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('count: {get_param: ControllerCount}')) + 1));
     await wb.page.keyboard.press('Enter');
     await line.waitFor({ timeout: 30_000 });
-    const colour = async (lineText: string, text: string) => token(lineText, text).evaluate((e) => getComputedStyle(e).color);
+    const colour = async (lineText: string, text: string) => token(lineText, text).evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { color: string } }).getComputedStyle(e).color);
     const fn = await colour('count: {get_param: ControllerCount}', 'get_param');
     const key = await colour('count: {get_param: ControllerCount}', 'count');
     assert.notEqual(fn, key, 'get_param is coloured like any key');
