@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { maskPlanState, PLAN_STATE_NOTIFICATION, PlanState } from '../language/planState';
+
+export type { PlanState } from '../language/planState';
 
 /** Starts the TripleO language server (dist/server.js) over IPC. */
 export async function startLanguageClient(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel): Promise<LanguageClient> {
@@ -19,4 +22,13 @@ export async function startLanguageClient(context: vscode.ExtensionContext, chan
   const client = new LanguageClient('tripleo.languageServer', 'TripleO Language Server', serverOptions, clientOptions);
   await client.start();
   return client;
+}
+
+/**
+ * Tells the language server which plan is connected: its selected environments and parameter
+ * values show in hovers. Hidden (NoEcho) and secret-looking values are masked here, before they
+ * leave the extension host. `null` when no plan is connected any more.
+ */
+export async function pushPlanState(client: LanguageClient, state: PlanState | null): Promise<void> {
+  await client.sendNotification(PLAN_STATE_NOTIFICATION, state ? maskPlanState(state) : null);
 }

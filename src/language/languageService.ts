@@ -1,14 +1,29 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, Hover, Location, MarkupKind, Position } from 'vscode-languageserver-types';
+import { CodeAction, CompletionItem, Diagnostic, DiagnosticSeverity, DocumentLink, DocumentSymbol, Hover, Location, MarkupKind, Position } from 'vscode-languageserver-types';
 import { detectFileKind, ENVIRONMENT_SECTIONS, FileKind, isJinjaTemplate } from './fileKind';
-import { keyName, nodeRange, parseYaml, ParsedYaml } from './yamlDocument';
+import { ChunkCache, keyName, nodeRange, parseYamlIncremental, ParsedYaml } from './yamlDocument';
 import { closestName, editDistance } from '../tripleo/names';
-import { isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
-import { ParameterDefinition, PlanIndex, valueProblem } from './planIndex';
+import { isMap, isScalar, isSeq, visit, type Node, type Pair, type Scalar } from 'yaml';
+import { ParameterDefinition, plainValue, PlanIndex, suggestParameter, valueProblem } from './planIndex';
 import { checkMapAgainstFiles, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
 import { selectionProblems } from '../tripleo/capabilities';
+import { nodeAt } from './cursorContext';
+import { definition, DocumentContext, documentLinks, documentSymbols, namedFile, parameterNameAt, references } from './navigation';
+import { complete, resolveItem } from './completion';
+import { DiagnosticData, quickFixes } from './codeActions';
+import { isSecretName, MASK, maskPlanState, PlanState } from './planState';
 
 export const SOURCE = 'tripleo';
+
+interface ParameterCheck {
+  /** the plan's parameter table the check was made against */
+  tables: Map<string, ParameterDefinition[]>;
+  /** set for a parameter no template declares: the suggestion, or null */
+  unknown?: string | null;
+  invalid?: string;
+}
+
+type Report = (start: number, end: number, message: string, code: string, severity?: DiagnosticSeverity, data?: DiagnosticData) => void;
 
 const SECTION_DOCS: Record<string, string> = {
   parameters: 'Values for the **root template\'s** parameters only. Nested templates do not see them; prefer `parameter_defaults`.',
@@ -27,16 +42,29 @@ export interface AnalyzedDocument {
 /** The pure language service: knows nothing of VS Code or of the LSP connection. */
 export class TripleOLanguageService {
   /** One parse per document version: hover and validation of the same text share it. */
-  private readonly cache = new Map<string, { version: number; text: string; result: AnalyzedDocument }>();
+  private readonly cache = new Map<string, { version: number; text: string; result: AnalyzedDocument; pieces: ChunkCache }>();
+  private planState: PlanState | null = null;
+  private readonly checked = new WeakMap<object, ParameterCheck>();
 
+  /** Parses a document version once; the pieces of the previous version that an edit left alone are reused. */
   analyze(doc: TextDocument): AnalyzedDocument {
     const text = doc.getText();
     const hit = this.cache.get(doc.uri);
     if (hit && hit.version === doc.version && hit.text === text) return hit.result;
-    const parsed = parseYaml(text);
+    const pieces = hit?.pieces ?? new Map();
+    const parsed = parseYamlIncremental(text, pieces);
     const result = { kind: detectFileKind(doc.uri, parsed), parsed };
-    this.cache.set(doc.uri, { version: doc.version, text, result });
+    this.cache.set(doc.uri, { version: doc.version, text, result, pieces });
     return result;
+  }
+
+  /** The connected plan's selection and values (null: no plan connected), shown in hovers. */
+  setPlanState(state: PlanState | null): void {
+    this.planState = state ? maskPlanState(state) : null;
+  }
+
+  private context(doc: TextDocument, plans: PlanIndex[]): DocumentContext {
+    return { doc, ...this.analyze(doc), place: this.place(doc, plans) };
   }
 
   /** Drops what is kept for a closed document. */
@@ -45,7 +73,7 @@ export class TripleOLanguageService {
   }
 
   /** The plan folder a document belongs to, and its path in it. */
-  private place(doc: TextDocument, plans: PlanIndex[]): { index: PlanIndex; path: string } | undefined {
+  place(doc: TextDocument, plans: PlanIndex[]): { index: PlanIndex; path: string } | undefined {
     const best = plans.filter((p) => doc.uri.startsWith(`${p.root}/`)).sort((a, b) => b.root.length - a.root.length)[0];
     return best ? { index: best, path: decodeURIComponent(doc.uri.slice(best.root.length + 1)) } : undefined;
   }
@@ -54,8 +82,8 @@ export class TripleOLanguageService {
   validate(doc: TextDocument, plans: PlanIndex[] = []): Diagnostic[] {
     const { kind, parsed } = this.analyze(doc);
     const out: Diagnostic[] = [];
-    const diag = (start: number, end: number, message: string, code: string, severity: DiagnosticSeverity = DiagnosticSeverity.Error) =>
-      out.push({ range: { start: doc.positionAt(start), end: doc.positionAt(end) }, message, code, severity, source: SOURCE });
+    const diag: Report = (start, end, message, code, severity = DiagnosticSeverity.Error, data) =>
+      out.push({ range: { start: doc.positionAt(start), end: doc.positionAt(end) }, message, code, severity, source: SOURCE, ...(data ? { data } : {}) });
 
     // Jinja markup is not YAML: syntax errors there are expected until the template is rendered.
     if (!isJinjaTemplate(doc.uri)) {
@@ -67,7 +95,7 @@ export class TripleOLanguageService {
         const r = nodeRange(pair.key);
         if (!name || !r || (ENVIRONMENT_SECTIONS as readonly string[]).includes(name)) continue;
         const near = closest(name, ENVIRONMENT_SECTIONS);
-        diag(r.start, r.end, `Unknown section "${name}" in an environment file${near ? `; did you mean "${near}"?` : ''}. Heat accepts: ${ENVIRONMENT_SECTIONS.join(', ')}.`, 'env-unknown-section');
+        diag(r.start, r.end, `Unknown section "${name}" in an environment file${near ? `; did you mean "${near}"?` : ''}. Heat accepts: ${ENVIRONMENT_SECTIONS.join(', ')}.`, 'env-unknown-section', DiagnosticSeverity.Error, near ? { replacement: near } : undefined);
       }
       const place = this.place(doc, plans);
       if (place) {
@@ -76,7 +104,8 @@ export class TripleOLanguageService {
         if (map && selection?.includes(place.path) && parsed.topLevel[0]) {
           const r = nodeRange(parsed.topLevel[0].key)!;
           for (const p of selectionProblems(map, selection).filter((x) => x.file === place.path)) {
-            diag(r.start, r.end, `${p.message} in plan-environment.yaml`, p.kind === 'requires' ? 'env-requires-missing' : 'env-exclusive-conflict', DiagnosticSeverity.Warning);
+            const data: DiagnosticData = p.kind === 'requires' ? { addToSelection: p.related[0] } : { removeFromSelection: [...p.related, p.file] };
+            diag(r.start, r.end, `${p.message} in plan-environment.yaml`, p.kind === 'requires' ? 'env-requires-missing' : 'env-exclusive-conflict', DiagnosticSeverity.Warning, data);
           }
         }
         if (place.index.mapped.size && !place.index.mapped.has(place.path) && parsed.topLevel[0]) {
@@ -90,7 +119,7 @@ export class TripleOLanguageService {
     return out;
   }
 
-  private validateMap(doc: TextDocument, plans: PlanIndex[], diag: (s: number, e: number, m: string, c: string, sev?: DiagnosticSeverity) => void): void {
+  private validateMap(doc: TextDocument, plans: PlanIndex[], diag: Report): void {
     const text = doc.getText();
     const lineStart = (line: number) => doc.offsetAt({ line: line - 1, character: 0 });
     const { map, problems } = readCapabilitiesMap(text);
@@ -110,7 +139,7 @@ export class TripleOLanguageService {
   }
 
   /** get_param / get_resource / get_attr / depends_on naming what the template does not define. */
-  private validateTemplate(parsed: ParsedYaml, diag: (s: number, e: number, m: string, c: string, sev?: DiagnosticSeverity) => void): void {
+  private validateTemplate(parsed: ParsedYaml, diag: Report): void {
     const root = parsed.doc.contents;
     if (!isMap(root)) return;
     const version = root.get('heat_template_version', true);
@@ -134,7 +163,7 @@ export class TripleOLanguageService {
       if (set.has(name) || (kind === 'parameter' && name.startsWith('OS::'))) return;
       const near = closestName(name, [...set]);
       const r = nodeRange(target)!;
-      diag(r.start, r.end, `no ${kind} "${name}" in this template${near ? `; did you mean "${near}"?` : ''}`, code);
+      diag(r.start, r.end, `no ${kind} "${name}" in this template${near ? `; did you mean "${near}"?` : ''}`, code, DiagnosticSeverity.Error, near ? { replacement: near } : undefined);
     };
     visit(parsed.doc, {
       Pair(_, pair) {
@@ -150,27 +179,44 @@ export class TripleOLanguageService {
     });
   }
 
-  private validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string, diag: (s: number, e: number, m: string, c: string, sev?: DiagnosticSeverity) => void): void {
-    const known = [...index.parameters.keys()];
+  /**
+   * What is wrong with one `Name: value` of an environment, remembered per pair: the pieces of a
+   * document an edit leaves alone keep their pairs, so a re-check only looks at the edited ones.
+   */
+  private checkParameter(p: Pair<unknown, unknown>, index: PlanIndex): ParameterCheck | undefined {
+    const hit = this.checked.get(p);
+    if (hit && hit.tables === index.parameters) return hit;
+    const name = String((p.key as Scalar).value);
+    const defs = index.parameters.get(name);
+    let result: ParameterCheck;
+    if (!defs) result = { tables: index.parameters, unknown: suggestParameter(index, name) ?? null };
+    else {
+      const value = plainValue(p.value);
+      // every template that declares it checks the value: one refusal fails the deploy
+      const refusing = defs.find((d) => valueProblem(d, value) !== undefined);
+      result = { tables: index.parameters, invalid: refusing ? `${valueProblem(refusing, value)} (${refusing.template})` : undefined };
+    }
+    this.checked.set(p, result);
+    return result;
+  }
+
+  private validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string, diag: Report): void {
     const base = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
     for (const pair of parsed.topLevel) {
       const section = keyName(pair);
       if ((section === 'parameter_defaults' || section === 'parameters') && isMap(pair.value)) {
         for (const p of pair.value.items) {
           if (!isScalar(p.key)) continue;
-          const name = String(p.key.value);
+          const found = this.checkParameter(p, index);
+          if (!found) continue;
           const kr = nodeRange(p.key)!;
-          const defs = index.parameters.get(name);
-          if (!defs) {
-            const near = closestName(name, known);
-            diag(kr.start, kr.end, `No template of this plan has a parameter "${name}"${near ? ` (did you mean "${near}"?)` : ''}: Heat would ignore it.`, 'env-unknown-parameter', DiagnosticSeverity.Warning);
-            continue;
+          if (found.unknown !== undefined) {
+            const near = found.unknown ?? undefined;
+            diag(kr.start, kr.end, `No template of this plan has a parameter "${p.key.value}"${near ? ` (did you mean "${near}"?)` : ''}: Heat would ignore it.`, 'env-unknown-parameter', DiagnosticSeverity.Warning, near ? { replacement: near } : undefined);
+          } else if (found.invalid) {
+            const vr = nodeRange(p.value) ?? kr;
+            diag(vr.start, vr.end, found.invalid, 'env-invalid-value');
           }
-          const value = p.value && typeof (p.value as { toJSON?: () => unknown }).toJSON === 'function' ? (p.value as { toJSON: () => unknown }).toJSON() : undefined;
-          // every template that declares it checks the value: one refusal fails the deploy
-          const refusing = defs.find((d) => valueProblem(d, value) !== undefined);
-          const vr = nodeRange(p.value) ?? kr;
-          if (refusing) diag(vr.start, vr.end, `${valueProblem(refusing, value)} (${refusing.template})`, 'env-invalid-value');
         }
       }
       if (section === 'resource_registry' && isMap(pair.value)) {
@@ -188,82 +234,69 @@ export class TripleOLanguageService {
     }
   }
 
-  /** The parameter key under the cursor in parameter_defaults/parameters, with its plan. */
-  private parameterAt(doc: TextDocument, position: Position, plans: PlanIndex[]): { name: string; index: PlanIndex } | undefined {
-    const { kind, parsed } = this.analyze(doc);
-    const place = this.place(doc, plans);
-    if (kind !== 'environment' || !place) return undefined;
-    const offset = doc.offsetAt(position);
-    for (const pair of parsed.topLevel) {
-      const section = keyName(pair);
-      if ((section !== 'parameter_defaults' && section !== 'parameters') || !isMap(pair.value)) continue;
-      for (const p of pair.value.items) {
-        const r = nodeRange(p.key);
-        if (r && isScalar(p.key) && offset >= r.start && offset <= r.end) return { name: String(p.key.value), index: place.index };
-      }
-    }
-    return undefined;
-  }
-
-  /** Go to definition: from a parameter in an environment file to its declaration in every template. */
   definition(doc: TextDocument, position: Position, plans: PlanIndex[]): Location[] {
-    const at = this.parameterAt(doc, position, plans);
-    const defs = at ? at.index.parameters.get(at.name) ?? [] : [];
-    return defs.map((d) => ({ uri: `${at!.index.root}/${d.template.split('/').map(encodeURIComponent).join('/')}`, range: { start: { line: d.line, character: d.character }, end: { line: d.line, character: d.character + d.name.length } } }));
+    return definition(this.context(doc, plans), position);
   }
 
-  /** Parameter names of the plan, offered where a key of parameter_defaults/parameters is typed. */
+  references(doc: TextDocument, position: Position, plans: PlanIndex[], includeDeclaration = true): Location[] {
+    return references(this.context(doc, plans), position, includeDeclaration);
+  }
+
+  documentLinks(doc: TextDocument, plans: PlanIndex[]): DocumentLink[] {
+    return documentLinks(this.context(doc, plans));
+  }
+
+  documentSymbols(doc: TextDocument): DocumentSymbol[] {
+    return documentSymbols(this.context(doc, []));
+  }
+
   completion(doc: TextDocument, position: Position, plans: PlanIndex[]): CompletionItem[] {
-    const place = this.place(doc, plans);
-    if (!place) return [];
-    const lines = doc.getText().split('\n');
-    const line = lines[position.line] ?? '';
-    const prefix = line.slice(0, position.character);
-    if (!/^\s+[\w-]*$/.test(prefix)) return [];
-    // the section this indented line belongs to: the nearest line above that starts at column 0
-    let section = '';
-    for (let l = position.line - 1; l >= 0; l--) {
-      const m = /^([\w-]+)\s*:/.exec(lines[l]);
-      if (m) {
-        section = m[1];
-        break;
-      }
-    }
-    if (section !== 'parameter_defaults' && section !== 'parameters') return [];
-    const present = new Set(lines.map((t) => /^\s+([\w-]+)\s*:/.exec(t)?.[1]).filter(Boolean) as string[]);
-    return [...place.index.parameters.entries()]
-      .filter(([name]) => !present.has(name))
-      .map(([name, defs]) => ({
-        label: name,
-        kind: CompletionItemKind.Property,
-        detail: `${defs[0].type} — ${defs.map((d) => d.template).join(', ')}`,
-        documentation: { kind: MarkupKind.Markdown, value: this.parameterDocs(defs) },
-        insertText: `${name}: ${defs[0].hidden || defs[0].default === undefined ? '' : JSON.stringify(defs[0].default)}`,
-      }));
+    return complete(this.context(doc, plans), position);
   }
 
-  /** An environment file named in the capabilities map or a resource_registry: its title and description from the map. */
-  private fileHover(doc: TextDocument, parsed: ParsedYaml, kind: string, offset: number, index: PlanIndex, path: string): Hover | null {
-    let hit: { value: string; start: number; end: number } | undefined;
-    visit(parsed.doc, {
-      Pair(_, pair, ancestors) {
-        if (hit || !isScalar(pair.value) || typeof pair.value.value !== 'string') return;
-        const r = nodeRange(pair.value);
-        if (!r || offset < r.start || offset > r.end) return;
-        const key = isScalar(pair.key) ? String(pair.key.value) : '';
-        const inRegistry = ancestors.some((n) => isPair(n) && isScalar(n.key) && n.key.value === 'resource_registry');
-        if ((kind === 'capabilities-map' && (key === 'file' || key === 'root_environment' || key === 'root_template')) || (kind === 'environment' && inRegistry)) hit = { value: pair.value.value, ...r };
-      },
-    });
-    if (!hit) return null;
-    const base = kind === 'environment' && path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
-    const file = normalizePath(base + hit.value);
+  /** The details left out of completion items until one is selected. */
+  resolveCompletion(item: CompletionItem, plans: PlanIndex[]): CompletionItem {
+    return resolveItem(item, plans, (defs) => this.parameterDocs(defs));
+  }
+
+  /** Quick fixes for the given diagnostics of the document (as reported by validate, with their data). */
+  codeActions(doc: TextDocument, diagnostics: Diagnostic[], plans: PlanIndex[]): CodeAction[] {
+    return quickFixes(this.context(doc, plans), diagnostics.filter((d) => d.source === SOURCE));
+  }
+
+  /** A file named in the capabilities map, a selection or a resource_registry: its title and description from the map. */
+  private fileHover(ctx: DocumentContext, offset: number): Hover | null {
+    const at = nodeAt(ctx.parsed, offset);
+    const file = at && namedFile(ctx, at);
+    if (!file || !ctx.place) return null;
+    const { index } = ctx.place;
     const entry = index.mapEntries.get(file);
     const exists = index.files.has(file);
     const lines = [`\`${file}\`${exists ? '' : ' (does not exist)'}`];
     if (entry) lines.push('', `**${entry.title}**`, ...(entry.description ? ['', entry.description] : []));
     else if (exists && /^environments\//.test(file)) lines.push('', '_not listed in capabilities-map.yaml_');
-    return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: { start: doc.positionAt(hit.start), end: doc.positionAt(hit.end) } };
+    return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: { start: ctx.doc.positionAt(at.scalar.range![0]), end: ctx.doc.positionAt(at.scalar.range![1]) } };
+  }
+
+  /** Where a parameter gets its value: the selected environments (local, and the connected plan's) and the plan itself. */
+  parameterValues(name: string, defs: ParameterDefinition[], index: PlanIndex): string[] {
+    const state = this.planState && (!this.planState.planFolder || this.planState.planFolder.replace(/\/+$/, '') === index.root) ? this.planState : undefined;
+    const secret = defs.some((d) => d.hidden) || isSecretName(name) || !!state?.hidden?.includes(name);
+    const show = (v: unknown) => `\`${secret ? MASK : JSON.stringify(v)}\``;
+    const setBy = (selection: string[]) => selection.flatMap((file) => (index.summaries.get(file)?.values?.has(name) ? [`\`${file}\`: ${show(index.summaries.get(file)!.values!.get(name))}`] : []));
+    const lines: string[] = [];
+    if (index.selection) {
+      const local = setBy(index.selection);
+      const own = index.summaries.get('plan-environment.yaml')?.values;
+      if (own?.has(name)) local.push(`\`plan-environment.yaml\` parameter_defaults: ${show(own.get(name))}`);
+      lines.push(local.length ? `selected in plan-environment.yaml: ${local.join(', ')} (the last wins)` : 'no environment selected in plan-environment.yaml sets it');
+    }
+    if (state) {
+      const there = setBy(state.environments);
+      if (there.length) lines.push(`selected in plan **${state.plan}**: ${there.join(', ')}`);
+      lines.push(name in state.parameters ? `value in plan **${state.plan}**: ${show(state.parameters[name])}` : `plan **${state.plan}** gives it no value of its own`);
+    }
+    return lines;
   }
 
   /** Markdown for a parameter: what the templates say of it. */
@@ -285,32 +318,31 @@ export class TripleOLanguageService {
   }
 
   hover(doc: TextDocument, position: Position, plans: PlanIndex[] = []): Hover | null {
-    const { kind, parsed } = this.analyze(doc);
+    const ctx = this.context(doc, plans);
+    const { kind, parsed, place } = ctx;
     const offset = doc.offsetAt(position);
-    const place = this.place(doc, plans);
-    const fileHover = place && this.fileHover(doc, parsed, kind, offset, place.index, place.path);
+    const fileHover = this.fileHover(ctx, offset);
     if (fileHover) return fileHover;
+    const at = nodeAt(parsed, offset);
+    const name = place && parameterNameAt(ctx, at);
+    if (name && at) {
+      const all = place.index.parameters.get(name);
+      // in a template, get_param means this template's own declaration
+      const defs = kind === 'heat-template' ? all?.filter((d) => d.template === place.path) : all;
+      if (!defs?.length) return null;
+      const values = this.parameterValues(name, defs, place.index);
+      const value = [this.parameterDocs(defs), ...(values.length ? ['', '---', '', values.join('  \n')] : [])].join('\n');
+      return { contents: { kind: MarkupKind.Markdown, value }, range: { start: doc.positionAt(at.scalar.range![0]), end: doc.positionAt(at.scalar.range![1]) } };
+    }
     if (kind !== 'environment') return null;
     for (const pair of parsed.topLevel) {
-      const section = keyName(pair);
-      if (place && (section === 'parameter_defaults' || section === 'parameters') && isMap(pair.value)) {
-        for (const p of pair.value.items) {
-          const r = nodeRange(p.key);
-          if (!r || !isScalar(p.key) || offset < r.start || offset > r.end) continue;
-          const defs = place.index.parameters.get(String(p.key.value));
-          if (!defs) return null;
-          return { contents: { kind: MarkupKind.Markdown, value: this.parameterDocs(defs) }, range: { start: doc.positionAt(r.start), end: doc.positionAt(r.end) } };
-        }
-      }
-    }
-    for (const pair of parsed.topLevel) {
       const r = nodeRange(pair.key);
-      const name = keyName(pair);
-      if (!r || !name || offset < r.start || offset > r.end) continue;
-      const text = SECTION_DOCS[name];
+      const section = keyName(pair);
+      if (!r || !section || offset < r.start || offset > r.end) continue;
+      const text = SECTION_DOCS[section];
       if (!text) return null;
       return {
-        contents: { kind: MarkupKind.Markdown, value: `**${name}** (environment file section)\n\n${text}` },
+        contents: { kind: MarkupKind.Markdown, value: `**${section}** (environment file section)\n\n${text}` },
         range: { start: doc.positionAt(r.start), end: doc.positionAt(r.end) },
       };
     }

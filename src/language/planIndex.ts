@@ -1,5 +1,6 @@
-import { isMap, isScalar, type Node } from 'yaml';
-import { parseYaml } from './yamlDocument';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { ParsedYaml } from './yamlDocument';
+import { closestName } from '../tripleo/names';
 import { allEnvironments, CapabilitiesMap, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
 
 export interface ParameterDefinition {
@@ -17,6 +18,38 @@ export interface ParameterDefinition {
   constraints: { allowedValues?: unknown[]; range?: { min?: number; max?: number }; length?: { min?: number; max?: number }; allowedPattern?: string; description?: string }[];
 }
 
+/** Where a file names a parameter: a get_param in a template, a key of an environment's parameter_defaults/parameters. */
+export interface ParameterUse {
+  name: string;
+  line: number;
+  character: number;
+  kind: 'get_param' | 'environment';
+}
+
+/** What one file of a plan tells about the plan, from a single parse. */
+export interface FileSummary {
+  /** a Heat template (Jinja ones included), as opposed to an environment or another file */
+  isTemplate: boolean;
+  /** parameters a template declares */
+  parameters: ParameterDefinition[];
+  uses: ParameterUse[];
+  /** OS::* resource types the file names: resource_registry keys, templates' resource types */
+  resourceTypes: string[];
+  /** values an environment file gives to parameters */
+  values?: Map<string, unknown>;
+  /** plan-environment.yaml: its selected environments and where another one would go */
+  selection?: SelectionFile;
+}
+
+export interface SelectionFile {
+  entries: { path: string; line: number; endLine: number }[];
+  /** the text a new entry is inserted with (indented like the others), and where */
+  insertAt: { line: number; character: number };
+  entryPrefix: string;
+  /** from the end of the `environments` key to the end of its flow list (`environments: []`): rewritten as a whole, as a block list */
+  flow?: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
 /** What the language service knows of one plan folder: every template's parameters and its files. */
 export interface PlanIndex {
   /** folder URI without trailing slash */
@@ -30,22 +63,35 @@ export interface PlanIndex {
   map?: CapabilitiesMap;
   /** the selection of the local plan-environment.yaml, when there is one */
   selection?: string[];
+  /** per YAML file of the plan: what it declares and uses (kept to update one file at a time) */
+  summaries: Map<string, FileSummary>;
+  /** every OS::* resource type the plan's registries and templates name */
+  resourceTypes: Set<string>;
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
 /** Parameters declared by a Heat template's text. */
 export function templateParameters(template: string, text: string): ParameterDefinition[] {
-  const parsed = parseYaml(text);
-  const root = parsed.doc.contents;
-  if (!isMap(root) || !root.has('heat_template_version')) return [];
-  const params = root.get('parameters', true);
+  return summarizeFile(template, parseForIndex(text)).parameters;
+}
+
+/** A parse without the duplicate-key check: indexing reads files nobody is editing. */
+function parseForIndex(text: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { version: '1.1', lineCounter, keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+  return { doc, lineCounter, problems: [], topLevel: isMap(doc.contents) ? (doc.contents.items as ParsedYaml['topLevel']) : [] };
+}
+
+const position = (p: { line: number; col: number }) => ({ line: p.line - 1, character: p.col - 1 });
+
+function declaredParameters(template: string, params: Node | null | undefined, at: (offset: number) => { line: number; character: number }): ParameterDefinition[] {
   if (!isMap(params)) return [];
   const out: ParameterDefinition[] = [];
   for (const pair of params.items) {
     if (!isScalar(pair.key) || !isMap(pair.value)) continue;
     const p = (pair.value as Node).toJSON() as Record<string, unknown>;
-    const constraints = (Array.isArray(p.constraints) ? p.constraints : []).map((c: Record<string, unknown>) => {
+    const constraints = (Array.isArray(p.constraints) ? p.constraints : []).filter((c) => c && typeof c === 'object').map((c: Record<string, unknown>) => {
       const r = (c.range ?? undefined) as Record<string, unknown> | undefined;
       const l = (c.length ?? undefined) as Record<string, unknown> | undefined;
       return {
@@ -59,7 +105,7 @@ export function templateParameters(template: string, text: string): ParameterDef
     out.push({
       name: String(pair.key.value),
       template,
-      ...position(parsed.lineCounter.linePos((pair.key as { range: [number, number, number] }).range[0])),
+      ...at(pair.key.range![0]),
       type: String(p.type ?? 'string'),
       default: p.default,
       description: typeof p.description === 'string' ? p.description.trim() : undefined,
@@ -71,34 +117,168 @@ export function templateParameters(template: string, text: string): ParameterDef
   return out;
 }
 
-const position = (p: { line: number; col: number }) => ({ line: p.line - 1, character: p.col - 1 });
+/** The JavaScript value of a node (a scalar's without copying anything). */
+export function plainValue(node: unknown): unknown {
+  if (isScalar(node)) return node.value;
+  return node && typeof (node as Node).toJSON === 'function' ? (node as Node).toJSON() : null;
+}
 
-/** Builds the index of a plan folder from its files (path relative to the folder -> text). */
-export function buildPlanIndex(root: string, files: Map<string, string>): PlanIndex {
-  const parameters = new Map<string, ParameterDefinition[]>();
-  for (const [path, text] of files) {
-    if (!/\.ya?ml$/.test(path) || /\.j2\.ya?ml$/.test(path) || !text.includes('heat_template_version')) continue;
-    for (const p of templateParameters(path, text)) parameters.set(p.name, [...(parameters.get(p.name) ?? []), p]);
+const RESOURCE_TYPE = /\bOS::\w+(?:::\w+)+\b(?!::|\{)/g;
+
+/** What a file declares and uses, from its parse (Jinja templates from their text: they are not YAML yet). */
+export function summarizeFile(path: string, parsed: ParsedYaml, text?: string): FileSummary {
+  const summary: FileSummary = { isTemplate: false, parameters: [], uses: [], resourceTypes: [] };
+  if (/\.j2\.ya?ml$/.test(path)) {
+    summary.isTemplate = (text ?? '').includes('heat_template_version');
+    summary.resourceTypes = [...new Set((text ?? '').match(RESOURCE_TYPE) ?? [])];
+    return summary;
   }
-  const mapped = new Set<string>();
-  const mapEntries = new Map<string, { title: string; description?: string }>();
-  const mapText = files.get('capabilities-map.yaml');
-  let map: CapabilitiesMap | undefined;
-  if (mapText) {
-    map = readCapabilitiesMap(mapText).map;
-    for (const { env } of allEnvironments(map)) {
-      mapped.add(env.file);
-      mapEntries.set(env.file, { title: env.title, description: env.description });
+  const root = parsed.doc.contents;
+  if (!isMap(root)) return summary;
+  const at = (offset: number) => position(parsed.lineCounter.linePos(offset));
+  const types = new Set<string>();
+  const get = (key: string) => parsed.topLevel.find((p) => isScalar(p.key) && p.key.value === key)?.value;
+  if (parsed.topLevel.some((p) => isScalar(p.key) && p.key.value === 'heat_template_version')) {
+    summary.isTemplate = true;
+    summary.parameters = declaredParameters(path, get('parameters'), at);
+    const resources = get('resources');
+    if (isMap(resources)) {
+      for (const r of resources.items) {
+        const type = isMap(r.value) ? r.value.get('type') : undefined;
+        if (typeof type === 'string' && type.startsWith('OS::')) types.add(type);
+      }
     }
-    if (map.rootEnvironment) mapped.add(normalizePath(map.rootEnvironment));
+    const walk = (node: unknown): void => {
+      if (isMap(node)) {
+        for (const pair of node.items) {
+          if (isScalar(pair.key) && pair.key.value === 'get_param') {
+            const target = isSeq(pair.value) ? pair.value.items[0] : pair.value;
+            if (isScalar(target) && typeof target.value === 'string' && target.range) summary.uses.push({ name: target.value, ...at(target.range[0]), kind: 'get_param' });
+          } else walk(pair.value);
+        }
+      } else if (isSeq(node)) node.items.forEach(walk);
+    };
+    for (const p of parsed.topLevel) if (isScalar(p.key) && (p.key.value === 'resources' || p.key.value === 'outputs' || p.key.value === 'conditions')) walk(p.value);
+  } else {
+    const values = new Map<string, unknown>();
+    for (const section of ['parameters', 'parameter_defaults']) {
+      const m = get(section);
+      if (!isMap(m)) continue;
+      for (const pair of m.items) {
+        if (!isScalar(pair.key) || !pair.key.range) continue;
+        const name = String(pair.key.value);
+        summary.uses.push({ name, ...at(pair.key.range[0]), kind: 'environment' });
+        values.set(name, plainValue(pair.value));
+      }
+    }
+    if (values.size) summary.values = values;
+    const registry = get('resource_registry');
+    if (isMap(registry)) for (const pair of registry.items) if (isScalar(pair.key) && String(pair.key.value).startsWith('OS::')) types.add(String(pair.key.value));
+    if (path === 'plan-environment.yaml') summary.selection = selectionFile(parsed, at);
   }
-  let selection: string[] | undefined;
-  const planEnv = files.get('plan-environment.yaml');
-  if (planEnv) {
-    const v = parseYaml(planEnv).doc.toJS() as { environments?: { path?: unknown }[] } | null;
-    if (Array.isArray(v?.environments)) selection = v!.environments.map((e) => e?.path).filter((p): p is string => typeof p === 'string').map(normalizePath);
+  summary.resourceTypes = [...types];
+  return summary;
+}
+
+function selectionFile(parsed: ParsedYaml, at: (offset: number) => { line: number; character: number }): SelectionFile | undefined {
+  const pair = parsed.topLevel.find((p) => isScalar(p.key) && p.key.value === 'environments');
+  if (!pair || !isScalar(pair.key) || !pair.key.range) return undefined;
+  const list = pair.value;
+  const entries: SelectionFile['entries'] = [];
+  if (isSeq(list)) {
+    for (const item of list.items) {
+      const path = isMap(item) ? item.get('path') : undefined;
+      const r = (item as Node).range;
+      if (typeof path !== 'string' || !r) continue;
+      // an entry's lines run from the one after the previous entry (its "-" may stand on a line of its own)
+      const line = list.flow ? at(r[0]).line : entries.length ? entries[entries.length - 1].endLine + 1 : at(pair.key.range[1]).line + 1;
+      entries.push({ path: normalizePath(path), line, endLine: at(Math.max(r[0], r[1] - 1)).line });
+    }
   }
-  return { root: root.replace(/\/+$/, ''), files: new Set(files.keys()), parameters, mapped, mapEntries, map, selection };
+  const keyEnd = at(pair.key.range[1]);
+  if (isSeq(list) && !list.flow && list.items.length) {
+    const first = list.items[0] as Node;
+    const itemColumn = first.range ? at(first.range[0]).character - 2 : 2;
+    return { entries, insertAt: { line: entries.length ? entries[entries.length - 1].endLine + 1 : keyEnd.line + 1, character: 0 }, entryPrefix: `${' '.repeat(Math.max(0, itemColumn))}- path: ` };
+  }
+  const valueRange = (list as Node | null)?.range;
+  return { entries, insertAt: keyEnd, entryPrefix: '  - path: ', flow: { start: keyEnd, end: valueRange ? at(valueRange[1]) : keyEnd } };
+}
+
+/** Builds the index of a plan folder from its files (path relative to the folder -> text; '' for files not read). */
+export function buildPlanIndex(root: string, files: Map<string, string>): PlanIndex {
+  const index: PlanIndex = { root: root.replace(/\/+$/, ''), files: new Set(files.keys()), parameters: new Map(), mapped: new Set(), mapEntries: new Map(), summaries: new Map(), resourceTypes: new Set() };
+  for (const [path, text] of files) {
+    if (!/\.ya?ml$/.test(path) || !text) continue;
+    index.summaries.set(path, summarizeFile(path, /\.j2\.ya?ml$/.test(path) ? parseForIndex('') : parseForIndex(text), text));
+  }
+  readMap(index, files.get('capabilities-map.yaml'));
+  aggregate(index);
+  return index;
+}
+
+/**
+ * Takes the new text of one file (undefined: deleted) into the index, without reading the others.
+ * `parsed` is the parse the caller already has of that text, if any. True when what the plan's
+ * other files are checked against changed (parameters, resource types, the map, the selection).
+ */
+export function updatePlanFile(index: PlanIndex, path: string, text: string | undefined, parsed?: ParsedYaml): boolean {
+  const before = index.summaries.get(path);
+  if (text === undefined) {
+    index.files.delete(path);
+    index.summaries.delete(path);
+  } else {
+    index.files.add(path);
+    if (/\.ya?ml$/.test(path)) index.summaries.set(path, summarizeFile(path, parsed ?? (/\.j2\.ya?ml$/.test(path) ? parseForIndex('') : parseForIndex(text)), text));
+  }
+  if (path === 'capabilities-map.yaml') readMap(index, text);
+  const after = index.summaries.get(path);
+  const changed = (s?: FileSummary) => JSON.stringify([s?.parameters.map((p) => [p.name, p.line, p.type, p.default, p.hidden, p.constraints]), s?.resourceTypes, s?.selection?.entries]);
+  if (path !== 'capabilities-map.yaml' && path !== 'plan-environment.yaml' && changed(before) === changed(after)) return false;
+  aggregate(index);
+  return true;
+}
+
+function readMap(index: PlanIndex, mapText: string | undefined): void {
+  index.mapped = new Set();
+  index.mapEntries = new Map();
+  index.map = undefined;
+  if (!mapText) return;
+  const map = readCapabilitiesMap(mapText).map;
+  index.map = map;
+  for (const { env } of allEnvironments(map)) {
+    index.mapped.add(env.file);
+    index.mapEntries.set(env.file, { title: env.title, description: env.description });
+  }
+  if (map.rootEnvironment) index.mapped.add(normalizePath(map.rootEnvironment));
+}
+
+/** The plan-wide tables, from the files' summaries. */
+function aggregate(index: PlanIndex): void {
+  const parameters = new Map<string, ParameterDefinition[]>();
+  const types = new Set<string>();
+  for (const [, s] of index.summaries) {
+    for (const p of s.parameters) {
+      const defs = parameters.get(p.name);
+      if (defs) defs.push(p);
+      else parameters.set(p.name, [p]);
+    }
+    for (const t of s.resourceTypes) types.add(t);
+  }
+  index.parameters = parameters;
+  index.resourceTypes = types;
+  index.selection = index.summaries.get('plan-environment.yaml')?.selection?.entries.map((e) => e.path);
+  suggestions.delete(index);
+}
+
+const suggestions = new WeakMap<PlanIndex, Map<string, string | undefined>>();
+
+/** The plan's parameter closest to an unknown name (remembered: the same typo is checked at every keystroke). */
+export function suggestParameter(index: PlanIndex, name: string): string | undefined {
+  let known = suggestions.get(index);
+  if (!known) suggestions.set(index, (known = new Map()));
+  if (!known.has(name)) known.set(name, closestName(name, index.parameters.keys()));
+  return known.get(name);
 }
 
 /** Why a value does not fit a parameter definition, or undefined when it does (Heat's rules). */

@@ -1,7 +1,9 @@
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as fs from 'node:fs';
 import { TripleOLanguageService } from '../language/languageService';
-import type { PlanIndex } from '../language/planIndex';
+import { PlanIndex, updatePlanFile } from '../language/planIndex';
+import { PLAN_STATE_NOTIFICATION, PlanState } from '../language/planState';
 import { URI } from 'vscode-uri';
 import { indexPlans } from '../tripleo/planFolders';
 
@@ -18,18 +20,40 @@ let reindexTimer: NodeJS.Timeout | undefined;
 
 function reindex(): void {
   try {
+    const started = Date.now();
     plans = indexPlans(roots, (uri) => documents.get(uri)?.getText());
-    connection.console.info(`indexed ${plans.length} plan folder(s): ${plans.map((p) => `${p.root} (${p.parameters.size} parameters)`).join(', ')}`);
+    connection.console.info(`indexed ${plans.length} plan folder(s) in ${Date.now() - started} ms: ${plans.map((p) => `${p.root} (${p.parameters.size} parameters)`).join(', ')}`);
   } catch (e) {
     connection.console.error(`indexing the plan folders failed: ${(e as Error).message}`);
   }
   documents.all().forEach(validate);
 }
 
-/** Cross-file knowledge is rebuilt shortly after any file of a plan changes, on disk or in an editor. */
+/** Plan folders appear or go: everything is indexed again, shortly after. */
 function scheduleReindex(): void {
   clearTimeout(reindexTimer);
   reindexTimer = setTimeout(reindex, 300);
+}
+
+/** The plan a URI belongs to and its path there. */
+function placeOf(uri: string): { index: PlanIndex; path: string } | undefined {
+  const index = plans.filter((p) => uri.startsWith(`${p.root}/`)).sort((a, b) => b.root.length - a.root.length)[0];
+  return index && { index, path: decodeURIComponent(uri.slice(index.root.length + 1)) };
+}
+
+/** Takes one file's text (open editor first, else disk; undefined: gone) into its plan's index. */
+function reindexFile(uri: string): boolean {
+  const place = placeOf(uri);
+  if (!place) return false;
+  const open = documents.get(uri);
+  let text: string | undefined = open?.getText();
+  if (open) return updatePlanFile(place.index, place.path, text, service.analyze(open).parsed);
+  try {
+    text = /\.ya?ml$/.test(uri) ? fs.readFileSync(URI.parse(uri).fsPath, 'utf8') : '';
+  } catch {
+    text = undefined;
+  }
+  return updatePlanFile(place.index, place.path, text);
 }
 
 connection.onInitialize((params) => {
@@ -40,14 +64,28 @@ connection.onInitialize((params) => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       definitionProvider: true,
-      completionProvider: { triggerCharacters: [] },
+      referencesProvider: true,
+      documentSymbolProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      completionProvider: { triggerCharacters: [' ', '/', '['], resolveProvider: true },
     },
     serverInfo: { name: 'tripleo-language-server', version: '0.1.0' },
   };
 });
 
 connection.onInitialized(() => reindex());
-connection.onDidChangeWatchedFiles(() => scheduleReindex());
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  if (changes.some((c) => c.type !== FileChangeType.Changed && c.uri.endsWith('/capabilities-map.yaml'))) return scheduleReindex();
+  let planWide = false;
+  for (const c of changes) planWide = reindexFile(c.uri) || planWide;
+  if (planWide) documents.all().forEach(schedule);
+});
+
+connection.onNotification(PLAN_STATE_NOTIFICATION, (state: PlanState | null) => {
+  service.setPlanState(state);
+  connection.console.info(state ? `plan ${state.plan}: ${state.environments.length} selected environment(s), ${Object.keys(state.parameters ?? {}).length} value(s)` : 'no plan connected');
+});
 
 function validate(doc: TextDocument): void {
   try {
@@ -65,38 +103,48 @@ function schedule(doc: TextDocument): void {
     setTimeout(() => {
       timers.delete(doc.uri);
       const current = documents.get(doc.uri);
-      if (current) validate(current);
+      if (!current) return;
+      // the edited file's own entry in its plan first: a template's parameters change what environments may say
+      if (reindexFile(current.uri)) documents.all().forEach((d) => d !== current && validate(d));
+      validate(current);
     }, VALIDATE_DELAY_MS),
   );
 }
 
 documents.onDidOpen((e) => validate(e.document));
-documents.onDidChangeContent((e) => {
-  schedule(e.document);
-  // a template edited in an editor changes what its plan's environments may say
-  if (e.document.getText().includes('heat_template_version') && plans.some((p) => e.document.uri.startsWith(`${p.root}/`))) scheduleReindex();
-});
+documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   timers.delete(e.document.uri);
   service.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  // what is on disk counts again once the editor (and its unsaved text) is gone
+  setImmediate(() => reindexFile(e.document.uri) && documents.all().forEach(schedule));
 });
 
-connection.onHover((params) => {
-  const doc = documents.get(params.textDocument.uri);
-  return doc ? service.hover(doc, params.position, plans) : null;
-});
+const withDocument =
+  <P extends { textDocument: { uri: string } }, R>(empty: R, fn: (doc: TextDocument, params: P) => R) =>
+  (params: P): R => {
+    const doc = documents.get(params.textDocument.uri);
+    return doc ? fn(doc, params) : empty;
+  };
 
-connection.onDefinition((params) => {
-  const doc = documents.get(params.textDocument.uri);
-  return doc ? service.definition(doc, params.position, plans) : [];
-});
+connection.onHover(withDocument(null, (doc, p) => service.hover(doc, p.position, plans)));
+connection.onDefinition(withDocument([], (doc, p) => service.definition(doc, p.position, plans)));
+connection.onReferences(withDocument([], (doc, p) => service.references(doc, p.position, plans, p.context.includeDeclaration)));
+connection.onDocumentLinks(withDocument([], (doc) => service.documentLinks(doc, plans)));
+connection.onDocumentSymbol(withDocument([], (doc) => service.documentSymbols(doc)));
+connection.onCodeAction(withDocument([], (doc, p) => service.codeActions(doc, p.context.diagnostics, plans)));
+connection.onCompletion(
+  withDocument([], (doc, p) => {
+    // a space typed as indentation is no reason to offer every parameter of the plan
+    const typed = doc.getText({ start: { line: p.position.line, character: 0 }, end: p.position });
+    if (p.context?.triggerCharacter === ' ' && /^\s*$/.test(typed)) return [];
+    return service.completion(doc, p.position, plans);
+  }),
+);
 
-connection.onCompletion((params) => {
-  const doc = documents.get(params.textDocument.uri);
-  return doc ? service.completion(doc, params.position, plans) : [];
-});
+connection.onCompletionResolve((item) => service.resolveCompletion(item, plans));
 
 documents.listen(connection);
 connection.listen();

@@ -74,6 +74,8 @@ export interface SelectionProblem {
   file: string;
   kind: 'requires' | 'exclusive';
   message: string;
+  /** the files that would fix it: the required one, or the others of the exclusive group */
+  related: string[];
 }
 
 /** What is wrong with a selection: a `requires` not selected, two files of an exclusive group. */
@@ -82,13 +84,13 @@ export function selectionProblems(map: CapabilitiesMap, selection: string[]): Se
   const out: SelectionProblem[] = [];
   for (const { env } of allEnvironments(map)) {
     if (!selected.has(env.file)) continue;
-    for (const r of env.requires) if (!selected.has(r)) out.push({ file: env.file, kind: 'requires', message: `${env.file} requires ${r}, which is not selected` });
+    for (const r of env.requires) if (!selected.has(r)) out.push({ file: env.file, kind: 'requires', message: `${env.file} requires ${r}, which is not selected`, related: [r] });
   }
   for (const topic of map.topics) {
     for (const g of topic.groups) {
       if (!g.mutuallyExclusive) continue;
       const chosen = g.environments.filter((e) => selected.has(e.file)).map((e) => e.file);
-      if (chosen.length > 1) for (const f of chosen) out.push({ file: f, kind: 'exclusive', message: `${chosen.join(' and ')} are mutually exclusive (group "${g.title}" of "${topic.title}")` });
+      if (chosen.length > 1) for (const f of chosen) out.push({ file: f, kind: 'exclusive', message: `${chosen.join(' and ')} are mutually exclusive (group "${g.title}" of "${topic.title}")`, related: chosen.filter((c) => c !== f) });
     }
   }
   return out;

@@ -2,8 +2,11 @@
 export function closestName(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(word.length / 4)) + 1;
+  const lower = word.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    // the distance is at least the difference in length: most candidates need no comparison
+    if (Math.abs(c.length - word.length) >= bestD) continue;
+    const d = editDistance(lower, c.toLowerCase());
     if (d < bestD) {
       bestD = d;
       best = c;

@@ -157,7 +157,8 @@ describe('language service: navigation and completion', () => {
     const labels = items.map((i) => i.label);
     assert.ok(labels.includes('ComputeHostnameFormat'));
     assert.ok(!labels.includes('ComputeCount'));
-    assert.deepEqual(service.completion(d, { line: 0, character: 3 }, [index]), []);
+    // at the top level: the sections of an environment file, not parameters
+    assert.deepEqual(service.completion(d, { line: 0, character: 3 }, [index]).map((i) => i.label), ['parameters', 'parameter_defaults', 'resource_registry', 'event_sinks', 'encrypted_param_names', 'parameter_merge_strategies']);
   });
 });
 
