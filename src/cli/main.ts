@@ -18,6 +18,7 @@ import { createPlan, deletePlan, exportPlan, getPlanCapabilities, listPlanRoles,
 import { PlanError } from '../tripleo/errors';
 import { installWorkbooks } from '../tripleo/workbookInstaller';
 import type { UploadProgress } from '../tripleo/upload';
+import { registerValidationCommands } from './validationCommands';
 
 const VERSION = '0.1.0';
 
@@ -390,6 +391,7 @@ export function buildProgram(): Command {
         else for (const r of roles) console.log(`${r.name}${r.countDefault !== undefined ? `\t(default count ${r.countDefault})` : ''}`);
       }),
     );
+  registerValidationCommands(program, withUndercloud);
   return program;
 }
 
