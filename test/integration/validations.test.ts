@@ -227,36 +227,36 @@ describe('validations (tripleo.validations.v1) on the real undercloud', function
     );
 
     await deployPlan(uc, plan);
+    // one validation and one group run, both following the stack while Heat creates it
     const waiting = await runValidation(uc, 'stack_complete', { plan, wait: false });
+    const group = await runGroup(uc, 'post-deployment', { plan, wait: false });
     assert.equal(waiting.result, 'running');
-    // it is following the stack: its wait task is running
-    for (let i = 0; i < 40; i++) {
-      const tasks = await uc.mistral.listTasks(waiting.executionId);
-      if (tasks.some((t) => t.name === 'wait_for_stack' && t.state === 'RUNNING')) break;
-      await sleep(250);
+    const following = async (executionId: string) => (await uc.mistral.listTasks(executionId)).some((t) => t.name === 'wait_for_stack' && t.state === 'RUNNING');
+    for (let i = 0; i < 60 && !(await following(waiting.executionId)); i++) await sleep(250);
+    let groupWaiter: string | undefined;
+    for (let i = 0; i < 60 && !groupWaiter; i++) {
+      groupWaiter = (await getGroupRun(uc, group.executionId)).results.find((r) => r.validation === 'stack_complete')?.executionId;
+      if (!groupWaiter) await sleep(250);
     }
+    for (let i = 0; i < 60 && !(await following(groupWaiter!)); i++) await sleep(250);
     assert.equal((await uc.heat.getStack(plan))?.stack_status, 'CREATE_IN_PROGRESS');
+
     await stopValidation(uc, waiting.executionId);
-    const stopped = (await validationResults(uc, { plan, validation: 'stack_complete', limit: 1 }))[0];
-    assert.equal(stopped.executionId, waiting.executionId);
+    await stopValidation(uc, group.executionId);
+    const stopped = (await validationResults(uc, { plan, validation: 'stack_complete', limit: 2 })).find((r) => r.executionId === waiting.executionId)!;
     assert.equal(stopped.state, 'CANCELLED');
     assert.equal(stopped.result, 'cancelled');
+    const g = await getGroupRun(uc, group.executionId);
+    assert.equal(g.state, 'CANCELLED');
+    assert.equal(g.results.find((r) => r.validation === 'stack_complete')?.state, 'CANCELLED', JSON.stringify(g.results));
+    // past the 5 s between two looks at the stack: nothing of either went on to judge it
     await sleep(6000);
-    // nothing of it runs on: no task went on to judge the stack
-    const tasks = await uc.mistral.listTasks(waiting.executionId);
-    assert.ok(!tasks.some((t) => ['stack_pass', 'list_failed_resources', 'still_running'].includes(t.name)), JSON.stringify(tasks.map((t) => [t.name, t.state])));
-    assert.equal((await uc.mistral.getExecution(waiting.executionId))?.state, 'CANCELLED');
-    await assert.rejects(stopValidation(uc, waiting.executionId), (e: Error) => e instanceof PlanError && /has already ended: CANCELLED/.test(e.message));
-
-    // a group run stopped: its running validations stop with it
-    const group = await runGroup(uc, 'post-deployment', { plan, wait: false });
-    for (let i = 0; i < 40 && (await getGroupRun(uc, group.executionId)).results.length < 2; i++) await sleep(250);
-    if ((await uc.heat.getStack(plan))?.stack_status === 'CREATE_IN_PROGRESS') {
-      await stopValidation(uc, group.executionId);
-      const g = await getGroupRun(uc, group.executionId);
-      assert.equal(g.state, 'CANCELLED');
-      assert.ok(g.results.some((r) => r.validation === 'stack_complete' && r.state === 'CANCELLED'), JSON.stringify(g.results));
+    for (const id of [waiting.executionId, groupWaiter!]) {
+      const tasks = await uc.mistral.listTasks(id);
+      assert.ok(!tasks.some((t) => ['stack_pass', 'list_failed_resources', 'still_running'].includes(t.name)), JSON.stringify(tasks.map((t) => [t.name, t.state])));
+      assert.equal((await uc.mistral.getExecution(id))?.state, 'CANCELLED');
     }
+    await assert.rejects(stopValidation(uc, waiting.executionId), (e: Error) => e instanceof PlanError && /has already ended: CANCELLED/.test(e.message));
 
     const r = await followStack(uc, plan, { timeoutMs: 240_000 });
     assert.equal(r.stack.stack_status, 'CREATE_COMPLETE');

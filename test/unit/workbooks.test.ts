@@ -8,7 +8,7 @@ describe('the Mistral workbooks the project ships', () => {
   const workbooks = bundledWorkbooks(path.resolve(__dirname, '../../src/tripleo/workbooks'));
 
   it('are versioned and named tripleo.*.v1', () => {
-    assert.deepEqual(workbooks.map((w) => w.name).sort(), ['tripleo.deployment.v1', 'tripleo.plan_management.v1']);
+    assert.deepEqual(workbooks.map((w) => w.name).sort(), ['tripleo.deployment.v1', 'tripleo.plan_management.v1', 'tripleo.validations.v1']);
     for (const w of workbooks) assert.ok(w.version >= 1, `${w.name} has no workbook-version tag`);
   });
 
