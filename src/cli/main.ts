@@ -19,6 +19,7 @@ import { PlanError } from '../tripleo/errors';
 import { installWorkbooks } from '../tripleo/workbookInstaller';
 import type { UploadProgress } from '../tripleo/upload';
 import { registerNodeCommands } from './nodeCommands';
+import { registerValidationCommands } from './validationCommands';
 
 const VERSION = '0.1.0';
 
@@ -392,6 +393,7 @@ export function buildProgram(): Command {
       }),
     );
   registerNodeCommands(program, withUndercloud);
+  registerValidationCommands(program, withUndercloud);
   return program;
 }
 

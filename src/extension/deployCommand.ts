@@ -8,9 +8,12 @@ import type { Undercloud } from '../tripleo/undercloud';
 import { md5 } from '../openstack/swift';
 import type { ConnectionManager } from './connectionManager';
 import type { Ui } from './ui';
+import { preDeploymentStatus, runPreDeploymentValidations } from './validationCommands';
 import type { PlanNode, PlanTreeProvider } from './views/planTreeProvider';
 
 const LAST_DEPLOYED_KEY = 'tripleo.lastDeployedPlan';
+const VALIDATE_FIRST = 'Validate First';
+const SHOW_VALIDATIONS = 'Show Validation Results';
 export const DEPLOY_PREVIEW_SCHEME = 'tripleo-deploy-preview';
 
 /** Read-only documents for the deploy diff, kept in memory by URI. */
@@ -115,14 +118,21 @@ export function registerDeployCommand(d: {
         d.previews.set(right, diff.next);
         if (opts.showDiff !== false) await vscode.commands.executeCommand('vscode.diff', left, right, `${target}: deployed ↔ to deploy`, { preview: true });
         const action = diff.deployed ? 'update' : 'create';
-        const answer =
-          opts.confirm === false
-            ? 'Deploy'
-            : await d.ui().showWarningMessage(
-                `Deploy plan "${target}"? This ${action}s its Heat stack.`,
-                { modal: true, detail: diff.deployed ? `${diff.changes} template or parameter change(s) since the last deploy (see the diff).` : 'The stack does not exist yet.' },
-                'Deploy',
-              );
+        // the pre-deployment validations: run first, or offered in the confirmation (setting)
+        const validationMode = vscode.workspace.getConfiguration('tripleo').get<string>('deploy.preDeploymentValidations', 'offer');
+        let checks = validationMode === 'never' || opts.confirm === false ? undefined : validationMode === 'always' ? await validateWithProgress(uc, target) : await preDeploymentStatus(uc, target).catch(() => undefined);
+        let answer: string | undefined = opts.confirm === false ? 'Deploy' : undefined;
+        while (answer === undefined || answer === VALIDATE_FIRST) {
+          if (answer === VALIDATE_FIRST) checks = await validateWithProgress(uc, target);
+          const items = ['Deploy', ...(checks?.failed ? [SHOW_VALIDATIONS] : []), ...(validationMode === 'never' ? [] : [VALIDATE_FIRST])];
+          answer = await d.ui().showWarningMessage(
+            `Deploy plan "${target}"? This ${action}s its Heat stack.`,
+            { modal: true, detail: `${diff.deployed ? `${diff.changes} template or parameter change(s) since the last deploy (see the diff).` : 'The stack does not exist yet.'}${checks ? `\n\n${checks.summary}` : ''}` },
+            ...items,
+          );
+          if (answer === undefined) break;
+        }
+        if (answer === SHOW_VALIDATIONS) await vscode.commands.executeCommand('tripleo.showValidationResults', { group: 'pre-deployment', plan: target });
         if (answer !== 'Deploy') return undefined;
         await context.workspaceState.update(LAST_DEPLOYED_KEY, target);
         return await runDeploy(uc, target, action);
@@ -134,6 +144,13 @@ export function registerDeployCommand(d: {
       }
     }),
   );
+
+  async function validateWithProgress(uc: Undercloud, plan: string) {
+    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: running the pre-deployment validations of ${plan}` }, () => runPreDeploymentValidations(uc, plan));
+    log.info(`pre-deployment validations of ${plan}: ${r.group.message}`);
+    for (const f of r.group.results) log.info(`  ${f.validation}: ${f.result}: ${f.message}`);
+    return r;
+  }
 
   async function runDeploy(uc: Undercloud, plan: string, action: 'create' | 'update'): Promise<FollowResult | undefined> {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: deploying ${plan}`, cancellable: true }, async (progress, token) => {

@@ -12,6 +12,8 @@ import { registerNodeCommands } from './nodeCommands';
 import { DEPLOY_PREVIEW_SCHEME, DeployPreviewProvider, registerDeployCommand } from './deployCommand';
 import { PARAMETERS_SCHEME, ParameterFileSystem, PLAN_SCHEME, PlanFileSystem } from './planFileSystem';
 import { Ui, windowUi } from './ui';
+import { ValidationTreeProvider } from './views/validationTreeProvider';
+import { registerValidationCommands, ValidationResultsProvider } from './validationCommands';
 
 let client: LanguageClient | undefined;
 
@@ -21,6 +23,7 @@ export interface TripleOApi {
   plans: PlanTreeProvider;
   nodes: NodeTreeProvider;
   executions: ExecutionTreeProvider;
+  validations: ValidationTreeProvider;
   statusBar: ConnectionStatusBar;
   languageClient: () => LanguageClient | undefined;
   /** Where the log output channels write their files. */
@@ -108,6 +111,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   const nodesView = vscode.window.createTreeView('tripleo.nodes', { treeDataProvider: nodes, canSelectMany: true, showCollapseAll: true });
   context.subscriptions.push(nodesView);
   registerNodeCommands({ context, manager: connection, nodes, log, ui: () => api.ui, onWorkflowEnded: () => executions.refresh() });
+  const validations = new ValidationTreeProvider(connection);
+  const validationsView = vscode.window.createTreeView('tripleo.validations', { treeDataProvider: validations, showCollapseAll: true });
+  validations.visible = validationsView.visible;
+  context.subscriptions.push(
+    validations,
+    validationsView,
+    validations.onDidChangePlan((plan) => (validationsView.description = plan ? `plan ${plan}` : 'no plan')),
+    validationsView.onDidChangeVisibility((e) => {
+      validations.visible = e.visible;
+      if (e.visible) validations.refresh();
+    }),
+  );
+  registerValidationCommands({ context, manager: connection, validations, results: new ValidationResultsProvider(connection), log, ui: () => api.ui });
   const previews = new DeployPreviewProvider();
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(DEPLOY_PREVIEW_SCHEME, previews));
   registerDeployCommand({
@@ -144,7 +160,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   );
 
   log.info(`TripleO extension activated in ${Date.now() - started} ms (VS Code ${vscode.version})`);
-  return Object.assign(api, { connection, plans, nodes, executions, statusBar, languageClient: () => client, logDirectory: context.logUri, plansView, nodesView });
+  return Object.assign(api, { connection, plans, nodes, executions, validations, statusBar, languageClient: () => client, logDirectory: context.logUri, plansView, nodesView });
 }
 
 export async function deactivate(): Promise<void> {

@@ -269,10 +269,14 @@ export class MistralClient {
     return this.remove(`/executions/${enc(id)}${opts.force ? '?force=true' : ''}`, opts.signal);
   }
 
-  /** Executions of one workflow, newest first, through pages of `limit`, at most `max` of them. */
-  listExecutionsOf(workflowName: string, opts: { state?: ExecutionState; limit?: number; max?: number; signal?: AbortSignal } = {}): Promise<MistralExecution[]> {
+  /**
+   * Executions of one workflow, newest first, through pages of `limit`, at most `max` of them.
+   * Lists leave `output` out unless `fields` asks for it.
+   */
+  listExecutionsOf(workflowName: string, opts: { state?: ExecutionState; limit?: number; max?: number; fields?: string[]; signal?: AbortSignal } = {}): Promise<MistralExecution[]> {
     const query: Record<string, string> = { workflow_name: workflowName, sort_keys: 'created_at,id', sort_dirs: 'desc,desc' };
     if (opts.state) query.state = opts.state;
+    if (opts.fields) query.fields = [...new Set(['id', 'created_at', ...opts.fields])].join(',');
     return this.listAll<MistralExecution>('/executions', 'executions', query, opts);
   }
 

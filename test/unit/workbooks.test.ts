@@ -9,7 +9,7 @@ describe('the Mistral workbooks the project ships', () => {
 
   it('are versioned and named tripleo.*.v1', () => {
     const names = workbooks.map((w) => w.name);
-    for (const n of ['tripleo.plan_management.v1', 'tripleo.deployment.v1', 'tripleo.baremetal.v1']) assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
+    for (const n of ['tripleo.plan_management.v1', 'tripleo.deployment.v1', 'tripleo.baremetal.v1', 'tripleo.validations.v1']) assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
     for (const n of names) assert.match(n, /^tripleo\.[a-z_]+\.v1$/);
     for (const w of workbooks) assert.ok(w.version >= 1, `${w.name} has no workbook-version tag`);
   });
