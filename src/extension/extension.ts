@@ -9,6 +9,7 @@ import { NodeTreeProvider } from './views/nodeTreeProvider';
 import { PlanTreeProvider } from './views/planTreeProvider';
 import { registerPlanCommands } from './planCommands';
 import { registerNodeCommands } from './nodeCommands';
+import { PlanStateSync } from './planStateSync';
 import { DEPLOY_PREVIEW_SCHEME, DeployPreviewProvider, registerDeployCommand } from './deployCommand';
 import { PARAMETERS_SCHEME, ParameterFileSystem, PLAN_SCHEME, PlanFileSystem } from './planFileSystem';
 import { Ui, windowUi } from './ui';
@@ -32,6 +33,7 @@ export interface TripleOApi {
   ui: Ui;
   plansView: vscode.TreeView<unknown>;
   nodesView: vscode.TreeView<unknown>;
+  planState: PlanStateSync;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TripleOApi> {
@@ -145,6 +147,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   } catch (e) {
     log.error(`the language server did not start: ${(e as Error).message}`);
   }
+  const planState = new PlanStateSync(context, connection, () => client, plans.onDidChangeTreeData, log);
+  context.subscriptions.push(planState);
 
   // Restore the last connection, or use OS_CLOUD / OS_AUTH_URL the way openstackclient would.
   if (vscode.workspace.isTrusted && vscode.workspace.getConfiguration('tripleo').get<boolean>('connectOnStartup', true)) {
@@ -160,7 +164,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   );
 
   log.info(`TripleO extension activated in ${Date.now() - started} ms (VS Code ${vscode.version})`);
-  return Object.assign(api, { connection, plans, nodes, executions, validations, statusBar, languageClient: () => client, logDirectory: context.logUri, plansView, nodesView });
+  return Object.assign(api, { connection, plans, nodes, executions, validations, statusBar, languageClient: () => client, logDirectory: context.logUri, plansView, nodesView, planState });
 }
 
 export async function deactivate(): Promise<void> {

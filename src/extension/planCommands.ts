@@ -11,7 +11,7 @@ import { parametersUri } from './planFileSystem';
 import type { Ui } from './ui';
 import type { PlanNode, PlanTreeProvider } from './views/planTreeProvider';
 
-const UPLOAD_TARGETS_KEY = 'tripleo.uploadTargets';
+export const UPLOAD_TARGETS_KEY = 'tripleo.uploadTargets';
 
 interface Deps {
   context: vscode.ExtensionContext;
