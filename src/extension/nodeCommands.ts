@@ -16,6 +16,7 @@ import {
 } from '../tripleo/nodes';
 import { listPlanRoles, listPlans } from '../tripleo/plans';
 import type { Undercloud } from '../tripleo/undercloud';
+import { commandGuard, connectedUndercloud } from './commandGuard';
 import type { ConnectionManager } from './connectionManager';
 import type { Ui } from './ui';
 import type { NodeTreeElement, NodeTreeProvider } from './views/nodeTreeProvider';
@@ -49,24 +50,8 @@ export function registerNodeCommands(d: Deps): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('tripleo-nodes');
   context.subscriptions.push(diagnostics);
 
-  const requireConnection = (): Undercloud => {
-    const uc = manager.undercloud;
-    if (!uc) throw new Error('not connected to an undercloud: run "TripleO: Connect"');
-    if (!vscode.workspace.isTrusted) throw new Error('changing nodes needs a trusted workspace');
-    return uc;
-  };
-  const guarded =
-    <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R | undefined> => {
-      try {
-        return await fn(...args);
-      } catch (e) {
-        const message = (e as Error).message;
-        log.error(`${name}: ${message}`);
-        void vscode.window.showErrorMessage(`TripleO: ${message}`, 'Show Log').then((a) => a && log.show());
-        return undefined;
-      }
-    };
+  const requireConnection = () => connectedUndercloud(manager, 'changing nodes');
+  const guarded = commandGuard(log);
 
   /** The nodes a command acts on: the clicked one with the selection, else a pick among those in `states`. */
   const chooseNodes = async (verb: string, states: string[] | undefined, clicked?: NodeTreeElement | string, selected?: readonly NodeTreeElement[]): Promise<IronicNode[] | undefined> => {

@@ -5,6 +5,7 @@ import { getPlanCapabilities, createPlan, deletePlan, exportPlan, listPlans, upd
 import { planNameProblem } from '../tripleo/planName';
 import type { UploadProgress, UploadResult } from '../tripleo/upload';
 import { CAPABILITIES_MAP_FILE } from '../tripleo/capabilitiesMap';
+import { commandGuard, connectedUndercloud } from './commandGuard';
 import type { ConnectionManager } from './connectionManager';
 import type { Undercloud } from '../tripleo/undercloud';
 import { parametersUri } from './planFileSystem';
@@ -34,29 +35,8 @@ function describeUpload(u: UploadResult): string {
 
 export function registerPlanCommands(d: Deps): void {
   const { context, manager, plans, log } = d;
-  const requireConnection = () => {
-    const uc = manager.undercloud;
-    if (!uc) throw new Error('not connected to an undercloud: run "TripleO: Connect"');
-    if (!vscode.workspace.isTrusted) throw new Error('changing plans needs a trusted workspace');
-    return uc;
-  };
-  /** Runs a command body, turning failures into one error message (and the log). */
-  const guarded =
-    <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R | undefined> => {
-      try {
-        return await fn(...args);
-      } catch (e) {
-        const message = (e as Error).message;
-        if (/cancelled/.test(message)) {
-          log.info(`${name}: cancelled`);
-          return undefined;
-        }
-        log.error(`${name}: ${message}`);
-        void vscode.window.showErrorMessage(`TripleO: ${message}`, 'Show Log').then((a) => a && log.show());
-        return undefined;
-      }
-    };
+  const requireConnection = () => connectedUndercloud(manager, 'changing plans');
+  const guarded = commandGuard(log);
 
   /**
    * The plan a command acts on: given by name, by the plan's tree node (or, with `fromAnyNode`,

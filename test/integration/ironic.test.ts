@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { HttpError, OpenStackError } from '../../src/openstack/errors';
 import { Undercloud } from '../../src/tripleo/undercloud';
-import { uniqueName, undercloudProfile } from '../support/undercloud';
+import { simulateRamdisk, uniqueName, undercloudProfile, waitForInspectorWaiting } from '../support/undercloud';
 
 const randomMac = () => `52:54:00:${[0, 0, 0].map(() => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join(':')}`;
 
@@ -72,28 +72,9 @@ describe('Ironic and ironic-inspector against the real undercloud (fake-hardware
     await uc.ironic.setProvisionState(node.uuid, 'manage');
     await uc.ironic.waitForProvisionState(node.uuid, 'manageable', { timeoutMs: 60_000 });
     await uc.inspector.start(node.uuid);
-    for (let i = 0; i < 60 && (await uc.inspector.status(node.uuid))?.state !== 'waiting'; i++) await new Promise((r) => setTimeout(r, 500));
+    await waitForInspectorWaiting(uc, node.uuid);
     assert.equal((await uc.inspector.status(node.uuid))?.state, 'waiting');
-    // what the IPA ramdisk would post from the node: no credentials, only the inventory
-    const endpoint = await uc.session.endpoint('baremetal-introspection');
-    await uc.http.request({
-      service: 'ironic-inspector',
-      method: 'POST',
-      url: `${endpoint}/v1/continue`,
-      body: {
-        inventory: {
-          interfaces: [{ name: 'eth0', mac_address: mac, has_carrier: true }],
-          cpu: { count: 8, architecture: 'x86_64' },
-          memory: { physical_mb: 16384, total: 17179869184 },
-          disks: [{ name: '/dev/sda', model: 'QEMU', size: 107374182400, rotational: false }],
-          bmc_address: '',
-          system_vendor: { manufacturer: 'test', product_name: 'vm', serial_number: '1' },
-        },
-        root_disk: { name: '/dev/sda', size: 107374182400 },
-        boot_interface: mac,
-        error: null,
-      },
-    });
+    await simulateRamdisk(uc, mac, { cpus: 8, memoryMb: 16384, diskBytes: 107374182400 });
     const s = await uc.inspector.waitForIntrospection(node.uuid, { timeoutMs: 60_000, intervalMs: 500 });
     assert.equal(s.finished, true);
     assert.equal(s.error, null);

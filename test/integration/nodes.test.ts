@@ -9,7 +9,7 @@ import type { NodeSpec } from '../../src/tripleo/instackenv';
 import { deleteNodes, introspectNodes, manageNodes, nodeCapabilities, provideNodes, readNodeFile, registerNodes, tagNodes } from '../../src/tripleo/nodes';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { redactStateInfo } from '../../src/tripleo/workflows';
-import { ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
+import { ROOT, simulateRamdisk, uniqueName, undercloudProfile, waitForInspectorWaiting } from '../support/undercloud';
 
 const exec = promisify(execFile);
 const octet = () => Math.floor(Math.random() * 200) + 20;
@@ -151,26 +151,8 @@ describe('bare-metal nodes through tripleo.baremetal.v1 on the real Ironic', fun
     ours.add(uuid);
     await uc.ironic.updateNode(uuid, [{ op: 'replace', path: '/inspect_interface', value: 'inspector' }]);
     const running = introspectNodes(uc, [uuid], { timeout: 120 });
-    for (let i = 0; i < 60 && (await uc.inspector.status(uuid))?.state !== 'waiting'; i++) await new Promise((res) => setTimeout(res, 500));
-    const endpoint = await uc.session.endpoint('baremetal-introspection');
-    await uc.http.request({
-      service: 'ironic-inspector',
-      method: 'POST',
-      url: `${endpoint}/v1/continue`,
-      body: {
-        inventory: {
-          interfaces: [{ name: 'eth0', mac_address: spec[0].mac[0], has_carrier: true }],
-          cpu: { count: 16, architecture: 'x86_64' },
-          memory: { physical_mb: 32768, total: 34359738368 },
-          disks: [{ name: '/dev/sda', model: 'QEMU', size: 214748364800, rotational: false }],
-          bmc_address: '',
-          system_vendor: { manufacturer: 'test', product_name: 'vm', serial_number: '2' },
-        },
-        root_disk: { name: '/dev/sda', size: 214748364800 },
-        boot_interface: spec[0].mac[0],
-        error: null,
-      },
-    });
+    await waitForInspectorWaiting(uc, uuid);
+    await simulateRamdisk(uc, spec[0].mac[0], { cpus: 16, memoryMb: 32768, diskBytes: 214748364800 });
     const done = await running;
     assert.equal(done.ok, true, done.message);
     const node = (await uc.ironic.getNode(uuid))!;

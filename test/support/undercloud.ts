@@ -45,3 +45,34 @@ export async function removeStackAndPlan(plan: string): Promise<void> {
     uc.dispose();
   }
 }
+
+/**
+ * What the IPA ramdisk on a machine would post to ironic-inspector once introspection waits for
+ * it: the inventory, no credentials. The only part of introspection that is not the real service.
+ */
+export async function simulateRamdisk(uc: Undercloud, mac: string, facts: { cpus: number; memoryMb: number; diskBytes: number; serial?: string }): Promise<void> {
+  const endpoint = await uc.session.endpoint('baremetal-introspection');
+  await uc.http.request({
+    service: 'ironic-inspector',
+    method: 'POST',
+    url: `${endpoint}/v1/continue`,
+    body: {
+      inventory: {
+        interfaces: [{ name: 'eth0', mac_address: mac, has_carrier: true }],
+        cpu: { count: facts.cpus, architecture: 'x86_64' },
+        memory: { physical_mb: facts.memoryMb, total: facts.memoryMb * 1024 * 1024 },
+        disks: [{ name: '/dev/sda', model: 'QEMU', size: facts.diskBytes, rotational: false }],
+        bmc_address: '',
+        system_vendor: { manufacturer: 'test', product_name: 'vm', serial_number: facts.serial ?? mac },
+      },
+      root_disk: { name: '/dev/sda', size: facts.diskBytes },
+      boot_interface: mac,
+      error: null,
+    },
+  });
+}
+
+/** Waits until ironic-inspector waits for the node's ramdisk. */
+export async function waitForInspectorWaiting(uc: Undercloud, node: string): Promise<void> {
+  for (let i = 0; i < 120 && (await uc.inspector.status(node))?.state !== 'waiting'; i++) await new Promise((r) => setTimeout(r, 500));
+}

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Undercloud } from '../../src/tripleo/undercloud';
-import { ROOT, undercloudProfile } from '../support/undercloud';
+import { ROOT, simulateRamdisk, undercloudProfile, waitForInspectorWaiting } from '../support/undercloud';
 import { Workbench } from '../support/workbench';
 
 const hex = () => Math.floor(Math.random() * 200 + 16).toString(16);
@@ -69,30 +69,11 @@ describe('UI: bare-metal nodes, registered and introspected from VS Code', funct
     await wb.page.locator('.monaco-menu .action-item', { hasText: 'Introspect Nodes' }).first().click();
 
     // the ramdisk on each machine reports its inventory once inspector waits for it
-    const endpoint = await uc.session.endpoint('baremetal-introspection');
     const nodes = (await uc.ironic.listNodes()).filter((n) => names.includes(n.name ?? ''));
     for (const [i, n] of nodes.entries()) {
-      for (let k = 0; k < 120 && (await uc.inspector.status(n.uuid))?.state !== 'waiting'; k++) await new Promise((r) => setTimeout(r, 500));
+      await waitForInspectorWaiting(uc, n.uuid);
       if (i === 0) await wb.screenshot('nodes-introspecting');
-      const mac = macs[names.indexOf(n.name!)];
-      await uc.http.request({
-        service: 'ironic-inspector',
-        method: 'POST',
-        url: `${endpoint}/v1/continue`,
-        body: {
-          inventory: {
-            interfaces: [{ name: 'eth0', mac_address: mac, has_carrier: true }],
-            cpu: { count: 8, architecture: 'x86_64' },
-            memory: { physical_mb: 16384, total: 17179869184 },
-            disks: [{ name: '/dev/sda', model: 'QEMU', size: 107374182400, rotational: false }],
-            bmc_address: '',
-            system_vendor: { manufacturer: 'ui', product_name: 'vm', serial_number: String(i) },
-          },
-          root_disk: { name: '/dev/sda', size: 107374182400 },
-          boot_interface: mac,
-          error: null,
-        },
-      });
+      await simulateRamdisk(uc, macs[names.indexOf(n.name!)], { cpus: 8, memoryMb: 16384, diskBytes: 107374182400 });
     }
     await wb.page.locator('.notifications-toasts', { hasText: '2 of 2 nodes manageable' }).waitFor({ timeout: 120_000 });
     for (const name of names) await nodeRow(name).filter({ hasText: /8 CPU · 16 GiB · \d+ GB · x86_64/ }).waitFor({ timeout: 30_000 });
