@@ -9,6 +9,7 @@ import { Undercloud } from '../../src/tripleo/undercloud';
 import { ROOT, undercloudProfile } from '../support/undercloud';
 import { benchUpload } from './uploadBench';
 import { benchLanguage } from './languageBench';
+import { benchNodes } from './nodesBench';
 
 interface Measure {
   name: string;
@@ -100,6 +101,17 @@ async function undercloud(): Promise<void> {
   }
 }
 
+async function nodes(): Promise<void> {
+  const uc = new Undercloud(undercloudProfile());
+  try {
+    for (const m of await benchNodes(uc)) record({ name: `nodes ${m.name}`, value: m.seconds * 1000, unit: 'ms' });
+  } catch (e) {
+    console.log(`node measures skipped: ${(e as Error).message}`);
+  } finally {
+    uc.dispose();
+  }
+}
+
 async function upload(): Promise<void> {
   const profile = undercloudProfile();
   const uc = new Undercloud(profile);
@@ -141,6 +153,7 @@ async function upload(): Promise<void> {
   if (!process.argv.includes('--language-only')) {
     await undercloud();
     if (!process.argv.includes('--no-upload')) await upload();
+    if (!process.argv.includes('--no-nodes')) await nodes();
   }
   fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'test-results/bench.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));

@@ -78,7 +78,9 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
   });
 
   it('restores the connection after a reload, without asking again', async () => {
+    const reloaded = wb.page.waitForEvent('load', { timeout: 60_000 });
     await wb.runCommand('Developer: Reload Window');
+    await reloaded;
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await wb.statusBarItem('undercloud (admin)').waitFor({ timeout: 60_000 });
     assert.equal(await wb.page.locator('.quick-input-widget input.input').isVisible(), false);
