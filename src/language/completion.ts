@@ -72,7 +72,8 @@ export function complete(ctx: DocumentContext, position: Position): CompletionIt
     const templates = field === 'root_template';
     return planFiles(index, templates ? 'template' : 'environment').map((f) => at(f, CompletionItemKind.File, { detail: index.mapEntries.get(f)?.title }));
   }
-  if (ctx.kind !== 'environment' && !(ctx.kind === 'other' && lc.role === 'key' && !lc.path.length)) return [];
+  // a new file of a plan folder is probably an environment file to be; other YAML files are not ours
+  if (ctx.kind !== 'environment' && !(ctx.kind === 'other' && ctx.place && lc.role === 'key' && !lc.path.length)) return [];
   if (lc.role === 'key' && !lc.path.length && !/^\s/.test(text)) {
     return ENVIRONMENT_SECTIONS.map((s) => at(s, CompletionItemKind.Module, { insertText: `${s}:\n  ` }));
   }
