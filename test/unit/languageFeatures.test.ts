@@ -37,7 +37,7 @@ function at(file: string, textWithCaret: string) {
 }
 const hoverText = (h: ReturnType<TripleOLanguageService['hover']>) => (h?.contents as { value: string } | undefined)?.value ?? '';
 const labels = (items: CompletionItem[]) => items.map((i) => i.label);
-const newText = (i: CompletionItem | undefined) => (i?.textEdit as TextEdit | undefined)?.newText;
+const newText = (i: CompletionItem | undefined) => (i?.textEdit as TextEdit | undefined)?.newText ?? i?.insertText;
 
 describe('language features against the sample plan', () => {
   const index = sampleIndex();
