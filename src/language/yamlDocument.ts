@@ -60,7 +60,7 @@ interface CachedChunk {
 const SPLIT_SECTION_LINES = 24;
 // A piece ends at an entry whose first line hashes to 0 modulo this: the boundaries depend only on
 // the text near them, so an edit re-parses one piece and the others come from the cache.
-const PIECE_SPREAD = 8;
+const PIECE_SPREAD = 4;
 
 /**
  * The same result as parseYaml for a document whose root is a block mapping, made of pieces
