@@ -72,21 +72,15 @@ export function complete(ctx: DocumentContext, position: Position): CompletionIt
     const templates = field === 'root_template';
     return planFiles(index, templates ? 'template' : 'environment').map((f) => at(f, CompletionItemKind.File, { detail: index.mapEntries.get(f)?.title }));
   }
-  if (ctx.kind !== 'environment' && !(ctx.kind === 'other' && lc.role === 'key' && !lc.path.length)) return [];
+  // a new file of a plan folder is probably an environment file to be; other YAML files are not ours
+  if (ctx.kind !== 'environment' && !(ctx.kind === 'other' && ctx.place && lc.role === 'key' && !lc.path.length)) return [];
   if (lc.role === 'key' && !lc.path.length && !/^\s/.test(text)) {
     return ENVIRONMENT_SECTIONS.map((s) => at(s, CompletionItemKind.Module, { insertText: `${s}:\n  ` }));
   }
   if (!index) return [];
   if (lc.role === 'key' && lc.path.length === 1 && PARAMETER_SECTIONS.includes(section)) {
     const present = new Set(lines.map((t) => /^\s+([\w-]+)\s*:/.exec(t)?.[1]).filter(Boolean) as string[]);
-    const out: CompletionItem[] = [];
-    for (const [name, defs] of index.parameters) {
-      if (present.has(name)) continue;
-      // the documentation comes on resolve: a plan has thousands of parameters, the user reads one
-      const data: ParameterItemData = { parameter: name, root: index.root };
-      out.push(at(name, CompletionItemKind.Property, { detail: describeDefault(defs[0]), insertText: parameterSnippet(name, defs[0]), insertTextFormat: InsertTextFormat.Snippet, data }));
-    }
-    return out;
+    return parameterItems(index).filter((i) => !present.has(i.label));
   }
   if (lc.role === 'value' && lc.path.length === 2 && PARAMETER_SECTIONS.includes(section)) {
     const defs = index.parameters.get(key);
@@ -109,6 +103,25 @@ export function complete(ctx: DocumentContext, position: Position): CompletionIt
     return [at('OS::Heat::None', CompletionItemKind.Constant, { detail: 'no resource', sortText: '~' }), ...planFiles(index, 'template').map((f) => at(relative(f), CompletionItemKind.File, { detail: f, filterText: relative(f) }))];
   }
   return [];
+}
+
+const parameterItemCache = new WeakMap<Map<string, ParameterDefinition[]>, CompletionItem[]>();
+
+/**
+ * One item per parameter of the plan, made once per version of the plan's parameters. Names are
+ * words, so the editor's word at the cursor is what they replace: the items need no position.
+ */
+function parameterItems(index: PlanIndex): CompletionItem[] {
+  let items = parameterItemCache.get(index.parameters);
+  if (!items) {
+    items = [...index.parameters].map(([name, defs]) => {
+      // the documentation comes on resolve: a plan has thousands of parameters, the user reads one
+      const data: ParameterItemData = { parameter: name, root: index.root };
+      return { label: name, kind: CompletionItemKind.Property, detail: describeDefault(defs[0]), insertText: parameterSnippet(name, defs[0]), insertTextFormat: InsertTextFormat.Snippet, data };
+    });
+    parameterItemCache.set(index.parameters, items);
+  }
+  return items;
 }
 
 /** YAML files of the plan that are templates, or that are environment files. */

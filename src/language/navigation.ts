@@ -171,6 +171,8 @@ const TEMPLATE_SECTIONS: Record<string, SymbolKind> = {
 /** The outline: a template's parameters, resources and outputs; an environment's sections and their keys. */
 export function documentSymbols(ctx: DocumentContext): DocumentSymbol[] {
   const { doc, parsed, kind } = ctx;
+  // any other YAML file has its own outline from whatever else knows its format
+  if (kind === 'other') return [];
   const symbol = (name: string, node: Node, value: unknown, symbolKind: SymbolKind, detail?: string, children?: DocumentSymbol[]): DocumentSymbol => {
     const key = rangeOf(doc, node);
     const end = nodeRange(value)?.end;

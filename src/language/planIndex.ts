@@ -126,7 +126,7 @@ export function plainValue(node: unknown): unknown {
 const RESOURCE_TYPE = /\bOS::\w+(?:::\w+)+\b(?!::|\{)/g;
 
 /** What a file declares and uses, from its parse (Jinja templates from their text: they are not YAML yet). */
-export function summarizeFile(path: string, parsed: ParsedYaml, text?: string): FileSummary {
+export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, lazy = false): FileSummary {
   const summary: FileSummary = { isTemplate: false, parameters: [], uses: [], resourceTypes: [] };
   if (/\.j2\.ya?ml$/.test(path)) {
     summary.isTemplate = (text ?? '').includes('heat_template_version');
@@ -160,18 +160,27 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string): 
     };
     for (const p of parsed.topLevel) if (isScalar(p.key) && (p.key.value === 'resources' || p.key.value === 'outputs' || p.key.value === 'conditions')) walk(p.value);
   } else {
-    const values = new Map<string, unknown>();
-    for (const section of ['parameters', 'parameter_defaults']) {
-      const m = get(section);
-      if (!isMap(m)) continue;
-      for (const pair of m.items) {
-        if (!isScalar(pair.key) || !pair.key.range) continue;
-        const name = String(pair.key.value);
-        summary.uses.push({ name, ...at(pair.key.range[0]), kind: 'environment' });
-        values.set(name, plainValue(pair.value));
+    const settings = () => {
+      const uses: ParameterUse[] = [];
+      const values = new Map<string, unknown>();
+      for (const section of ['parameters', 'parameter_defaults']) {
+        const m = get(section);
+        if (!isMap(m)) continue;
+        for (const pair of m.items) {
+          if (!isScalar(pair.key) || !pair.key.range) continue;
+          const name = String(pair.key.value);
+          uses.push({ name, ...at(pair.key.range[0]), kind: 'environment' });
+          values.set(name, plainValue(pair.value));
+        }
       }
-    }
-    if (values.size) summary.values = values;
+      return { uses, values: values.size ? values : undefined };
+    };
+    if (lazy) {
+      // read when first asked for (a hover elsewhere, references): an edit does not pay for it
+      let read: ReturnType<typeof settings> | undefined;
+      Object.defineProperty(summary, 'uses', { enumerable: true, get: () => (read ??= settings()).uses });
+      Object.defineProperty(summary, 'values', { enumerable: true, get: () => (read ??= settings()).values });
+    } else Object.assign(summary, settings());
     const registry = get('resource_registry');
     if (isMap(registry)) for (const pair of registry.items) if (isScalar(pair.key) && String(pair.key.value).startsWith('OS::')) types.add(String(pair.key.value));
     if (path === 'plan-environment.yaml') summary.selection = selectionFile(parsed, at);
@@ -229,7 +238,8 @@ export function updatePlanFile(index: PlanIndex, path: string, text: string | un
     index.summaries.delete(path);
   } else {
     index.files.add(path);
-    if (/\.ya?ml$/.test(path)) index.summaries.set(path, summarizeFile(path, parsed ?? (/\.j2\.ya?ml$/.test(path) ? parseForIndex('') : parseForIndex(text)), text));
+    // with the caller's parse (an open document's), an environment's values are read only when asked for
+    if (/\.ya?ml$/.test(path)) index.summaries.set(path, summarizeFile(path, parsed ?? (/\.j2\.ya?ml$/.test(path) ? parseForIndex('') : parseForIndex(text)), text, parsed !== undefined));
   }
   if (path === 'capabilities-map.yaml') readMap(index, text);
   const after = index.summaries.get(path);

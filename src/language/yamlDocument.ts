@@ -46,9 +46,11 @@ export function nodeRange(node: unknown): OffsetRange | undefined {
   return r ? { start: r[0], end: r[1] } : undefined;
 }
 
-/** Parsed pieces of a document kept between versions, by their text: see parseYamlIncremental. */
-export type ChunkCache = Map<string, CachedChunk[]>;
+/** Parsed pieces of a document kept between versions, by the hash of their text: see parseYamlIncremental. */
+export type ChunkCache = Map<number, CachedChunk[]>;
 interface CachedChunk {
+  /** the piece's text, as a slice of the latest version (so older versions' texts are not kept) */
+  text: string;
   items: Pair<Node, Node | null>[];
   /** duplicate keys inside the entries' values, with ranges relative to the piece */
   nested: YamlProblem[];
@@ -60,7 +62,7 @@ interface CachedChunk {
 const SPLIT_SECTION_LINES = 24;
 // A piece ends at an entry whose first line hashes to 0 modulo this: the boundaries depend only on
 // the text near them, so an edit re-parses one piece and the others come from the cache.
-const PIECE_SPREAD = 8;
+const PIECE_SPREAD = 4;
 
 /**
  * The same result as parseYaml for a document whose root is a block mapping, made of pieces
@@ -78,10 +80,18 @@ export function parseYamlIncremental(text: string, cache: ChunkCache): ParsedYam
   const sections: YAMLMap[] = [root as YAMLMap];
   let section: Pair<Node, Node | null> | undefined;
   for (const piece of pieces) {
+    const key = hash(text, piece.start, piece.end);
+    const length = piece.end - piece.start;
+    const candidates = cache.get(key);
+    let chunk: CachedChunk | undefined;
+    for (let i = 0; candidates && i < candidates.length; i++) {
+      if (candidates[i].text.length === length && text.startsWith(candidates[i].text, piece.start)) {
+        chunk = candidates[i];
+        candidates.splice(i, 1);
+        break;
+      }
+    }
     const chunkText = text.slice(piece.start, piece.end);
-    const candidates = cache.get(chunkText);
-    let chunk = candidates?.pop();
-    if (candidates && !candidates.length) cache.delete(chunkText);
     if (chunk) shiftRanges(chunk.items, piece.start - chunk.offset);
     else {
       const doc = parseDocument(chunkText, { version: '1.1', keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
@@ -90,13 +100,14 @@ export function parseYamlIncremental(text: string, cache: ChunkCache): ParsedYam
       if (piece.kind === 'header' && (items.length !== 1 || (items[0].value !== null && !(isScalar(items[0].value) && items[0].value.value === null)))) return parseYaml(text);
       const nested = items.flatMap((i) => (isPair(i) && i.value ? duplicateKeys(i.value) : []));
       shiftRanges(items, piece.start);
-      chunk = { items, nested, offset: 0 };
+      chunk = { text: chunkText, items, nested, offset: 0 };
     }
     for (const p of chunk.nested) problems.push({ ...p, range: { start: p.range.start + piece.start, end: p.range.end + piece.start } });
     chunk.offset = piece.start;
-    const same = used.get(chunkText);
+    chunk.text = chunkText;
+    const same = used.get(key);
     if (same) same.push(chunk);
-    else used.set(chunkText, [chunk]);
+    else used.set(key, [chunk]);
     if (piece.kind === 'entries') {
       const value = section!.value as YAMLMap<Node, Node | null>;
       for (const item of chunk.items) value.items.push(item);
@@ -138,6 +149,9 @@ interface Piece {
 
 const SPACE = 32;
 const HASH = 35;
+const DASH = 45;
+const DOT = 46;
+const PERCENT = 37;
 
 /** Column of the first character that is not a space, or -1 for a blank or comment line. */
 function indentOf(text: string, start: number, end: number): number {
@@ -150,13 +164,16 @@ function indentOf(text: string, start: number, end: number): number {
 }
 
 function splitPieces(text: string): Piece[] | undefined {
-  // markers, directives, anchors and tabs are rare in plan files: those are parsed whole
-  if (/^(---|\.\.\.|%)/m.test(text) || /(^|[\s[{,])&\w/.test(text) || text.includes('\t')) return undefined;
+  // document markers, directives, anchors and tabs are rare in plan files: those are parsed whole
+  if ((text.includes('&') && /(^|[\s[{,])&\w/.test(text)) || text.includes('\t')) return undefined;
   const starts: number[] = [];
   const indents: number[] = [];
   for (let start = 0; start < text.length; ) {
     const nl = text.indexOf('\n', start);
     const end = nl === -1 ? text.length : nl + 1;
+    const c = text.charCodeAt(start);
+    if ((c === DASH || c === DOT) && /^(---|\.\.\.)/.test(text.slice(start, start + 3))) return undefined;
+    if (c === PERCENT) return undefined;
     starts.push(start);
     indents.push(indentOf(text, start, end));
     start = end;
@@ -207,10 +224,10 @@ function splitPieces(text: string): Piece[] | undefined {
 }
 
 function hash(s: string, start: number, end: number): number {
-  // FNV-1a: neighbouring lines differing in one digit land far apart
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  // FNV-1a kept to 30 bits: small integers are no heap objects, neither here nor as Map keys
+  let h = 0x011c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) & 0x3fffffff;
+  return h;
 }
 
 function shiftRanges(items: Pair<Node, Node | null>[], delta: number): void {

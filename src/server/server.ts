@@ -96,6 +96,9 @@ function validate(doc: TextDocument): void {
   }
 }
 
+/** Documents to check again once typing pauses, because what they are checked against changed. */
+let othersStale = false;
+
 function schedule(doc: TextDocument): void {
   clearTimeout(timers.get(doc.uri));
   timers.set(
@@ -104,15 +107,24 @@ function schedule(doc: TextDocument): void {
       timers.delete(doc.uri);
       const current = documents.get(doc.uri);
       if (!current) return;
-      // the edited file's own entry in its plan first: a template's parameters change what environments may say
-      if (reindexFile(current.uri)) documents.all().forEach((d) => d !== current && validate(d));
+      if (othersStale) documents.all().forEach((d) => d !== current && validate(d));
+      othersStale = false;
       validate(current);
     }, VALIDATE_DELAY_MS),
   );
 }
 
-documents.onDidOpen((e) => validate(e.document));
-documents.onDidChangeContent((e) => schedule(e.document));
+documents.onDidOpen((e) => {
+  // an editor may hold text that differs from the disk's (a restored unsaved file)
+  if (reindexFile(e.document.uri)) documents.all().forEach(schedule);
+  validate(e.document);
+});
+documents.onDidChangeContent((e) => {
+  // the index follows every version at once (one parse, shared with hover and completion);
+  // a template's parameters change what the plan's environments may say
+  if (reindexFile(e.document.uri)) othersStale = true;
+  schedule(e.document);
+});
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   timers.delete(e.document.uri);

@@ -58,7 +58,10 @@ describe('the language server in VS Code (samples/overcloud-lite)', function () 
     if (client) await pushPlanState(client, null);
     const now = walk(folder().fsPath);
     assert.deepEqual(now.sort(), [...snapshot.keys()].sort(), 'files were added to or removed from the sample');
-    for (const f of now) assert.equal(fs.readFileSync(f, 'utf8'), snapshot.get(f), `${f} was changed`);
+    // put back whatever changed before failing, so that no later test (or run) sees a modified sample
+    const changed = now.filter((f) => fs.readFileSync(f, 'utf8') !== snapshot.get(f));
+    for (const f of changed) fs.writeFileSync(f, snapshot.get(f)!);
+    assert.deepEqual(changed, [], 'sample files were changed');
   });
 
   it('hovers a parameter with the values of the selected environments and of the connected plan (secrets masked)', async () => {
@@ -166,10 +169,15 @@ describe('the language server in VS Code (samples/overcloud-lite)', function () 
       assert.match(selection.getText(), /- path: environments\/ssl-endpoints\.yaml\n {2}- path: environments\/ssl-enable\.yaml\n/);
       await until('the warning gone', () => !vscode.languages.getDiagnostics(endpoints.uri).some((d) => d.code === 'env-requires-missing'));
     } finally {
-      await vscode.window.showTextDocument(selection);
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+      // the original text, saved: the file ends as it was even if something saved the edited one meanwhile
+      const original = snapshot.get(selection.uri.fsPath)!;
+      const restore = new vscode.WorkspaceEdit();
+      restore.replace(selection.uri, new vscode.Range(selection.positionAt(0), selection.positionAt(selection.getText().length)), original);
+      await vscode.workspace.applyEdit(restore);
+      await selection.save();
     }
     assert.equal(selection.isDirty, false);
+    assert.equal(fs.readFileSync(selection.uri.fsPath, 'utf8'), snapshot.get(selection.uri.fsPath));
   });
 
   it('colours Heat functions and resource types with the injection grammar (VS Code\'s own TextMate engine)', async () => {

@@ -37,7 +37,7 @@ function at(file: string, textWithCaret: string) {
 }
 const hoverText = (h: ReturnType<TripleOLanguageService['hover']>) => (h?.contents as { value: string } | undefined)?.value ?? '';
 const labels = (items: CompletionItem[]) => items.map((i) => i.label);
-const newText = (i: CompletionItem | undefined) => (i?.textEdit as TextEdit | undefined)?.newText;
+const newText = (i: CompletionItem | undefined) => (i?.textEdit as TextEdit | undefined)?.newText ?? i?.insertText;
 
 describe('language features against the sample plan', () => {
   const index = sampleIndex();
@@ -224,6 +224,7 @@ describe('language features against the sample plan', () => {
         ['parameter_defaults', ['NetworkIPVersion', 'InternalApiNetCidr', 'StorageNetCidr', 'TenantNetCidr', 'ExternalNetCidr']],
       ]);
       assert.equal(e[1].children![0].range.start.line, 6);
+      assert.deepEqual(service.documentSymbols(TextDocument.create('file:///elsewhere/ci.yaml', 'yaml', 1, 'jobs:\n  build: {}\n')), [], 'not a TripleO file');
     });
   });
 
@@ -264,6 +265,13 @@ describe('language features against the sample plan', () => {
       const flowActions = service.codeActions(doc, service.validate(doc, [withFlow]), [withFlow]);
       assert.equal(apply(flow, flowActions[1].edit!.changes![`${ROOT}/plan-environment.yaml`]), 'name: p\ntemplate: overcloud.yaml\nenvironments:\n  - path: environments/network-isolation.yaml\n');
     });
+  });
+
+  it('offers environment sections in a new file of the plan only, not in any YAML file', () => {
+    const fresh = at('environments/new.yaml', '|');
+    assert.ok(labels(service.completion(fresh.doc, fresh.position, [index])).includes('parameter_defaults'));
+    const other = TextDocument.create('file:///elsewhere/ci.yaml', 'yaml', 1, '');
+    assert.deepEqual(service.completion(other, { line: 0, character: 0 }, [index]), []);
   });
 
   it('reads the cursor\'s context from the lines above it, however broken the YAML', () => {
