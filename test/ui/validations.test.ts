@@ -31,7 +31,8 @@ describe('UI: validations in code-server, driven through Chromium', function () 
     const clouds = path.join(results, 'clouds.yaml');
     execFileSync('node', [path.join(ROOT, 'scripts/undercloud/env.mjs'), '--clouds-yaml', clouds], { stdio: 'ignore' });
     // OS_CLOUD: the extension connects on start, as it does for a user who set it
-    wb = new Workbench(results, Number(process.env.UI_PORT ?? 18412), workspace, { OS_CLIENT_CONFIG_FILE: clouds, OS_CLOUD: 'undercloud' });
+    // a port of its own: on UI_PORT, workbench.test.ts (next on the same port) saw its reload step race twice
+    wb = new Workbench(results, Number(process.env.UI_PORT ?? 18412) + 1, workspace, { OS_CLIENT_CONFIG_FILE: clouds, OS_CLOUD: 'undercloud' });
     await wb.start();
   });
   after(async () => {
