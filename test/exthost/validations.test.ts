@@ -9,7 +9,8 @@ import type { GroupRun, ValidationRun } from '../../src/tripleo/validations';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('validations in VS Code: the Validations view, its commands and the deploy offer (real undercloud)', function () {
-  this.timeout(180_000);
+  // group runs share Mistral with every other test run of the machine
+  this.timeout(400_000);
   let api: TripleOApi;
   const plan = `exvalid-${Date.now().toString(36)}`;
 

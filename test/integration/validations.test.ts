@@ -98,6 +98,11 @@ describe('validations (tripleo.validations.v1) on the real undercloud', function
     assert.equal(r.result, 'pass', r.message);
     for (const s of ['Keystone', 'Swift', 'Mistral', 'Heat', 'Ironic', 'ironic-inspector']) assert.ok(r.messages.some((m) => m.startsWith(`${s} answers at http`)), `${s}: ${r.messages.join('\n')}`);
     assert.ok(r.messages.some((m) => /^Ironic .*microversions 1\.1 to 1\.\d+/.test(m)), r.messages.join('\n'));
+    // an undercloud without an image service, asked for one
+    const bad = await runValidation(uc, 'undercloud_services', { input: { services: { identity: 'Keystone', image: 'Glance' } } });
+    assert.equal(bad.result, 'fail');
+    assert.equal(bad.message, '1 undercloud service(s) missing or not answering: not in the catalog: Glance (image)');
+    assert.equal(bad.messages[0], 'Glance (image) has no public endpoint in the Keystone catalog: register it with openstack endpoint create');
   });
 
   it('environment_selection: passes on the sample; fails on conflicting and unmet selections written behind the library\'s back', async () => {
@@ -336,5 +341,13 @@ describe('tripleo validation (CLI)', function () {
     const results = JSON.parse((await tripleo('validation', 'results', 'stack_outputs', '--plan', plan, '--json')).stdout) as { result: string; plan: string }[];
     assert.deepEqual(results.map((r) => [r.result, r.plan]), [['fail', plan]]);
     await assert.rejects(tripleo('validation', 'run', 'nope', '--plan', plan), (e: { code: number; stderr: string }) => e.code === 1 && /no validation is named "nope"/.test(e.stderr));
+  });
+
+  it('starts a group without waiting and stops it; a run that has ended cannot be stopped', async () => {
+    const started = await tripleo('validation', 'run', '--group', 'pre-deployment', '--plan', plan, '--no-wait');
+    const id = /^(\S+) {2}group pre-deployment$/m.exec(started.stdout)?.[1];
+    assert.ok(id, started.stdout);
+    assert.equal((await tripleo('validation', 'stop', id)).stdout.trim(), `run_group ${id}: CANCELLED`);
+    await assert.rejects(tripleo('validation', 'stop', id), (e: { code: number; stderr: string }) => e.code === 1 && e.stderr.trim() === `tripleo: execution ${id} (run_group) has already ended: CANCELLED`);
   });
 });
