@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { listPlans } from '../tripleo/plans';
 import type { Undercloud } from '../tripleo/undercloud';
 import { GroupRun, listValidations, runGroup, runValidation, stopValidation, validationResults, ValidationRun } from '../tripleo/validations';
+import { commandGuard, connectedUndercloud } from './commandGuard';
 import type { ConnectionManager } from './connectionManager';
 import type { Ui } from './ui';
 import type { ValidationNode, ValidationTreeProvider } from './views/validationTreeProvider';
@@ -110,23 +111,8 @@ export function registerValidationCommands(d: {
   /** group runs started from this window and not ended: what Stop on a group stops */
   const groupRuns = new Map<string, string>();
 
-  const requireConnection = () => {
-    const uc = manager.undercloud;
-    if (!uc) throw new Error('not connected to an undercloud: run "TripleO: Connect"');
-    return uc;
-  };
-  const guarded =
-    <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R | undefined> => {
-      try {
-        return await fn(...args);
-      } catch (e) {
-        const message = (e as Error).message;
-        log.error(`${name}: ${message}`);
-        void vscode.window.showErrorMessage(`TripleO: ${message}`);
-        return undefined;
-      }
-    };
+  const requireConnection = () => connectedUndercloud(manager, 'running validations');
+  const guarded = commandGuard(log);
 
   const showResults = async (plan: string | undefined, what: { validation: string } | { group: string }): Promise<vscode.TextDocument> => {
     const uri = ValidationResultsProvider.uri(plan, what);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { messageItem } from './messageItem';
 import type { MistralExecution, MistralTask } from '../../openstack/mistral';
 import { executionPlan, redactStateInfo } from '../../tripleo/workflows';
 import type { ConnectionManager } from '../connectionManager';
@@ -122,11 +123,8 @@ export class ExecutionTreeProvider implements vscode.TreeDataProvider<ExecutionN
         item.command = { command: 'tripleo.loadMoreExecutions', title: 'Load more' };
         return item;
       }
-      case 'message': {
-        const item = new vscode.TreeItem(node.text);
-        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
-        return item;
-      }
+      case 'message':
+        return messageItem(node.text, node.error);
     }
   }
 

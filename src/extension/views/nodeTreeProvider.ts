@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { messageItem } from './messageItem';
 import type { IronicNode } from '../../openstack/ironic';
 import { hardwareText, nodeSummary } from '../../tripleo/nodes';
 import type { ConnectionManager } from '../connectionManager';
@@ -124,13 +125,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   }
 
   getTreeItem(element: NodeTreeElement): vscode.TreeItem {
-    if (element.kind === 'message') {
-      const item = new vscode.TreeItem(element.text);
-      item.iconPath = new vscode.ThemeIcon(element.error ? 'error' : 'info', element.error ? new vscode.ThemeColor('errorForeground') : undefined);
-      item.contextValue = element.error ? 'error' : 'message';
-      item.tooltip = element.text;
-      return item;
-    }
+    if (element.kind === 'message') return messageItem(element.text, element.error);
     if (element.kind === 'group') {
       const item = new vscode.TreeItem(element.state, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `state:${element.state}`;

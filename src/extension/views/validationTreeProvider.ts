@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { messageItem } from './messageItem';
 import { listPlans } from '../../tripleo/plans';
 import { latestRuns, listValidations, Validation, VALIDATION_GROUPS, ValidationRun } from '../../tripleo/validations';
 import type { ConnectionManager } from '../connectionManager';
@@ -137,11 +138,8 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
         item.iconPath = new vscode.ThemeIcon('dash');
         return item;
       }
-      case 'message': {
-        const item = new vscode.TreeItem(node.text);
-        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
-        return item;
-      }
+      case 'message':
+        return messageItem(node.text, node.error);
     }
   }
 
