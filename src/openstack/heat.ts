@@ -277,7 +277,16 @@ export class HeatClient {
   private async show(stack: string, resolveOutputs: boolean, signal?: AbortSignal): Promise<HeatStack> {
     // resolving outputs can take long on a big stack; callers that only want the status skip it
     const q = resolveOutputs ? '' : '?resolve_outputs=false';
-    return (await this.json<{ stack: HeatStack }>('GET', `${stackPath(stack)}${q}`, { signal })).stack;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await this.json<{ stack: HeatStack }>('GET', `${stackPath(stack)}${q}`, { signal })).stack;
+      } catch (e) {
+        // Heat sometimes answers 404 "ResourcePropertiesData with id {} not found" for a stack that
+        // has just finished an update, while it drops the old resources' data: asking again works
+        if (!(e instanceof HttpError && e.status === 404 && /ResourcePropertiesData/.test(e.serviceMessage ?? '')) || attempt >= 5) throw e;
+        await sleep(500 * (attempt + 1), signal, { service: 'heat', method: 'GET', url: stack });
+      }
+    }
   }
 
   /**
