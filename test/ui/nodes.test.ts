@@ -63,10 +63,20 @@ describe('UI: bare-metal nodes, registered and introspected from VS Code', funct
     for (const n of await uc.ironic.listNodes()) {
       if (names.includes(n.name ?? '')) await uc.ironic.updateNode(n.uuid, [{ op: 'replace', path: '/inspect_interface', value: 'inspector' }]);
     }
-    await nodeRow(names[0]).click();
-    await nodeRow(names[1]).click({ modifiers: ['Control'] });
+    // both rows selected before the context menu: a Ctrl+click during a re-render can be lost
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await nodeRow(names[0]).click();
+      await nodeRow(names[1]).click({ modifiers: ['Control'] });
+      const selected = await Promise.all(names.map((n) => nodeRow(n).getAttribute('aria-selected')));
+      if (selected.every((x) => x === 'true')) break;
+    }
     await nodeRow(names[1]).click({ button: 'right' });
-    await wb.page.locator('.monaco-menu .action-item', { hasText: 'Introspect Nodes' }).first().click();
+    const item = wb.page.locator('.monaco-menu .action-item', { hasText: 'Introspect Nodes' }).first();
+    await item.waitFor();
+    await item.hover();
+    await item.click();
+    // a click that lands while the menu is still animating in is ignored: Enter runs the focused item
+    if (await item.isVisible().catch(() => false)) await wb.page.keyboard.press('Enter');
 
     // the ramdisk on each machine reports its inventory once inspector waits for it
     const nodes = (await uc.ironic.listNodes()).filter((n) => names.includes(n.name ?? ''));

@@ -108,15 +108,19 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     await plans.locator('.monaco-list-row', { hasText: 'Environments' }).click();
     const row = plans.locator('.monaco-list-row', { hasText: 'Debug logging' });
     await row.waitFor({ timeout: 30_000 });
-    await row.locator('.custom-view-tree-node-item-checkbox').click();
     const uc = new Undercloud(undercloudProfile());
     try {
-      for (let i = 0; i < 100; i++) {
-        const data = await readPlanData(uc.mistral, plan);
-        if (data?.environments.some((e) => 'path' in e && e.path === 'environments/debug.yaml')) break;
-        if (i === 99) throw new Error('the plan did not get environments/debug.yaml');
-        await new Promise((r) => setTimeout(r, 200));
+      // a click while the tree re-renders can miss the checkbox: click again if nothing changed
+      let selected = false;
+      for (let attempt = 0; attempt < 3 && !selected; attempt++) {
+        if (!(await row.locator('.custom-view-tree-node-item-checkbox.checked').isVisible().catch(() => false))) await row.locator('.custom-view-tree-node-item-checkbox').click();
+        for (let i = 0; i < 50 && !selected; i++) {
+          const data = await readPlanData(uc.mistral, plan);
+          selected = !!data?.environments.some((e) => 'path' in e && e.path === 'environments/debug.yaml');
+          if (!selected) await new Promise((r) => setTimeout(r, 200));
+        }
       }
+      if (!selected) throw new Error('the plan did not get environments/debug.yaml');
     } finally {
       uc.dispose();
     }
