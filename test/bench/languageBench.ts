@@ -26,6 +26,7 @@ import { parseDocument } from 'yaml';
 import { TripleOLanguageService } from '../../src/language/languageService';
 import { buildPlanIndex, updatePlanFile } from '../../src/language/planIndex';
 import { indexPlans } from '../../src/tripleo/planFolders';
+import { readTree } from '../support/files';
 
 export interface LanguageMeasure {
   name: string;
@@ -167,15 +168,7 @@ export async function benchLanguage(root: string): Promise<{ measures: LanguageM
   const out: LanguageMeasure[] = [];
   try {
     const plan = generatePlan(dir);
-    const texts = new Map<string, string>();
-    const walk = (d: string, rel: string) => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        const r = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) walk(path.join(d, e.name), r);
-        else texts.set(r, fs.readFileSync(path.join(d, e.name), 'utf8'));
-      }
-    };
-    walk(dir, '');
+    const texts = readTree(dir);
     const shape = `${plan.files} files, ${(plan.bytes / 1e6).toFixed(2)} MB, ${plan.definitions} parameter definitions`;
     console.log(`plan: ${shape}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);
 

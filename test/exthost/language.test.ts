@@ -5,17 +5,10 @@ import * as vscode from 'vscode';
 import type { TripleOApi } from '../../src/extension/extension';
 import { pushPlanState } from '../../src/extension/languageClient';
 
+import { until } from '../support/until';
+
 const EXTENSION_ID = 'vscode-tripleo.vscode-tripleo';
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The part of vscode-textmate (shipped inside VS Code) that the grammar test uses. */
 interface TextMate {

@@ -7,20 +7,13 @@ import { TripleOLanguageService } from '../../src/language/languageService';
 import { buildPlanIndex, PlanIndex, updatePlanFile } from '../../src/language/planIndex';
 import { lineContext } from '../../src/language/cursorContext';
 
+import { readTree } from '../support/files';
+
 const SAMPLE = path.resolve(__dirname, '../../../samples/overcloud-lite');
 const ROOT = 'file:///plans/overcloud-lite';
 
 function sampleFiles(): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string, rel: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(dir, e.name), r);
-      else files.set(r, fs.readFileSync(path.join(dir, e.name), 'utf8'));
-    }
-  };
-  walk(SAMPLE, '');
-  return files;
+  return readTree(SAMPLE);
 }
 const sampleIndex = (changes: Record<string, string> = {}): PlanIndex => {
   const files = sampleFiles();

@@ -5,20 +5,13 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TripleOLanguageService } from '../../src/language/languageService';
 import { buildPlanIndex, fullMatch, PlanIndex, templateParameters, valueProblem } from '../../src/language/planIndex';
 
+import { readTree } from '../support/files';
+
 const SAMPLE = path.resolve(__dirname, '../../../samples/overcloud-lite');
 const ROOT = 'file:///plans/overcloud-lite';
 
 function sampleIndex(): PlanIndex {
-  const files = new Map<string, string>();
-  const walk = (dir: string, rel: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(dir, e.name), r);
-      else files.set(r, fs.readFileSync(path.join(dir, e.name), 'utf8'));
-    }
-  };
-  walk(SAMPLE, '');
-  return buildPlanIndex(ROOT, files);
+  return buildPlanIndex(ROOT, readTree(SAMPLE));
 }
 
 describe('language service against a plan folder (samples/overcloud-lite)', () => {
