@@ -4,7 +4,7 @@ import { PlanError } from './errors';
 import { formatNodeProblem, NodeFile, NodeSpec, parseNodeFile } from './instackenv';
 import type { Undercloud } from './undercloud';
 import { ensureWorkbooks } from './workbookInstaller';
-import { redactStateInfo } from './workflows';
+import { redactStateInfo, startAndWait } from './workflows';
 
 const WORKBOOK = 'tripleo.baremetal.v1';
 
@@ -83,15 +83,13 @@ function reports(value: unknown): NodeReport[] {
  */
 async function runNodeWorkflow(uc: Undercloud, workflow: string, input: Record<string, unknown>, opts: NodeOperationOptions): Promise<{ result: NodeOperationResult; output: Record<string, unknown> }> {
   await ensureWorkbooks(uc.mistral);
-  const ex = await uc.mistral.createExecution(`${WORKBOOK}.${workflow}`, { input, signal: opts.signal });
-  opts.onStarted?.(ex.id);
-  const done = await uc.mistral.waitForExecution(ex.id, { timeoutMs: ((opts.timeout ?? 1200) + 120) * 1000, intervalMs: 1000, signal: opts.signal });
+  const done = await startAndWait(uc.mistral, `${WORKBOOK}.${workflow}`, input, { timeoutMs: ((opts.timeout ?? 1200) + 120) * 1000, intervalMs: 1000, signal: opts.signal, onStarted: opts.onStarted });
   const output = done.parsedOutput ?? {};
   if (typeof output.message !== 'string' || !output.message) {
     throw new PlanError('workflow-failed', `${workflow} failed: ${redactStateInfo(done.state_info ?? String(output.result ?? done.state)).slice(0, 600)}`);
   }
   // the raw output is not returned: on failure Mistral puts the whole context, token included, in it
-  return { result: { executionId: ex.id, ok: done.state === 'SUCCESS' && output.status !== 'FAILED', message: redactStateInfo(output.message), nodes: reports(output.nodes) }, output };
+  return { result: { executionId: done.id, ok: done.state === 'SUCCESS' && output.status !== 'FAILED', message: redactStateInfo(output.message), nodes: reports(output.nodes) }, output };
 }
 
 /**

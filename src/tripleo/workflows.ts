@@ -1,4 +1,4 @@
-import type { MistralClient } from '../openstack/mistral';
+import type { FinishedExecution, MistralClient } from '../openstack/mistral';
 import { PlanError } from './errors';
 
 export interface WorkflowOutcome {
@@ -24,6 +24,26 @@ function shorten(text: string, max = 600): string {
 }
 
 /**
+ * Starts a Mistral workflow and waits for it to end, whatever its outcome; a wait that runs out
+ * becomes a PlanError naming the execution.
+ */
+export async function startAndWait(
+  mistral: MistralClient,
+  workflow: string,
+  input: Record<string, unknown>,
+  opts: { signal?: AbortSignal; timeoutMs?: number; intervalMs?: number; onStarted?: (id: string) => void } = {},
+): Promise<FinishedExecution> {
+  const ex = await mistral.createExecution(workflow, { input, signal: opts.signal });
+  opts.onStarted?.(ex.id);
+  try {
+    return await mistral.waitForExecution(ex.id, { timeoutMs: opts.timeoutMs ?? 300_000, intervalMs: opts.intervalMs, signal: opts.signal });
+  } catch (e) {
+    if ((e as Error).name === 'TimeoutError') throw new PlanError('workflow-timeout', `${workflow} (execution ${ex.id}) did not finish in time`);
+    throw e;
+  }
+}
+
+/**
  * Starts a Mistral workflow and waits for it. Our workflows report `{status, message}`; a FAILED
  * one becomes a PlanError carrying that message.
  */
@@ -33,21 +53,13 @@ export async function runWorkflow(
   input: Record<string, unknown>,
   opts: { signal?: AbortSignal; timeoutMs?: number; onStarted?: (id: string) => void } = {},
 ): Promise<WorkflowOutcome> {
-  const ex = await mistral.createExecution(workflow, { input, signal: opts.signal });
-  opts.onStarted?.(ex.id);
-  let done;
-  try {
-    done = await mistral.waitForExecution(ex.id, { timeoutMs: opts.timeoutMs ?? 300_000, signal: opts.signal });
-  } catch (e) {
-    if ((e as Error).name === 'TimeoutError') throw new PlanError('workflow-timeout', `${workflow} (execution ${ex.id}) did not finish in time`);
-    throw e;
-  }
+  const done = await startAndWait(mistral, workflow, input, opts);
   const output = done.parsedOutput ?? {};
   const message = typeof output.message === 'string' && output.message ? output.message : shorten(redactStateInfo(done.state_info ?? String(output.result ?? '')));
   if (done.state !== 'SUCCESS' || output.status === 'FAILED') {
     throw new PlanError('workflow-failed', `${workflow.split('.').pop()} failed: ${message || done.state}`);
   }
-  return { executionId: ex.id, state: 'SUCCESS', output, message };
+  return { executionId: done.id, state: 'SUCCESS', output, message };
 }
 
 /** The plan an execution worked on: our workflows take it as `container`. */
