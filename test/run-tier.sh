@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one test tier and ends with its "N passed, N failed" line.
-#   test/run-tier.sh unit|integration|exthost|ui      (SKIP_BUILD=1 to reuse out/ and dist/)
+#   test/run-tier.sh unit|integration|corpus|faults|exthost|ui      (SKIP_BUILD=1 to reuse out/ and dist/)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -29,8 +29,16 @@ case $TIER in
   exthost)
     ensure_undercloud; ensure_vscode
     node test/support/exthost.js ;;
+  corpus)
+    # released tripleo-heat-templates trees (test/support/corpus.ts): rendering, plans, lint
+    ensure_undercloud
+    $MOCHA --timeout 600000 'out/test/corpus/**/*.test.js' ;;
+  faults)
+    # stops and kills the undercloud's services on purpose, and always restores them
+    ensure_undercloud
+    $MOCHA --timeout 600000 'out/test/faults/**/*.test.js' ;;
   ui)
     ensure_undercloud; ensure_vscode
     $MOCHA --timeout 120000 'out/test/ui/**/*.test.js' ;;
-  *) echo "unknown tier $TIER (unit, integration, exthost, ui)" >&2; exit 2 ;;
+  *) echo "unknown tier $TIER (unit, integration, corpus, faults, exthost, ui)" >&2; exit 2 ;;
 esac
