@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'y
 import type { ParsedYaml } from './yamlDocument';
 import { closestName } from '../tripleo/names';
 import { allEnvironments, CapabilitiesMap, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
+import { fullMatch, MATCH_DEADLINE_MS } from './boundedMatch';
 
 export interface ParameterDefinition {
   name: string;
@@ -293,6 +294,31 @@ export function suggestParameter(index: PlanIndex, name: string): string | undef
 
 /** Why a value does not fit a parameter definition, or undefined when it does (Heat's rules). */
 export function valueProblem(def: ParameterDefinition, value: unknown): string | undefined {
+  return valueCheck(def, value)?.message;
+}
+
+/** A value a check refuses, or one it could not decide (undecided: the value may be fine). */
+export interface ValueCheck {
+  message: string;
+  undecided?: boolean;
+}
+
+export function valueCheck(def: ParameterDefinition, value: unknown): ValueCheck | undefined {
+  const message = typeOrConstraintProblem(def, value);
+  if (message !== undefined) return { message };
+  if (['number', 'boolean', 'json', 'comma_delimited_list'].includes(def.type.toLowerCase()) || value === null || value === undefined || typeof value === 'object') return undefined;
+  const s = String(value);
+  for (const c of def.constraints) {
+    if (c.allowedPattern === undefined) continue;
+    const matched = fullMatch(c.allowedPattern, s);
+    if (matched === false) return { message: c.description ?? `${def.name} must match ${c.allowedPattern}` };
+    if (matched === undefined) return { message: `${def.name}: allowed_pattern ${c.allowedPattern} was not checked: it did not finish in ${MATCH_DEADLINE_MS} ms (or the value is too long); Heat may take as long`, undecided: true };
+  }
+  return undefined;
+}
+
+/** Every rule but allowed_pattern. */
+function typeOrConstraintProblem(def: ParameterDefinition, value: unknown): string | undefined {
   const t = def.type.toLowerCase();
   if (value === null || value === undefined) return undefined;
   if (t === 'number') {
@@ -322,19 +348,6 @@ export function valueProblem(def: ParameterDefinition, value: unknown): string |
   for (const c of def.constraints) {
     if (c.allowedValues && !c.allowedValues.map(String).includes(s)) return c.description ?? `${def.name} must be one of ${c.allowedValues.join(', ')}`;
     if (c.length && ((c.length.min !== undefined && s.length < c.length.min) || (c.length.max !== undefined && s.length > c.length.max))) return c.description ?? `${def.name} must be ${c.length.min ?? 0} to ${c.length.max ?? '∞'} characters long`;
-    if (c.allowedPattern !== undefined && !fullMatch(c.allowedPattern, s)) return c.description ?? `${def.name} must match ${c.allowedPattern}`;
   }
   return undefined;
-}
-
-/** Heat's rule: Python's re.match from the start, and the match must reach the end of the value. */
-export function fullMatch(pattern: string, value: string): boolean {
-  let re: RegExp;
-  try {
-    re = new RegExp(`^(?:${pattern})`);
-  } catch {
-    return true;
-  }
-  const m = re.exec(value);
-  return !!m && m[0].length === value.length;
 }
