@@ -68,6 +68,8 @@ export interface PlanIndex {
   summaries: Map<string, FileSummary>;
   /** every OS::* resource type the plan's registries and templates name */
   resourceTypes: Set<string>;
+  /** files whose reading threw (plan path -> message): left out of the tables, reported on the file */
+  failures?: Map<string, string>;
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -218,11 +220,21 @@ function selectionFile(parsed: ParsedYaml, at: (offset: number) => { line: numbe
 /** Builds the index of a plan folder from its files (path relative to the folder -> text; '' for files not read). */
 export function buildPlanIndex(root: string, files: Map<string, string>): PlanIndex {
   const index: PlanIndex = { root: root.replace(/\/+$/, ''), files: new Set(files.keys()), parameters: new Map(), mapped: new Set(), mapEntries: new Map(), summaries: new Map(), resourceTypes: new Set() };
+  const failed = (path: string, e: unknown) => (index.failures ??= new Map()).set(path, (e as Error).message);
   for (const [path, text] of files) {
     if (!/\.ya?ml$/.test(path) || !text) continue;
-    index.summaries.set(path, summarizeFile(path, /\.j2\.ya?ml$/.test(path) ? parseForIndex('') : parseForIndex(text), text));
+    try {
+      index.summaries.set(path, summarizeFile(path, /\.j2\.ya?ml$/.test(path) ? parseForIndex('') : parseForIndex(text), text));
+    } catch (e) {
+      // one file nobody can read must not take the plan's other files with it
+      failed(path, e);
+    }
   }
-  readMap(index, files.get('capabilities-map.yaml'));
+  try {
+    readMap(index, files.get('capabilities-map.yaml'));
+  } catch (e) {
+    failed('capabilities-map.yaml', e);
+  }
   aggregate(index);
   return index;
 }
@@ -234,6 +246,7 @@ export function buildPlanIndex(root: string, files: Map<string, string>): PlanIn
  */
 export function updatePlanFile(index: PlanIndex, path: string, text: string | undefined, parsed?: ParsedYaml): boolean {
   const before = index.summaries.get(path);
+  index.failures?.delete(path);
   if (text === undefined) {
     index.files.delete(path);
     index.summaries.delete(path);
