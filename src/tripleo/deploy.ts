@@ -1,5 +1,6 @@
 import type { HeatStack, StackProgress } from '../openstack/heat';
 import { requirePlanData } from './planData';
+import { renderPlanContainer } from './planRendering';
 import type { Undercloud } from './undercloud';
 import { ensureWorkbooks } from './workbookInstaller';
 import { runWorkflow } from './workflows';
@@ -34,6 +35,8 @@ export interface FailedResource {
 /** Runs the deploy workflow: refused while the stack is busy; creates or updates (PATCH) the stack. */
 export async function deployPlan(uc: Undercloud, plan: string, opts: DeployOptions = {}): Promise<DeployStarted> {
   await requirePlanData(uc.mistral, plan, opts.signal);
+  // the container's own sources may have changed since the last upload: render them again first
+  await renderPlanContainer(uc.swift, plan, opts.signal);
   await ensureWorkbooks(uc.mistral);
   const timeout = opts.timeoutMinutes ?? 240;
   const r = await runWorkflow(
