@@ -3,7 +3,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import { SOURCE, TripleOLanguageService } from '../language/languageService';
 import { PlanIndex, updatePlanFile } from '../language/planIndex';
-import { PLAN_STATE_NOTIFICATION, PlanState } from '../language/planState';
+import { PLAN_STATE_NOTIFICATION } from '../language/planState';
 import { URI } from 'vscode-uri';
 import { indexPlans } from '../tripleo/planFolders';
 
@@ -115,7 +115,7 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
   if (planWide) documents.all().forEach(schedule);
 });
 
-connection.onNotification(PLAN_STATE_NOTIFICATION, (state: PlanState | null) => {
+connection.onNotification(PLAN_STATE_NOTIFICATION, (state) => {
   service.setPlanState(state);
   connection.console.info(state ? `plan ${state.plan}: ${state.environments.length} selected environment(s), ${Object.keys(state.parameters ?? {}).length} value(s)` : 'no plan connected');
 });

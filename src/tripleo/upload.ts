@@ -7,7 +7,7 @@ import { mapLimit } from './concurrency';
 import { PlanError } from './errors';
 import { LocalFile, RESERVED_PREFIX, scanPlanFolder } from './localPlan';
 
-const JOURNAL = `${RESERVED_PREFIX}upload-journal.json`;
+export const JOURNAL = `${RESERVED_PREFIX}upload-journal.json`;
 
 export type UploadMethod = 'auto' | 'parallel' | 'bulk';
 
@@ -99,10 +99,15 @@ export async function uploadPlanFolder(swift: SwiftClient, folder: string, conta
     } catch (e) {
       progress({ phase: 'rolling back', done: 0, total: toWrite.length });
       // nothing was there before: leave nothing behind
-      const left = await swift.listObjects(container).catch(() => []);
-      await mapLimit(left, concurrency, (o) => swift.deleteObject(container, o.name)).catch(() => undefined);
-      await swift.deleteContainer(container).catch(() => undefined);
-      throw uploadFailed(e, container, true);
+      const removed = await swift
+        .listObjects(container)
+        .then((left) => mapLimit(left, concurrency, (o) => swift.deleteObject(container, o.name)))
+        .then(() => swift.deleteContainer(container))
+        .then(
+          () => true,
+          () => false,
+        );
+      throw uploadFailed(e, container, removed);
     }
     return { ...result, requests };
   }
