@@ -2,11 +2,11 @@ import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import { isMap, isScalar, isSeq, visit, type Node, type Pair, type Scalar } from 'yaml';
 import { closestName, editDistance } from '../tripleo/names';
 import { isMergeKey } from '../tripleo/heatYaml';
-import { checkMapAgainstFiles, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
+import { checkMapAgainstFiles, isOutsidePlan, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
 import { selectionProblems } from '../tripleo/capabilities';
 import { ENVIRONMENT_SECTIONS, isJinjaTemplate } from './fileKind';
 import { keyName, nodeRange, type ParsedYaml } from './yamlDocument';
-import { ParameterDefinition, plainValue, PlanIndex, suggestParameter, valueProblem } from './planIndex';
+import { ParameterDefinition, plainValue, PlanIndex, suggestParameter, valueCheck, type ValueCheck } from './planIndex';
 import type { DocumentContext } from './navigation';
 import type { DiagnosticData } from './codeActions';
 
@@ -18,7 +18,7 @@ export interface ParameterCheck {
   tables: Map<string, ParameterDefinition[]>;
   /** set for a parameter no template declares: the suggestion, or null */
   unknown?: string | null;
-  invalid?: string;
+  invalid?: ValueCheck;
 }
 
 /** Checks remembered per parsed pair: the pieces of a document an edit leaves alone keep their pairs. */
@@ -87,7 +87,7 @@ function validateMap(ctx: DocumentContext, diag: Report): void {
     const file = problem.split(' ')[problem.startsWith('root_') ? 1 : 0];
     const mentioned = problem.includes(' requires ') ? problem.split(' requires ')[1].split(',')[0] : file;
     const at = Math.max(0, text.indexOf(mentioned));
-    diag(at, at + mentioned.length, problem, problem.includes('more than once') ? 'map-duplicate' : 'map-missing-file');
+    diag(at, at + mentioned.length, problem, problem.includes('more than once') ? 'map-duplicate' : isOutsidePlan(file) ? 'path-outside-plan' : 'map-missing-file');
   }
 }
 
@@ -147,8 +147,9 @@ function checkParameter(p: Pair<unknown, unknown>, index: PlanIndex, checked: Pa
   else {
     const value = plainValue(p.value);
     // every template that declares it checks the value: one refusal fails the deploy
-    const refusing = defs.find((d) => valueProblem(d, value) !== undefined);
-    result = { tables: index.parameters, invalid: refusing ? `${valueProblem(refusing, value)} (${refusing.template})` : undefined };
+    const checks = defs.map((d) => ({ d, check: valueCheck(d, value) })).filter((x) => x.check);
+    const refusing = checks.find((x) => !x.check!.undecided) ?? checks[0];
+    result = { tables: index.parameters, invalid: refusing ? { ...refusing.check!, message: `${refusing.check!.message} (${refusing.d.template})` } : undefined };
   }
   checked.set(p, result);
   return result;
@@ -169,7 +170,8 @@ function validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string,
           diag(kr.start, kr.end, `No template of this plan has a parameter "${p.key.value}"${near ? ` (did you mean "${near}"?)` : ''}: Heat would ignore it.`, 'env-unknown-parameter', DiagnosticSeverity.Warning, near ? { replacement: near } : undefined);
         } else if (found.invalid) {
           const vr = nodeRange(p.value) ?? kr;
-          diag(vr.start, vr.end, found.invalid, 'env-invalid-value');
+          if (found.invalid.undecided) diag(vr.start, vr.end, found.invalid.message, 'env-value-unchecked', DiagnosticSeverity.Warning);
+          else diag(vr.start, vr.end, found.invalid.message, 'env-invalid-value');
         }
       }
     }
@@ -181,7 +183,8 @@ function validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string,
         const resolved = normalizePath(base + target);
         if (!index.files.has(resolved)) {
           const r = nodeRange(p.value)!;
-          diag(r.start, r.end, `${target} does not exist in the plan (resolved from ${path} to ${resolved})`, 'env-missing-template');
+          if (isOutsidePlan(resolved)) diag(r.start, r.end, `${target} climbs above the plan folder (from ${path}): Heat gets only the plan's files`, 'path-outside-plan');
+          else diag(r.start, r.end, `${target} does not exist in the plan (resolved from ${path} to ${resolved})`, 'env-missing-template');
         }
       }
     }
