@@ -3,7 +3,7 @@ import { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, H
 import { detectFileKind, FileKind } from './fileKind';
 import { ChunkCache, parseYamlIncremental, ParsedYaml } from './yamlDocument';
 import { ParameterDefinition, PlanIndex } from './planIndex';
-import { definition, DocumentContext, documentLinks, documentSymbols, references } from './navigation';
+import { DEFAULT_TEMPLATE_PREFIXES, definition, DocumentContext, documentLinks, documentSymbols, references } from './navigation';
 import { complete, resolveItem } from './completion';
 import { quickFixes } from './codeActions';
 import { maskPlanState, PlanState } from './planState';
@@ -41,8 +41,15 @@ export class TripleOLanguageService {
     this.planState = state ? maskPlanState(state) : null;
   }
 
+  private templatePrefixes: readonly string[] = DEFAULT_TEMPLATE_PREFIXES;
+
+  /** Absolute folders that stand for a plan's root in file references (the `tripleo.templatePrefixes` setting). */
+  setTemplatePrefixes(prefixes: readonly string[] | undefined): void {
+    this.templatePrefixes = prefixes?.length ? prefixes.filter((p) => typeof p === 'string' && p.startsWith('/')) : DEFAULT_TEMPLATE_PREFIXES;
+  }
+
   private context(doc: TextDocument, plans: PlanIndex[]): DocumentContext {
-    return { doc, ...this.analyze(doc), place: this.place(doc, plans) };
+    return { doc, ...this.analyze(doc), place: this.place(doc, plans), templatePrefixes: this.templatePrefixes };
   }
 
   /** Drops what is kept for a closed document. */

@@ -2,6 +2,8 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import { dropFinalBreak, heatValue, HEAT_YAML_OPTIONS, indentContinuations, isMergeKey, parseHeatYaml } from '../tripleo/heatYaml';
 import type { ParsedYaml } from './yamlDocument';
 import { closestName } from '../tripleo/names';
+import { needsRendering, type RenderedTemplate } from '../tripleo/templateRendering';
+import { forgetSourceLines, isRenderInput, RenderedPlan, renderSources, sourcePosition } from './renderedPlan';
 import { allEnvironments, CapabilitiesMap, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
 import { fullMatch, MATCH_DEADLINE_MS } from './boundedMatch';
 
@@ -18,6 +20,8 @@ export interface ParameterDefinition {
   label?: string;
   hidden: boolean;
   constraints: { allowedValues?: unknown[]; range?: { min?: number; max?: number }; length?: { min?: number; max?: number }; allowedPattern?: string; description?: string }[];
+  /** for a declaration in a Jinja source (`template` is then the .j2.yaml): the rendered file Heat reads it from */
+  rendered?: string;
 }
 
 /** Where a file names a parameter: a get_param in a template, a key of an environment's parameter_defaults/parameters. */
@@ -26,6 +30,8 @@ export interface ParameterUse {
   line: number;
   character: number;
   kind: 'get_param' | 'environment';
+  /** the file it is written in, when not the summarized one (a rendered file's use sits in its Jinja source) */
+  file?: string;
 }
 
 /** What one file of a plan tells about the plan, from a single parse. */
@@ -71,6 +77,8 @@ export interface PlanIndex {
   resourceTypes: Set<string>;
   /** files whose reading threw (plan path -> message): left out of the tables, reported on the file */
   failures?: Map<string, string>;
+  /** the rendered plan, when it has roles_data.yaml and Jinja sources: its files count as the plan's */
+  rendering?: RenderedPlan;
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -245,8 +253,57 @@ export function buildPlanIndex(root: string, files: Map<string, string>): PlanIn
   } catch (e) {
     failed('capabilities-map.yaml', e);
   }
+  // the inputs are kept even when nothing renders yet: a roles_data.yaml added later renders them
+  const inputs = new Map<string, string>();
+  for (const [path, text] of files) if (isRenderInput(path)) inputs.set(path, text);
+  if (inputs.size) {
+    index.rendering = { inputs, outputs: new Map(), errors: [], shadowed: new Set() };
+    if (needsRendering(files.keys())) render(index);
+  }
   aggregate(index);
   return index;
+}
+
+/** Renders the plan again (or the outputs of one source) and takes the rendered files into the index. */
+function render(index: PlanIndex, source?: string): void {
+  const plan = index.rendering!;
+  const { outputs, errors } = renderSources(plan.inputs, source);
+  for (const [path, out] of plan.outputs) {
+    if (source !== undefined && out.source !== source) continue;
+    plan.outputs.delete(path);
+    index.summaries.delete(path);
+    if (!plan.shadowed.has(path)) index.files.delete(path);
+  }
+  plan.errors = source === undefined ? errors : [...plan.errors.filter((e) => e.file !== source), ...errors];
+  for (const out of outputs) {
+    if (index.files.has(out.path) && !plan.outputs.has(out.path)) plan.shadowed.add(out.path);
+    plan.outputs.set(out.path, out);
+    index.files.add(out.path);
+    try {
+      index.summaries.set(out.path, summarizeRendered(plan, out));
+    } catch (e) {
+      (index.failures ??= new Map()).set(out.path, (e as Error).message);
+    }
+  }
+}
+
+/** A rendered file's summary with its declarations and uses placed in the Jinja source they come from. */
+function summarizeRendered(plan: RenderedPlan, out: RenderedTemplate): FileSummary {
+  const summary = summarizeFile(out.path, parseForIndex(out.text), out.text);
+  summary.parameters = summary.parameters.map((p) => {
+    const at = sourcePosition(plan, out, p.line, p.name);
+    return { ...p, template: at.file, line: at.line, character: at.character, rendered: out.path };
+  });
+  summary.uses = summary.uses.map((u) => {
+    const at = sourcePosition(plan, out, u.line, u.name);
+    return { ...u, file: at.file, line: at.line, character: at.character };
+  });
+  return summary;
+}
+
+/** The file a person edits for a plan path: a rendered file's Jinja source, else the path itself. */
+export function editedFile(index: PlanIndex, path: string): string {
+  return index.rendering?.outputs.get(path)?.source ?? path;
 }
 
 /**
@@ -255,6 +312,10 @@ export function buildPlanIndex(root: string, files: Map<string, string>): PlanIn
  * other files are checked against changed (parameters, resource types, the map, the selection).
  */
 export function updatePlanFile(index: PlanIndex, path: string, text: string | undefined, parsed?: ParsedYaml): boolean {
+  if (isRenderInput(path)) {
+    updateRenderInput(index, path, text);
+    return true;
+  }
   const before = index.summaries.get(path);
   index.failures?.delete(path);
   if (text === undefined) {
@@ -271,6 +332,31 @@ export function updatePlanFile(index: PlanIndex, path: string, text: string | un
   if (path !== 'capabilities-map.yaml' && path !== 'plan-environment.yaml' && changed(before) === changed(after)) return false;
   aggregate(index);
   return true;
+}
+
+/**
+ * A Jinja source, an include, roles_data, network_data or j2_excludes changed: a source renders
+ * again on its own, anything else renders the whole plan again (a new role, a new network...).
+ */
+function updateRenderInput(index: PlanIndex, path: string, text: string | undefined): void {
+  index.failures?.delete(path);
+  if (text === undefined) index.files.delete(path);
+  else index.files.add(path);
+  if (/\.j2\.ya?ml$/.test(path)) {
+    if (text === undefined) index.summaries.delete(path);
+    else index.summaries.set(path, summarizeFile(path, parseForIndex(''), text));
+  }
+  if (!index.rendering) {
+    const inputs = new Map<string, string>();
+    index.rendering = { inputs, outputs: new Map(), errors: [], shadowed: new Set() };
+  }
+  const plan = index.rendering;
+  if (text === undefined) plan.inputs.delete(path);
+  else plan.inputs.set(path, text);
+  forgetSourceLines(plan, path);
+  // without roles_data.yaml nothing renders, and what was rendered goes
+  render(index, /\.j2\.ya?ml$/.test(path) ? path : undefined);
+  aggregate(index);
 }
 
 function readMap(index: PlanIndex, mapText: string | undefined): void {
