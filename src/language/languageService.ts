@@ -2,7 +2,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, Hover, Location, Position } from 'vscode-languageserver-types';
 import { detectFileKind, FileKind } from './fileKind';
 import { ChunkCache, parseYamlIncremental, ParsedYaml } from './yamlDocument';
-import { ParameterDefinition, PlanIndex } from './planIndex';
+import { isPlanEnvironment, ParameterDefinition, PlanIndex } from './planIndex';
 import { DEFAULT_TEMPLATE_PREFIXES, definition, DocumentContext, documentLinks, documentSymbols, references } from './navigation';
 import { complete, resolveItem } from './completion';
 import { quickFixes } from './codeActions';
@@ -49,7 +49,9 @@ export class TripleOLanguageService {
   }
 
   private context(doc: TextDocument, plans: PlanIndex[]): DocumentContext {
-    return { doc, ...this.analyze(doc), place: this.place(doc, plans), templatePrefixes: this.templatePrefixes };
+    const { kind, parsed } = this.analyze(doc);
+    const place = this.place(doc, plans);
+    return { doc, kind: kind === 'environment' && place && !isPlanEnvironment(place.index, place.path) ? 'other' : kind, parsed, place, templatePrefixes: this.templatePrefixes };
   }
 
   /** Drops what is kept for a closed document. */

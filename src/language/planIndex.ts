@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { dropFinalBreak, heatValue, HEAT_YAML_OPTIONS, indentContinuations, isMergeKey, parseHeatYaml } from '../tripleo/heatYaml';
+import { dropFinalBreak, heatValue, HEAT_YAML_OPTIONS, isMergeKey, parseHeatYaml } from '../tripleo/heatYaml';
 import type { ParsedYaml } from './yamlDocument';
 import { closestName } from '../tripleo/names';
 import { needsRendering, type RenderedTemplate } from '../tripleo/templateRendering';
@@ -93,7 +93,7 @@ function parseForIndex(text: string): ParsedYaml {
   let lineCounter = new LineCounter();
   let doc = parseDocument(text, { ...HEAT_YAML_OPTIONS, lineCounter }) as Document.Parsed;
   // what the yaml package refuses and PyYAML loads (a rare file) goes the whole way
-  if (doc.errors.length && indentContinuations(text)) ({ doc, lineCounter } = parseHeatYaml(text));
+  if (doc.errors.length) ({ doc, lineCounter } = parseHeatYaml(text));
   if (text.length && text.charCodeAt(text.length - 1) !== 10) dropFinalBreak(doc.contents, text.length);
   return { doc, lineCounter, problems: [], topLevel: isMap(doc.contents) ? (doc.contents.items as ParsedYaml['topLevel']) : [] };
 }
@@ -299,6 +299,17 @@ function summarizeRendered(plan: RenderedPlan, out: RenderedTemplate): FileSumma
     return { ...u, file: at.file, line: at.line, character: at.character };
   });
   return summary;
+}
+
+/**
+ * Whether TripleO reads a file of the plan as an environment: listed in the capabilities map (or its
+ * root environment), selected in plan-environment.yaml, or in `environments/` (shown as "Other").
+ * Anything else that looks like one (CI job inputs, the sample-environment generator's input, files
+ * meant to be copied elsewhere) is not checked as one. A folder without a map has no such list.
+ */
+export function isPlanEnvironment(index: PlanIndex, path: string): boolean {
+  if (!index.map) return true;
+  return index.mapped.has(path) || !!index.selection?.includes(path) || path.startsWith('environments/');
 }
 
 /** The file a person edits for a plan path: a rendered file's Jinja source, else the path itself. */

@@ -118,16 +118,18 @@ function validateMap(ctx: DocumentContext, diag: Report): void {
   const lineStart = (line: number) => doc.offsetAt({ line: line - 1, character: 0 });
   const { map, problems } = readCapabilitiesMap(text);
   for (const p of problems) {
-    if (p.message.startsWith('Map keys') || p.message.includes('YAML')) continue;
+    // syntax errors are reported with the document's own parse
+    if (p.syntax) continue;
     const start = p.line ? lineStart(p.line) : 0;
-    diag(start, start + Math.max(1, (text.slice(start).split('\n')[0] ?? '').length), p.message, 'map-invalid');
+    diag(start, start + Math.max(1, (text.slice(start).split('\n')[0] ?? '').length), p.message, 'map-invalid', DiagnosticSeverity.Warning);
   }
   if (!place) return;
   for (const problem of checkMapAgainstFiles(map, place.index.files)) {
     const file = problem.split(' ')[problem.startsWith('root_') ? 1 : 0];
     const mentioned = problem.includes(' requires ') ? problem.split(' requires ')[1].split(',')[0] : file;
     const at = Math.max(0, text.indexOf(mentioned));
-    diag(at, at + mentioned.length, problem, problem.includes('more than once') ? 'map-duplicate' : isOutsidePlan(file) ? 'path-outside-plan' : 'map-missing-file');
+    // Heat never reads the map: a wrong entry is one the clients offer and a deploy then lacks
+    diag(at, at + mentioned.length, problem, problem.includes('more than once') ? 'map-duplicate' : isOutsidePlan(file) ? 'path-outside-plan' : 'map-missing-file', DiagnosticSeverity.Warning);
   }
 }
 
