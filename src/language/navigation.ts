@@ -5,6 +5,11 @@ import { normalizePath } from '../tripleo/capabilitiesMap';
 import { nodeAt, NodeAt } from './cursorContext';
 import type { FileKind } from './fileKind';
 import { editedFile, type PlanIndex } from './planIndex';
+import { DEFAULT_TEMPLATE_PREFIXES, folderOf, resolvePlanPath } from './planPaths';
+
+export { DEFAULT_TEMPLATE_PREFIXES, folderOf, resolvePlanPath };
+
+export const PARAMETER_SECTIONS = ['parameter_defaults', 'parameters'];
 import { keyName, nodeRange, type ParsedYaml } from './yamlDocument';
 
 /** A document with what is known of it: its parse, what kind of file it is and its place in a plan folder. */
@@ -17,27 +22,8 @@ export interface DocumentContext {
   templatePrefixes?: readonly string[];
 }
 
-/** Where TripleO installs the templates: CI and operators' environments name them from there, and tripleoclient mapped it to the plan's root. */
-export const DEFAULT_TEMPLATE_PREFIXES: readonly string[] = ['/usr/share/openstack-tripleo-heat-templates/'];
-
-/** The plan path a file reference means, from the folder `base` of the file that writes it. */
-export function resolvePlanPath(target: string, base: string, prefixes: readonly string[] = DEFAULT_TEMPLATE_PREFIXES): string {
-  for (const prefix of prefixes) {
-    const folder = prefix.endsWith('/') ? prefix : `${prefix}/`;
-    if (target.startsWith(folder)) return normalizePath(target.slice(folder.length));
-  }
-  return normalizePath(base + target);
-}
-
-export const PARAMETER_SECTIONS = ['parameter_defaults', 'parameters'];
-
 export function fileUri(index: PlanIndex, path: string): string {
   return `${index.root}/${path.split('/').map(encodeURIComponent).join('/')}`;
-}
-
-/** The folder part of a plan path, with its trailing slash ('' at the plan's top). */
-export function folderOf(path: string): string {
-  return path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
 }
 
 export function rangeOf(doc: TextDocument, node: unknown): Range {

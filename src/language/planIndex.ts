@@ -3,6 +3,7 @@ import { dropFinalBreak, heatValue, HEAT_YAML_OPTIONS, isMergeKey, parseHeatYaml
 import type { ParsedYaml } from './yamlDocument';
 import { closestName } from '../tripleo/names';
 import { needsRendering, type RenderedTemplate } from '../tripleo/templateRendering';
+import { folderOf, resolvePlanPath } from './planPaths';
 import { forgetSourceLines, isRenderInput, RenderedPlan, renderSources, sourcePosition } from './renderedPlan';
 import { allEnvironments, CapabilitiesMap, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
 import { fullMatch, MATCH_DEADLINE_MS } from './boundedMatch';
@@ -47,6 +48,12 @@ export interface FileSummary {
   values?: Map<string, unknown>;
   /** plan-environment.yaml: its selected environments and where another one would go */
   selection?: SelectionFile;
+  /** an environment's resource_registry: type -> plan path of the template it maps to */
+  registry?: Map<string, string>;
+  /** templates a template nests by file path (`type: x.yaml`), as plan paths */
+  nested?: string[];
+  /** OS::* types a template makes resources of: `type:` values anywhere in its resources, and types its parameters' defaults list (a role's services) */
+  instantiates?: string[];
 }
 
 export interface SelectionFile {
@@ -163,9 +170,17 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
         if (typeof type === 'string' && type.startsWith('OS::')) types.add(type);
       }
     }
+    const nested = new Set<string>();
+    const made = new Set<string>();
+    for (const p of summary.parameters) if (Array.isArray(p.default)) for (const v of p.default) if (typeof v === 'string' && v.startsWith('OS::')) made.add(v);
     const walk = (node: unknown): void => {
       if (isMap(node)) {
         for (const pair of node.items) {
+          if (isScalar(pair.key) && pair.key.value === 'type' && isScalar(pair.value) && typeof pair.value.value === 'string') {
+            const type = pair.value.value;
+            if (type.startsWith('OS::')) made.add(type);
+            else if (/\.ya?ml$/.test(type) && !/^[a-z]+:\/\//.test(type)) nested.add(normalizePath(folderOf(path) + type));
+          }
           if (isScalar(pair.key) && pair.key.value === 'get_param') {
             const target = isSeq(pair.value) ? pair.value.items[0] : pair.value;
             if (isScalar(target) && typeof target.value === 'string' && target.range) summary.uses.push({ name: target.value, ...at(target.range[0]), kind: 'get_param' });
@@ -174,6 +189,8 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
       } else if (isSeq(node)) node.items.forEach(walk);
     };
     for (const p of parsed.topLevel) if (isScalar(p.key) && (p.key.value === 'resources' || p.key.value === 'outputs' || p.key.value === 'conditions')) walk(p.value);
+    if (nested.size) summary.nested = [...nested];
+    if (made.size) summary.instantiates = [...made];
   } else {
     const settings = () => {
       const uses: ParameterUse[] = [];
@@ -203,7 +220,14 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
       Object.defineProperty(summary, 'values', { enumerable: true, get: () => (read ??= settings()).values });
     } else Object.assign(summary, settings());
     const registry = get('resource_registry');
-    if (isMap(registry)) for (const pair of registry.items) if (isScalar(pair.key) && String(pair.key.value).startsWith('OS::')) types.add(String(pair.key.value));
+    if (isMap(registry)) {
+      for (const pair of registry.items) {
+        if (!isScalar(pair.key) || !String(pair.key.value).startsWith('OS::')) continue;
+        types.add(String(pair.key.value));
+        const target = isScalar(pair.value) ? pair.value.value : undefined;
+        if (typeof target === 'string' && /\.ya?ml$/.test(target) && !target.includes('::')) (summary.registry ??= new Map()).set(String(pair.key.value), resolvePlanPath(target, folderOf(path)));
+      }
+    }
     if (path === 'plan-environment.yaml') summary.selection = selectionFile(parsed, at);
   }
   summary.resourceTypes = [...types];
@@ -400,6 +424,37 @@ function aggregate(index: PlanIndex): void {
   index.resourceTypes = types;
   index.selection = index.summaries.get('plan-environment.yaml')?.selection?.entries.map((e) => e.path);
   suggestions.delete(index);
+}
+
+const inUse = new WeakMap<Map<string, ParameterDefinition[]>, Set<string>>();
+
+/**
+ * The templates a deploy of the plan uses by default: the root template, what the root environment
+ * and the selected environments map resource types to, and what those nest by path. A template
+ * outside it (say an OVN plug-in only an optional environment maps) refuses a value only when chosen.
+ */
+export function templatesInUse(index: PlanIndex): Set<string> {
+  let found = inUse.get(index.parameters);
+  if (found) return found;
+  found = new Set<string>();
+  const registry = new Map<string, string>();
+  for (const env of [index.map?.rootEnvironment, ...(index.selection ?? [])]) {
+    for (const [type, target] of (env ? index.summaries.get(normalizePath(env))?.registry : undefined) ?? []) registry.set(type, target);
+  }
+  const todo = [normalizePath(index.map?.rootTemplate ?? 'overcloud.yaml')];
+  while (todo.length) {
+    const t = todo.pop()!;
+    if (found.has(t)) continue;
+    found.add(t);
+    const s = index.summaries.get(t);
+    for (const n of s?.nested ?? []) todo.push(n);
+    for (const type of s?.instantiates ?? []) {
+      const target = registry.get(type);
+      if (target) todo.push(target);
+    }
+  }
+  inUse.set(index.parameters, found);
+  return found;
 }
 
 const suggestions = new WeakMap<PlanIndex, Map<string, string | undefined>>();

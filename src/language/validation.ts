@@ -8,7 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { detectFileKind, ENVIRONMENT_SECTIONS, isJinjaTemplate } from './fileKind';
 import { sourcePosition } from './renderedPlan';
 import { keyName, nodeRange, parseYaml, type ParsedYaml } from './yamlDocument';
-import { ParameterDefinition, plainValue, PlanIndex, suggestParameter, valueCheck, type ValueCheck } from './planIndex';
+import { ParameterDefinition, plainValue, PlanIndex, suggestParameter, templatesInUse, valueCheck, type ValueCheck } from './planIndex';
 import { resolvePlanPath, type DocumentContext } from './navigation';
 import type { DiagnosticData } from './codeActions';
 
@@ -20,6 +20,8 @@ export interface ParameterCheck {
   tables: Map<string, ParameterDefinition[]>;
   /** set for a parameter no template declares: the suggestion, or null */
   unknown?: string | null;
+  /** the refusing template is not among those the plan uses by default */
+  optional?: boolean;
   invalid?: ValueCheck;
 }
 
@@ -189,9 +191,15 @@ function checkParameter(p: Pair<unknown, unknown>, index: PlanIndex, checked: Pa
   else {
     const value = plainValue(p.value);
     // every template that declares it checks the value: one refusal fails the deploy
-    const checks = defs.map((d) => ({ d, check: valueCheck(d, value) })).filter((x) => x.check);
-    const refusing = checks.find((x) => !x.check!.undecided) ?? checks[0];
-    result = { tables: index.parameters, invalid: refusing ? { ...refusing.check!, message: `${refusing.check!.message} (${refusing.d.template})` } : undefined };
+    // (a template the plan does not use by default refuses it only once an environment chooses it)
+    const used = templatesInUse(index);
+    const checks = defs.map((d) => ({ d, check: valueCheck(d, value), used: used.has(d.rendered ?? d.template) })).filter((x) => x.check);
+    const refusing = checks.find((x) => !x.check!.undecided && x.used) ?? checks.find((x) => !x.check!.undecided) ?? checks[0];
+    result = {
+      tables: index.parameters,
+      invalid: refusing ? { ...refusing.check!, message: `${refusing.check!.message} (${refusing.d.template}${refusing.used ? '' : ', a template the plan uses only when an environment maps it'})` } : undefined,
+      optional: refusing ? !refusing.used : undefined,
+    };
   }
   checked.set(p, result);
   return result;
@@ -213,7 +221,7 @@ function validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string,
         } else if (found.invalid) {
           const vr = nodeRange(p.value) ?? kr;
           if (found.invalid.undecided) diag(vr.start, vr.end, found.invalid.message, 'env-value-unchecked', DiagnosticSeverity.Warning);
-          else diag(vr.start, vr.end, found.invalid.message, 'env-invalid-value');
+          else diag(vr.start, vr.end, found.invalid.message, 'env-invalid-value', found.optional ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error);
         }
       }
     }
