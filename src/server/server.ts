@@ -82,7 +82,7 @@ function takeFile(uri: string): boolean {
   let text: string | undefined = open?.getText();
   if (open) return updatePlanFile(place.index, place.path, text, service.analyze(open).parsed);
   try {
-    text = /\.ya?ml$/.test(uri) ? fs.readFileSync(URI.parse(uri).fsPath, 'utf8') : '';
+    text = /\.(ya?ml|j2)$/.test(uri) ? fs.readFileSync(URI.parse(uri).fsPath, 'utf8') : '';
   } catch {
     text = undefined;
   }
@@ -90,6 +90,7 @@ function takeFile(uri: string): boolean {
 }
 
 connection.onInitialize((params) => {
+  service.setTemplatePrefixes((params.initializationOptions as { templatePrefixes?: string[] } | undefined)?.templatePrefixes);
   roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
   if (!roots.length && params.rootUri) roots = [URI.parse(params.rootUri).fsPath];
   return {
@@ -108,6 +109,12 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(guarded('indexing the plan folders', reindex));
+connection.onDidChangeConfiguration(
+  guarded('reading the settings', ({ settings }: { settings: unknown }) => {
+    service.setTemplatePrefixes((settings as { tripleo?: { templatePrefixes?: string[] } } | undefined)?.tripleo?.templatePrefixes);
+    documents.all().forEach(schedule);
+  }),
+);
 connection.onDidChangeWatchedFiles(({ changes }) => {
   if (changes.some((c) => c.type !== FileChangeType.Changed && c.uri.endsWith('/capabilities-map.yaml'))) return scheduleReindex();
   let planWide = false;
