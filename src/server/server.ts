@@ -95,6 +95,7 @@ connection.onInitialize((params) => {
   if (!roots.length && params.rootUri) roots = [URI.parse(params.rootUri).fsPath];
   return {
     capabilities: {
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       definitionProvider: true,
@@ -108,7 +109,19 @@ connection.onInitialize((params) => {
   };
 });
 
-connection.onInitialized(guarded('indexing the plan folders', reindex));
+connection.onInitialized(
+  guarded('indexing the plan folders', () => {
+    reindex();
+    // a folder added to or removed from the workspace: its plan folders are indexed or dropped
+    connection.workspace.onDidChangeWorkspaceFolders(
+      guarded('following the workspace folders', ({ added, removed }) => {
+        const gone = new Set(removed.map((f) => URI.parse(f.uri).fsPath));
+        roots = [...roots.filter((r) => !gone.has(r)), ...added.map((f) => URI.parse(f.uri).fsPath)];
+        scheduleReindex();
+      }),
+    );
+  }),
+);
 connection.onDidChangeConfiguration(
   guarded('reading the settings', ({ settings }: { settings: unknown }) => {
     service.setTemplatePrefixes((settings as { tripleo?: { templatePrefixes?: string[] } } | undefined)?.tripleo?.templatePrefixes);
