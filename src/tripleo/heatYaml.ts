@@ -173,13 +173,18 @@ function repaired(text: string, errors: readonly YAMLError[]): { text: string; i
   for (const e of errors) if (e.code === 'MISSING_CHAR' && text[e.pos[0]] === '#' && e.message.startsWith('Comments must be separated')) inserted.push([e.pos[0], 1]);
   if (!inserted.length) return undefined;
   inserted.sort((a, b) => a[0] - b[0]);
+  return { text: withSpaces(text, inserted), inserted };
+}
+
+/** The text with `count` spaces inserted at each [offset, count] (offsets in order). */
+function withSpaces(text: string, inserted: [number, number][]): string {
   let out = '';
   let from = 0;
   for (const [at, count] of inserted) {
     out += text.slice(from, at) + ' '.repeat(count);
     from = at;
   }
-  return { text: out + text.slice(from), inserted };
+  return out + text.slice(from);
 }
 
 /**
@@ -278,13 +283,7 @@ export function indentContinuations(text: string): { text: string; inserted: [nu
     lastSignificant = c;
   }
   if (!inserted.length) return undefined;
-  let out = '';
-  let from = 0;
-  for (const [at, count] of inserted) {
-    out += text.slice(from, at) + ' '.repeat(count);
-    from = at;
-  }
-  return { text: out + text.slice(from), inserted };
+  return { text: withSpaces(text, inserted), inserted };
 }
 
 /** Maps the ranges of a tree parsed from the indented text back to the original text. */
