@@ -25,6 +25,18 @@ SERVICES = [
     ('baremetal', 'ironic', 'http://%s:6385' % host, None),
     ('baremetal-introspection', 'ironic-inspector', 'http://%s:5050' % host, None),
 ]
+# Catalog entries only, no server behind them: Heat refuses to validate a template whose resource
+# types belong to a service missing from the catalog ("neutron network endpoint is not in service
+# catalog"), so real tripleo-heat-templates need them for template-validate and previews. Nothing
+# listens on these ports: deploying a real tree needs a real undercloud.
+CATALOG_ONLY = [
+    ('network', 'neutron', 'http://%s:9696' % host, None),
+    ('compute', 'nova', 'http://%s:8774/v2.1' % host, None),
+    ('image', 'glance', 'http://%s:9292' % host, None),
+    ('volume', 'cinder', 'http://%s:8776/v1/%%(project_id)s' % host, None),
+    ('volumev2', 'cinderv2', 'http://%s:8776/v2/%%(project_id)s' % host, None),
+    ('volumev3', 'cinderv3', 'http://%s:8776/v3/%%(project_id)s' % host, None),
+]
 
 
 def first(found):
@@ -47,13 +59,21 @@ for name in ('member', 'reader', 'swiftoperator', 'ResellerAdmin', 'heat_stack_o
 for name in ('member', 'swiftoperator', 'ResellerAdmin', 'heat_stack_owner'):
     ks.roles.grant(ensure_role(name), user=admin, project=admin_project)
 
-for stype, name, url, admin_url in SERVICES:
+
+
+def ensure_endpoints(stype, name, url, admin_url):
     service = first(ks.services.list(name=name)) or ks.services.create(name=name, type=stype, description=name)
     present = {e.interface for e in ks.endpoints.list(service=service)}
     for interface in ('public', 'internal', 'admin'):
         if interface not in present:
             ks.endpoints.create(service=service, interface=interface, region=region,
                                 url=admin_url if (interface == 'admin' and admin_url) else url)
+
+
+for entry in CATALOG_ONLY:
+    ensure_endpoints(*entry)
+for stype, name, url, admin_url in SERVICES:
+    ensure_endpoints(stype, name, url, admin_url)
     user = first(ks.users.list(name=name)) or ks.users.create(
         name=name, password=service_password, domain='default', default_project=service_project)
     ks.roles.grant(admin_role, user=user, project=service_project)

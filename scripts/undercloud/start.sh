@@ -76,12 +76,15 @@ EOC
     --env OS_KEYSTONE_CONFIG_FILES="$ETC/keystone/keystone.conf" --env PYTHONWARNINGS=ignore
   wait_http "http://$UC_HOST:5000/v3" 120 keystone
   say "keystone up"
-  if [ ! -f "$DATA/keystone-catalog.done" ]; then
+  # the marker holds the catalog script's checksum: a changed catalog is added to an existing undercloud
+  local catalog_sum
+  catalog_sum=$(md5sum "$HERE/keystone_catalog.py" | cut -d' ' -f1)
+  if [ "$(cat "$DATA/keystone-catalog.done" 2>/dev/null)" != "$catalog_sum" ]; then
     UC_HOST=$UC_HOST UC_REGION=$UC_REGION UC_ADMIN_PASSWORD=$UC_ADMIN_PASSWORD \
       UC_SERVICE_PASSWORD=$UC_SERVICE_PASSWORD $PY "$HERE/keystone_catalog.py" >>"$LOG/keystone-catalog.log" 2>&1 \
       || { tail -20 "$LOG/keystone-catalog.log" >&2; exit 1; }
-    touch "$DATA/keystone-catalog.done"
-    say "keystone catalog created"
+    echo "$catalog_sum" >"$DATA/keystone-catalog.done"
+    say "keystone catalog created or updated"
   fi
 }
 

@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'y
 import type { ParsedYaml } from './yamlDocument';
 import { closestName } from '../tripleo/names';
 import { allEnvironments, CapabilitiesMap, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
+import { fullMatch, MATCH_DEADLINE_MS } from './boundedMatch';
 
 export interface ParameterDefinition {
   name: string;
@@ -67,6 +68,8 @@ export interface PlanIndex {
   summaries: Map<string, FileSummary>;
   /** every OS::* resource type the plan's registries and templates name */
   resourceTypes: Set<string>;
+  /** files whose reading threw (plan path -> message): left out of the tables, reported on the file */
+  failures?: Map<string, string>;
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -217,11 +220,21 @@ function selectionFile(parsed: ParsedYaml, at: (offset: number) => { line: numbe
 /** Builds the index of a plan folder from its files (path relative to the folder -> text; '' for files not read). */
 export function buildPlanIndex(root: string, files: Map<string, string>): PlanIndex {
   const index: PlanIndex = { root: root.replace(/\/+$/, ''), files: new Set(files.keys()), parameters: new Map(), mapped: new Set(), mapEntries: new Map(), summaries: new Map(), resourceTypes: new Set() };
+  const failed = (path: string, e: unknown) => (index.failures ??= new Map()).set(path, (e as Error).message);
   for (const [path, text] of files) {
     if (!/\.ya?ml$/.test(path) || !text) continue;
-    index.summaries.set(path, summarizeFile(path, /\.j2\.ya?ml$/.test(path) ? parseForIndex('') : parseForIndex(text), text));
+    try {
+      index.summaries.set(path, summarizeFile(path, /\.j2\.ya?ml$/.test(path) ? parseForIndex('') : parseForIndex(text), text));
+    } catch (e) {
+      // one file nobody can read must not take the plan's other files with it
+      failed(path, e);
+    }
   }
-  readMap(index, files.get('capabilities-map.yaml'));
+  try {
+    readMap(index, files.get('capabilities-map.yaml'));
+  } catch (e) {
+    failed('capabilities-map.yaml', e);
+  }
   aggregate(index);
   return index;
 }
@@ -233,6 +246,7 @@ export function buildPlanIndex(root: string, files: Map<string, string>): PlanIn
  */
 export function updatePlanFile(index: PlanIndex, path: string, text: string | undefined, parsed?: ParsedYaml): boolean {
   const before = index.summaries.get(path);
+  index.failures?.delete(path);
   if (text === undefined) {
     index.files.delete(path);
     index.summaries.delete(path);
@@ -293,6 +307,31 @@ export function suggestParameter(index: PlanIndex, name: string): string | undef
 
 /** Why a value does not fit a parameter definition, or undefined when it does (Heat's rules). */
 export function valueProblem(def: ParameterDefinition, value: unknown): string | undefined {
+  return valueCheck(def, value)?.message;
+}
+
+/** A value a check refuses, or one it could not decide (undecided: the value may be fine). */
+export interface ValueCheck {
+  message: string;
+  undecided?: boolean;
+}
+
+export function valueCheck(def: ParameterDefinition, value: unknown): ValueCheck | undefined {
+  const message = typeOrConstraintProblem(def, value);
+  if (message !== undefined) return { message };
+  if (['number', 'boolean', 'json', 'comma_delimited_list'].includes(def.type.toLowerCase()) || value === null || value === undefined || typeof value === 'object') return undefined;
+  const s = String(value);
+  for (const c of def.constraints) {
+    if (c.allowedPattern === undefined) continue;
+    const matched = fullMatch(c.allowedPattern, s);
+    if (matched === false) return { message: c.description ?? `${def.name} must match ${c.allowedPattern}` };
+    if (matched === undefined) return { message: `${def.name}: allowed_pattern ${c.allowedPattern} was not checked: it did not finish in ${MATCH_DEADLINE_MS} ms (or the value is too long); Heat may take as long`, undecided: true };
+  }
+  return undefined;
+}
+
+/** Every rule but allowed_pattern. */
+function typeOrConstraintProblem(def: ParameterDefinition, value: unknown): string | undefined {
   const t = def.type.toLowerCase();
   if (value === null || value === undefined) return undefined;
   if (t === 'number') {
@@ -322,19 +361,6 @@ export function valueProblem(def: ParameterDefinition, value: unknown): string |
   for (const c of def.constraints) {
     if (c.allowedValues && !c.allowedValues.map(String).includes(s)) return c.description ?? `${def.name} must be one of ${c.allowedValues.join(', ')}`;
     if (c.length && ((c.length.min !== undefined && s.length < c.length.min) || (c.length.max !== undefined && s.length > c.length.max))) return c.description ?? `${def.name} must be ${c.length.min ?? 0} to ${c.length.max ?? '∞'} characters long`;
-    if (c.allowedPattern !== undefined && !fullMatch(c.allowedPattern, s)) return c.description ?? `${def.name} must match ${c.allowedPattern}`;
   }
   return undefined;
-}
-
-/** Heat's rule: Python's re.match from the start, and the match must reach the end of the value. */
-export function fullMatch(pattern: string, value: string): boolean {
-  let re: RegExp;
-  try {
-    re = new RegExp(`^(?:${pattern})`);
-  } catch {
-    return true;
-  }
-  const m = re.exec(value);
-  return !!m && m[0].length === value.length;
 }

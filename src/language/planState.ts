@@ -1,3 +1,5 @@
+import { NotificationType } from 'vscode-languageserver-protocol';
+
 /** What the extension tells the language server of the plan it is connected to (no credentials: masked before sending). */
 export interface PlanState {
   /** the plan's name in the undercloud */
@@ -13,7 +15,7 @@ export interface PlanState {
 }
 
 /** The notification that carries a PlanState (or null when no plan is connected) to the server. */
-export const PLAN_STATE_NOTIFICATION = 'tripleo/planState';
+export const PLAN_STATE_NOTIFICATION = new NotificationType<PlanState | null>('tripleo/planState');
 
 export const MASK = '******';
 

@@ -1,6 +1,6 @@
 import { HttpError, OpenStackError, RequestInfo, TimeoutError } from './errors';
 import { KeystoneSession, ServiceRequest } from './keystone';
-import { sleep } from './http';
+import { pathSegment, sleep } from './http';
 
 /** A template or environment as Heat takes it: a parsed document, or YAML/JSON text that Heat parses. */
 export type HeatDocument = string | Record<string, unknown>;
@@ -55,6 +55,11 @@ export interface HeatResource {
   /** for resources of nested stacks (nested_depth > 0): the resource of the parent that holds them */
   parent_resource?: string;
   links: HeatLink[];
+}
+
+/** Resources Heat has not reached yet are INIT_COMPLETE in convergence: they are not done. */
+export function isResourceComplete(r: Pick<HeatResource, 'resource_status'>): boolean {
+  return r.resource_status.endsWith('_COMPLETE') && r.resource_status !== 'INIT_COMPLETE';
 }
 
 export interface HeatEvent {
@@ -184,7 +189,7 @@ export interface ListEventsOptions {
   signal?: AbortSignal;
 }
 
-const enc = encodeURIComponent;
+const enc = pathSegment;
 
 /** "name/id" or "name": a path segment Heat understands either way. */
 function stackPath(stack: string): string {
@@ -407,8 +412,7 @@ export class HeatClient {
       const done = !s.stack_status.endsWith('_IN_PROGRESS');
       if (opts.onProgress) {
         const resources = done && s.stack_status === 'DELETE_COMPLETE' ? [] : await this.listResources(path, { nestedDepth: opts.nestedDepth, signal: opts.signal });
-        // resources Heat has not reached yet are INIT_COMPLETE in convergence: they are not done
-        const complete = resources.filter((r) => r.resource_status.endsWith('_COMPLETE') && r.resource_status !== 'INIT_COMPLETE').length;
+        const complete = resources.filter(isResourceComplete).length;
         const failed = resources.filter((r) => r.resource_status.endsWith('_FAILED')).length;
         opts.onProgress({ status: s.stack_status, reason: s.stack_status_reason, complete, failed, total: resources.length, elapsedMs: Date.now() - started });
       }

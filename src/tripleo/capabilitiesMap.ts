@@ -131,14 +131,23 @@ export function parseCapabilitiesMap(text: string, file = CAPABILITIES_MAP_FILE)
   return map;
 }
 
+/**
+ * A plan path without `.` and `x/..`; a `..` that climbs above the plan's root stays at the front
+ * (`../x.yaml`): it names no file of the plan, and clamping it to the root would name the wrong one.
+ */
 export function normalizePath(p: string): string {
   const parts: string[] = [];
   for (const seg of p.replace(/\\/g, '/').split('/')) {
     if (!seg || seg === '.') continue;
-    if (seg === '..') parts.pop();
+    if (seg === '..' && parts.length && parts[parts.length - 1] !== '..') parts.pop();
     else parts.push(seg);
   }
   return parts.join('/');
+}
+
+/** A normalized path that climbs above the plan's root. */
+export function isOutsidePlan(normalized: string): boolean {
+  return normalized === '..' || normalized.startsWith('../');
 }
 
 /** Every environment of the map, with where it sits. */
@@ -156,7 +165,8 @@ export function checkMapAgainstFiles(map: CapabilitiesMap, files: Iterable<strin
   for (const { env } of allEnvironments(map)) {
     if (seen.has(env.file)) out.push(`${env.file} is listed more than once`);
     seen.add(env.file);
-    if (!have.has(env.file)) out.push(`${env.file} does not exist`);
+    if (isOutsidePlan(env.file)) out.push(`${env.file} climbs above the plan folder: a plan has no file there`);
+    else if (!have.has(env.file)) out.push(`${env.file} does not exist`);
     for (const r of env.requires) if (!have.has(r)) out.push(`${env.file} requires ${r}, which does not exist`);
   }
   return out;

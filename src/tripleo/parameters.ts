@@ -9,6 +9,7 @@ import { PlanError } from './errors';
 import { heatTemplateRequest, PlanFiles } from './heatFiles';
 import { RESERVED_PREFIX } from './localPlan';
 import { PlanData, requirePlanData, selectedPaths, writePlanData } from './planData';
+import { ensurePlanSettled, withPlanLock } from './planLock';
 import type { Undercloud } from './undercloud';
 
 export interface ParameterConstraints {
@@ -135,6 +136,7 @@ function toParameter(name: string, p: HeatParameterInfo, template: string): Plan
  */
 export async function getPlanParameters(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<PlanParameters> {
   const data = await requirePlanData(uc.mistral, plan, signal);
+  await ensurePlanSettled(uc.swift, plan, { signal });
   const { files, revisionOfFiles } = await readPlanFiles(uc, plan, signal);
   const revision = createHash('sha1').update(revisionOfFiles).update(JSON.stringify(data)).digest('hex');
   const cached = validationCache.get(`${plan}\n${revision}`);
@@ -200,6 +202,11 @@ async function heatValidate(uc: Undercloud, req: ReturnType<typeof planHeatReque
  * refused update leaves the plan's previous values in place.
  */
 export async function updatePlanParameters(uc: Undercloud, plan: string, values: Record<string, unknown>, opts: { signal?: AbortSignal; replace?: boolean } = {}): Promise<{ changed: string[] }> {
+  await requirePlanData(uc.mistral, plan, opts.signal);
+  return withPlanLock(uc.swift, plan, 'parameters set', () => setParameters(uc, plan, values, opts), { signal: opts.signal });
+}
+
+async function setParameters(uc: Undercloud, plan: string, values: Record<string, unknown>, opts: { signal?: AbortSignal; replace?: boolean }): Promise<{ changed: string[] }> {
   const current = await getPlanParameters(uc, plan, opts.signal);
   const known = current.parameters.map((p) => p.name);
   const unknown = Object.keys(values).filter((k) => !known.includes(k));
