@@ -92,6 +92,8 @@ function readYaml(file: string, text: string): { value: PyValue; doc: Document }
       tags
         .filter((t) => (typeof t === 'object' ? t.tag !== 'tag:yaml.org,2002:timestamp' : true))
         .map((t) => {
+          // PyYAML's booleans: y/Y/n/N stay strings
+          if (typeof t === 'object' && t.tag === 'tag:yaml.org,2002:bool' && t.test) return { ...t, test: new RegExp(t.test.source.replace('Y|y|', '').replace('N|n|', '')) };
           if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:float' || !('resolve' in t)) return t;
           const resolve = t.resolve as (...a: unknown[]) => unknown;
           return { ...t, resolve: (...a: unknown[]) => new PyFloat(Number(resolve(...a))) };
