@@ -266,8 +266,8 @@ export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: { 
       if (earlier !== undefined) result.rendered[earlier] = done;
       else renderedAt.set(out, result.rendered.push(done) - 1);
     } catch (e) {
-      if (!(e instanceof TemplateRenderError)) throw e;
-      result.errors.push(e);
+      // no template content may take down the caller (the language server renders too)
+      result.errors.push(e instanceof TemplateRenderError ? e : new TemplateRenderError(source, 1, `internal error while rendering: ${(e as Error).message ?? String(e)}`));
     }
   };
 

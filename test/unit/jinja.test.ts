@@ -200,6 +200,10 @@ describe('Jinja interpreter', () => {
       assert.match(renderError('{% if 1 %}'.repeat(1000)).reason, /nested deeper/);
       assert.match(renderError('{{ ' + 'not '.repeat(5000) + '1 }}').reason, /nested deeper/);
     });
+    it('prints a list that contains itself as Python does, and fails cleanly on deep expressions', () => {
+      assert.equal(render('{% set l = [1] %}{% set _ = l.append(l) %}{{ l }}'), '[1, [...]]');
+      assert.throws(() => render('{{ ' + '1 + '.repeat(30000) + '1 }}'), TemplateRenderError);
+    });
     it('keeps a huge string repetition from exhausting memory', () => {
       assert.throws(() => renderTemplate('t', "{{ 'x' * 10**10 }}", {}), TemplateRenderError);
     });
