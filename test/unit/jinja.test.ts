@@ -202,7 +202,8 @@ describe('Jinja interpreter', () => {
     });
     it('prints a list that contains itself as Python does, and fails cleanly on deep expressions', () => {
       assert.equal(render('{% set l = [1] %}{% set _ = l.append(l) %}{{ l }}'), '[1, [...]]');
-      assert.throws(() => render('{{ ' + '1 + '.repeat(30000) + '1 }}'), TemplateRenderError);
+      assert.match(renderError('{{ ' + '1 + '.repeat(30000) + '1 }}').reason, /more than 1000 operands/);
+      assert.equal(render('{{ ' + '1 + '.repeat(500) + '1 }}'), '501');
     });
     it('keeps a huge string repetition from exhausting memory', () => {
       assert.throws(() => renderTemplate('t', "{{ 'x' * 10**10 }}", {}), TemplateRenderError);
