@@ -16,7 +16,7 @@
  */
 import { parseDocument, isMap, isScalar, isSeq, Node as YamlNode, Document } from 'yaml';
 import { PyDict, PyFloat, PyValue, TemplateCache, TemplateRenderError, renderTemplate } from './jinja';
-import type { SourceLine } from './jinja';
+import type { RenderLimits, SourceLine } from './jinja';
 
 export { TemplateRenderError } from './jinja';
 
@@ -213,7 +213,16 @@ function byteOrder(paths: string[]): string[] {
     .map((x) => x.p);
 }
 
-export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: { rolesData?: string; networkData?: string } = {}): RenderResult {
+export interface RenderPlanOptions {
+  /** roles_data.yaml text to use instead of the plan's. */
+  rolesData?: string;
+  /** network_data.yaml text to use instead of the plan's. */
+  networkData?: string;
+  /** Bounds of each file's render (the language server may ask for tighter ones). */
+  limits?: Partial<RenderLimits>;
+}
+
+export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: RenderPlanOptions = {}): RenderResult {
   const result: RenderResult = { rendered: [], errors: [], roles: [], networks: [], excluded: [] };
   const rolesText = opts.rolesData ?? files.get(ROLES_DATA);
   if (rolesText === undefined) return result;
@@ -259,7 +268,7 @@ export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: { 
       return undefined;
     };
     try {
-      const r = renderTemplate(source, files.get(source)!, context, { loader, cache });
+      const r = renderTemplate(source, files.get(source)!, context, { loader, cache, limits: opts.limits });
       // a second render to the same name overwrote the first object in Swift
       const done: RenderedTemplate = { path: out, source, text: r.text, lines: r.lines, ...extra };
       const earlier = renderedAt.get(out);

@@ -57,7 +57,8 @@ export interface RenderLimits {
   maxRange: number;
 }
 
-export const DEFAULT_LIMITS: RenderLimits = { maxSteps: 50_000_000, maxOutput: 256 * 1024 * 1024, maxIncludeDepth: 32, maxRange: 10_000_000 };
+// queens with all 41 of its roles needs under 300,000 steps for its largest file
+export const DEFAULT_LIMITS: RenderLimits = { maxSteps: 5_000_000, maxOutput: 256 * 1024 * 1024, maxIncludeDepth: 32, maxRange: 10_000_000 };
 
 class Frame {
   readonly vars = new Map<string, PyValue>();
