@@ -120,19 +120,30 @@ export async function registerNodes(
   return result;
 }
 
+/** introspect, provide and manage: tripleo.baremetal.v1.set_provision_state with the move's verb and target. */
+function moveNodes(uc: Undercloud, move: 'introspect' | 'provide' | 'manage', nodes: string[], opts: NodeOperationOptions): Promise<NodeOperationResult> {
+  return runNodeWorkflow(uc, move, { node_uuids: nodes, concurrency: opts.concurrency ?? 8, timeout: opts.timeout ?? 1200 }, opts).then((r) => r.result);
+}
+
 /** Introspects the nodes (every manageable one when none are named). */
 export function introspectNodes(uc: Undercloud, nodes: string[], opts: NodeOperationOptions = {}): Promise<NodeOperationResult> {
-  return runNodeWorkflow(uc, 'introspect', { node_uuids: nodes, concurrency: opts.concurrency ?? 8, timeout: opts.timeout ?? 1200 }, opts).then((r) => r.result);
+  return moveNodes(uc, 'introspect', nodes, opts);
 }
 
 /** Makes the nodes available (every manageable one when none are named). */
 export function provideNodes(uc: Undercloud, nodes: string[], opts: NodeOperationOptions = {}): Promise<NodeOperationResult> {
-  return runNodeWorkflow(uc, 'provide', { node_uuids: nodes, concurrency: opts.concurrency ?? 8, timeout: opts.timeout ?? 1200 }, opts).then((r) => r.result);
+  return moveNodes(uc, 'provide', nodes, opts);
 }
 
 /** Takes the nodes back to manageable (every available one when none are named). */
 export function manageNodes(uc: Undercloud, nodes: string[], opts: NodeOperationOptions = {}): Promise<NodeOperationResult> {
-  return runNodeWorkflow(uc, 'manage', { node_uuids: nodes, concurrency: opts.concurrency ?? 8, timeout: opts.timeout ?? 1200 }, opts).then((r) => r.result);
+  return moveNodes(uc, 'manage', nodes, opts);
+}
+
+/** The profile TripleO's flavors use for a role (Controller nodes are tagged "control"). */
+export function profileForRole(role: string): string {
+  const known: Record<string, string> = { Controller: 'control', Compute: 'compute', CephStorage: 'ceph-storage', BlockStorage: 'block-storage', ObjectStorage: 'swift-storage' };
+  return known[role] ?? role.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
 /** Tags the nodes for a role (capability profile:<role>); an empty profile removes the tag. */
