@@ -4,7 +4,8 @@ import { PlanError } from './errors';
 import { formatNodeProblem, NodeFile, NodeSpec, parseNodeFile } from './instackenv';
 import type { Undercloud } from './undercloud';
 import { ensureWorkbooks } from './workbookInstaller';
-import { redactStateInfo, startAndWait } from './workflows';
+import { startAndWait } from './workflows';
+import { redactText } from '../openstack/redact';
 
 const WORKBOOK = 'tripleo.baremetal.v1';
 
@@ -73,7 +74,7 @@ function reports(value: unknown): NodeReport[] {
     name: String(r.name ?? r.node ?? r.uuid ?? '?'),
     ok: r.ok === true,
     provisionState: (r.provision_state as string | null | undefined) ?? undefined,
-    message: redactStateInfo(String(r.message ?? '')),
+    message: redactText(String(r.message ?? '')),
   }));
 }
 
@@ -86,10 +87,10 @@ async function runNodeWorkflow(uc: Undercloud, workflow: string, input: Record<s
   const done = await startAndWait(uc.mistral, `${WORKBOOK}.${workflow}`, input, { timeoutMs: ((opts.timeout ?? 1200) + 120) * 1000, intervalMs: 1000, signal: opts.signal, onStarted: opts.onStarted });
   const output = done.parsedOutput ?? {};
   if (typeof output.message !== 'string' || !output.message) {
-    throw new PlanError('workflow-failed', `${workflow} failed: ${redactStateInfo(done.state_info ?? String(output.result ?? done.state)).slice(0, 600)}`);
+    throw new PlanError('workflow-failed', `${workflow} failed: ${redactText(done.state_info ?? String(output.result ?? done.state)).slice(0, 600)}`);
   }
   // the raw output is not returned: on failure Mistral puts the whole context, token included, in it
-  return { result: { executionId: done.id, ok: done.state === 'SUCCESS' && output.status !== 'FAILED', message: redactStateInfo(output.message), nodes: reports(output.nodes) }, output };
+  return { result: { executionId: done.id, ok: done.state === 'SUCCESS' && output.status !== 'FAILED', message: redactText(output.message), nodes: reports(output.nodes) }, output };
 }
 
 /**
