@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { PlanError } from '../tripleo/errors';
 import { executionPlan, redactStateInfo } from '../tripleo/workflows';
+import { registerExecutionCancelCommand } from './recoveryCommands';
 import { jsonCommand, JsonOption, report, WithUndercloud } from './context';
 
 /** `tripleo execution list|show`: Mistral workflow executions. */
 export function registerExecutionCommands(program: Command, withUndercloud: WithUndercloud): void {
   const execution = program.command('execution').description('Mistral workflow executions');
+  registerExecutionCancelCommand(execution, withUndercloud);
   jsonCommand(execution, 'list', 'executions, newest first')
     .option('--plan <plan>', 'only executions of this plan')
     .option('--workflow <name>', 'only executions of this workflow (full name or its last part)')

@@ -16,6 +16,7 @@ import { PLAN_CONTAINER_META } from './undercloud';
 /** Container metadata of a plan whose create has not finished (the next create resumes it). */
 const CREATING_META = 'tripleo-creating';
 import { uploadPlanFolder, UploadOptions, UploadResult } from './upload';
+import { checkPlanSize } from './limits';
 import { acquirePlanLock, ensurePlanSettled, withPlanLock } from './planLock';
 import { ensureWorkbooks } from './workbookInstaller';
 import { runWorkflow } from './workflows';
@@ -51,7 +52,9 @@ export function checkLocalPlan(folder: string): CapabilitiesMap {
   const mapFile = path.join(folder, CAPABILITIES_MAP_FILE);
   if (!fs.existsSync(mapFile)) throw new PlanError('missing-capabilities-map', `${folder} has no ${CAPABILITIES_MAP_FILE}: it is not a plan folder`);
   const map = parseCapabilitiesMap(fs.readFileSync(mapFile, 'utf8'), mapFile);
-  const problems = checkMapAgainstFiles(map, scanPlanFolder(folder).map((f) => f.name));
+  const files = scanPlanFolder(folder);
+  checkPlanSize(files, folder);
+  const problems = checkMapAgainstFiles(map, files.map((f) => f.name));
   if (problems.length) throw new PlanError('invalid-capabilities-map', `${mapFile} does not match the folder`, problems);
   return map;
 }
