@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import type { IronicNode } from '../openstack/ironic';
 import { PlanError } from './errors';
+import { checkNodeCount } from './limits';
 import { formatNodeProblem, NodeFile, NodeSpec, parseNodeFile } from './instackenv';
 import type { Undercloud } from './undercloud';
 import { ensureWorkbooks } from './workbookInstaller';
@@ -102,6 +103,7 @@ export async function registerNodes(
   nodes: NodeSpec[],
   opts: NodeOperationOptions & { remove?: boolean; dryRun?: boolean; instanceBootOption?: 'local' | 'netboot'; introspect?: boolean; provide?: boolean } = {},
 ): Promise<RegistrationResult> {
+  checkNodeCount(nodes.length);
   const { result: r, output } = await runNodeWorkflow(uc, 'register_or_update', { nodes, remove: !!opts.remove, dry_run: !!opts.dryRun, instance_boot_option: opts.instanceBootOption ?? null, timeout: opts.timeout ?? 600 }, opts);
   const pairs = (v: unknown) => (Array.isArray(v) ? v.map((x: { uuid: string; name: string }) => ({ uuid: x.uuid, name: x.name })) : []);
   const result: RegistrationResult = { ...r, dryRun: !!opts.dryRun, registered: pairs(output.registered), updated: pairs(output.updated), removed: pairs(output.removed) };
