@@ -14,16 +14,18 @@ import {
   resolveNodes,
   tagNodes,
 } from '../tripleo/nodes';
-import type { Undercloud } from '../tripleo/undercloud';
+import { jsonCommand, JsonOption, printJson, report, WithUndercloud } from './context';
 
-type WithUndercloud = <T>(cmd: Command, fn: (u: Undercloud) => Promise<T>) => Promise<T>;
+function printNodeResults(nodes: NodeOperationResult['nodes']): void {
+  for (const n of nodes) console.log(`${n.ok ? 'ok    ' : 'FAILED'}  ${n.name}${n.provisionState ? `\t${n.provisionState}` : ''}${n.message ? `\t${n.message}` : ''}`);
+}
 
-function printReport(r: NodeOperationResult, asJson: boolean): void {
-  if (asJson) console.log(JSON.stringify({ ok: r.ok, message: r.message, execution: r.executionId, nodes: r.nodes }, null, 2));
-  else {
-    for (const n of r.nodes) console.log(`${n.ok ? 'ok    ' : 'FAILED'}  ${n.name}${n.provisionState ? `\t${n.provisionState}` : ''}${n.message ? `\t${n.message}` : ''}`);
+function printReport(r: NodeOperationResult, opts: JsonOption): void {
+  const text = () => {
+    printNodeResults(r.nodes);
     console.log(r.message);
-  }
+  };
+  report(opts, r, text, { ok: r.ok, message: r.message, execution: r.executionId, nodes: r.nodes });
   if (!r.ok) process.exitCode = 1;
 }
 
@@ -74,7 +76,7 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
           onStarted: (id) => !opts.json && process.stderr.write(`execution ${id}\n`),
         });
         if (opts.json) {
-          console.log(JSON.stringify({ ok: r.ok, dry_run: r.dryRun, message: r.message, execution: r.executionId, registered: r.registered, updated: r.updated, removed: r.removed, nodes: r.nodes, introspection: r.introspection, provision: r.provision }, null, 2));
+          printJson({ ok: r.ok, dry_run: r.dryRun, message: r.message, execution: r.executionId, registered: r.registered, updated: r.updated, removed: r.removed, nodes: r.nodes, introspection: r.introspection, provision: r.provision });
         } else {
           const verb = r.dryRun ? ['would register', 'would update', 'would remove'] : ['registered', 'updated', 'removed'];
           // a dry run's UUIDs for new nodes are only proposals
@@ -82,21 +84,17 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
           for (const n of r.updated) console.log(`${verb[1]}\t${n.name}\t${n.uuid}`);
           for (const n of r.removed) console.log(`${verb[2]}\t${n.name}\t${n.uuid}`);
           for (const n of r.nodes.filter((x) => !x.ok)) console.log(`FAILED\t${n.name}\t${n.message}`);
-          for (const step of [r.introspection, r.provision]) if (step) for (const n of step.nodes) console.log(`${n.ok ? 'ok    ' : 'FAILED'}  ${n.name}${n.provisionState ? `\t${n.provisionState}` : ''}${n.message ? `\t${n.message}` : ''}`);
+          for (const step of [r.introspection, r.provision]) if (step) printNodeResults(step.nodes);
           console.log(r.message);
         }
         if (!r.ok) process.exitCode = 1;
       }),
     );
 
-  node
-    .command('list')
-    .description('the nodes with their states, profile and hardware')
-    .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }, cmd: Command) =>
+  jsonCommand(node, 'list', 'the nodes with their states, profile and hardware').action(async (opts: JsonOption, cmd: Command) =>
       withUndercloud(cmd, async (u) => {
         const nodes = await u.ironic.listNodes();
-        if (opts.json) return console.log(JSON.stringify(nodes.map(nodeRow), null, 2));
+        if (opts.json) return printJson(nodes.map(nodeRow));
         if (!nodes.length) return console.log('no nodes registered');
         const rows = nodes.map((n) => {
           const s = nodeSummary(n);
@@ -118,7 +116,7 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
       .action(async (refs: string[], opts: { timeout: number; concurrency: number; json?: boolean }, cmd: Command) =>
         withUndercloud(cmd, async (u) => {
           const uuids = refs.length ? (await resolveNodes(u, refs)).map((n) => n.uuid) : [];
-          printReport(await run(u, uuids, { timeout: opts.timeout, concurrency: opts.concurrency }), !!opts.json);
+          printReport(await run(u, uuids, { timeout: opts.timeout, concurrency: opts.concurrency }), opts);
         }),
       );
   transition('introspect', 'introspect nodes and wait for their hardware facts', introspectNodes, 'every manageable node');
@@ -132,7 +130,7 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
     .action(async (refs: string[], opts: { json?: boolean }, cmd: Command) =>
       withUndercloud(cmd, async (u) => {
         const uuids = (await resolveNodes(u, refs)).map((n) => n.uuid);
-        printReport(await deleteNodes(u, uuids), !!opts.json);
+        printReport(await deleteNodes(u, uuids), opts);
       }),
     );
 
@@ -144,7 +142,7 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
     .action(async (refs: string[], opts: { profile: string; json?: boolean }, cmd: Command) =>
       withUndercloud(cmd, async (u) => {
         const uuids = (await resolveNodes(u, refs)).map((n) => n.uuid);
-        printReport(await tagNodes(u, uuids, opts.profile), !!opts.json);
+        printReport(await tagNodes(u, uuids, opts.profile), opts);
       }),
     );
 }

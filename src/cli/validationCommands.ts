@@ -1,11 +1,7 @@
 import { Command } from 'commander';
 import { PlanError } from '../tripleo/errors';
-import type { Undercloud } from '../tripleo/undercloud';
 import { formatRun, listValidations, runGroup, runValidations, stopValidation, validationResults, ValidationRun } from '../tripleo/validations';
-
-type WithUndercloud = <T>(cmd: Command, fn: (u: Undercloud) => Promise<T>) => Promise<T>;
-
-const json = (v: unknown) => console.log(JSON.stringify(v, null, 2));
+import { collect, printJson as json, WithUndercloud } from './context';
 
 function printRuns(runs: ValidationRun[]): void {
   for (const r of runs) console.log(formatRun(r));
@@ -14,7 +10,6 @@ function printRuns(runs: ValidationRun[]): void {
 /** `tripleo validation list|run|stop|results`: the validations of tripleo.validations.v1. */
 export function registerValidationCommands(program: Command, withUndercloud: WithUndercloud): void {
   const validation = program.command('validation').description('validations of the undercloud, the nodes and a plan (Mistral workbook tripleo.validations.v1)');
-  const collect = (v: string, prev: string[]) => [...prev, v];
 
   validation
     .command('list')

@@ -57,6 +57,11 @@ export interface HeatResource {
   links: HeatLink[];
 }
 
+/** Resources Heat has not reached yet are INIT_COMPLETE in convergence: they are not done. */
+export function isResourceComplete(r: Pick<HeatResource, 'resource_status'>): boolean {
+  return r.resource_status.endsWith('_COMPLETE') && r.resource_status !== 'INIT_COMPLETE';
+}
+
 export interface HeatEvent {
   id: string;
   event_time: string;
@@ -407,8 +412,7 @@ export class HeatClient {
       const done = !s.stack_status.endsWith('_IN_PROGRESS');
       if (opts.onProgress) {
         const resources = done && s.stack_status === 'DELETE_COMPLETE' ? [] : await this.listResources(path, { nestedDepth: opts.nestedDepth, signal: opts.signal });
-        // resources Heat has not reached yet are INIT_COMPLETE in convergence: they are not done
-        const complete = resources.filter((r) => r.resource_status.endsWith('_COMPLETE') && r.resource_status !== 'INIT_COMPLETE').length;
+        const complete = resources.filter(isResourceComplete).length;
         const failed = resources.filter((r) => r.resource_status.endsWith('_FAILED')).length;
         opts.onProgress({ status: s.stack_status, reason: s.stack_status_reason, complete, failed, total: resources.length, elapsedMs: Date.now() - started });
       }
