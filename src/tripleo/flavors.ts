@@ -30,13 +30,19 @@ export interface RoleFlavor {
   count: number;
 }
 
+/** The profile (and flavor) TripleO uses for a role: its own names for the standard roles, else the role's name in kebab case. */
+export function profileForRole(role: string): string {
+  const known: Record<string, string> = { Controller: 'control', Compute: 'compute', CephStorage: 'ceph-storage', BlockStorage: 'block-storage', ObjectStorage: 'swift-storage' };
+  return known[role] ?? role.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
 /**
  * The flavor of a role: the plan's Overcloud<Role>Flavor, unless it is unset or the shared
- * "baremetal" flavor, in which case the role's own (its name in lower case). The node_counts
- * validation follows the same rule.
+ * "baremetal" flavor, in which case the role's own (profileForRole). The node_counts validation
+ * follows the same rule.
  */
 export function roleFlavorName(role: string, flavorParameter: unknown): string {
-  return typeof flavorParameter === 'string' && flavorParameter && flavorParameter !== 'baremetal' ? flavorParameter : role.toLowerCase();
+  return typeof flavorParameter === 'string' && flavorParameter && flavorParameter !== 'baremetal' ? flavorParameter : profileForRole(role);
 }
 
 export async function planRoleFlavors(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<RoleFlavor[]> {
