@@ -17,6 +17,7 @@ import { PLAN_CONTAINER_META } from './undercloud';
 /** Container metadata of a plan whose create has not finished (the next create resumes it). */
 const CREATING_META = 'tripleo-creating';
 import { uploadPlanFolder, UploadOptions, UploadResult } from './upload';
+import { checkPlanSize } from './limits';
 import { acquirePlanLock, ensurePlanSettled, withPlanLock } from './planLock';
 import { ensureWorkbooks } from './workbookInstaller';
 import { runWorkflow } from './workflows';
@@ -55,7 +56,11 @@ export function checkLocalPlan(folder: string, files: LocalFile[] = scanPlanFold
   const mapFile = path.join(folder, CAPABILITIES_MAP_FILE);
   if (!fs.existsSync(mapFile)) throw new PlanError('missing-capabilities-map', `${folder} has no ${CAPABILITIES_MAP_FILE}: it is not a plan folder`);
   const map = parseCapabilitiesMap(fs.readFileSync(mapFile, 'utf8'), mapFile);
-  const problems = checkMapAgainstFiles(map, files.map((f) => f.name));
+  checkPlanSize(files, folder);
+  // Released maps name environments their tree does not ship (queens: environments/aide.yaml...).
+  // tripleo-common accepted them and such an environment cannot be enabled (updateSelection), so
+  // only a missing root template or root environment, or a file listed twice, refuses the plan.
+  const problems = checkMapAgainstFiles(map, files.map((f) => f.name)).filter((p) => /^root_|listed more than once$/.test(p));
   if (problems.length) throw new PlanError('invalid-capabilities-map', `${mapFile} does not match the folder`, problems);
   return map;
 }
