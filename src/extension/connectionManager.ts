@@ -208,7 +208,11 @@ export class ConnectionManager implements vscode.Disposable {
       const undercloud = new Undercloud(profile, {
         logger: channelLogger(this.log),
         extraCaFile: vscode.workspace.getConfiguration('tripleo').get<string>('caBundle') || undefined,
+        insecure: vscode.workspace.getConfiguration('tripleo').get<boolean>('insecure') || undefined,
       });
+      if (vscode.workspace.getConfiguration('tripleo').get<boolean>('insecure') && !profile.tls.insecure) {
+        void vscode.window.showWarningMessage(`tripleo.insecure is on: the certificate of ${profile.auth.authUrl} is not verified, anyone in between can read your credentials.`);
+      }
       let token: Token;
       try {
         token = await undercloud.connect();

@@ -10,6 +10,8 @@ import { redactText, redactUrl } from './redact';
 export interface TlsOptions {
   /** PEM file(s) with extra CA certificates to trust. */
   caFile?: string;
+  /** More CA files trusted besides caFile (a setting's bundle adds to a profile's own). */
+  extraCaFiles?: string[];
   /** Skip certificate verification. Only when a profile explicitly asks for it. */
   insecure?: boolean;
 }
@@ -74,7 +76,7 @@ export class HttpClient {
     this.httpsAgent = new https.Agent({
       keepAlive: true,
       rejectUnauthorized: !tls.insecure,
-      ca: tls.caFile ? [...rootCertificates, fs.readFileSync(tls.caFile, 'utf8')] : undefined,
+      ca: tls.caFile || tls.extraCaFiles?.length ? [...rootCertificates, ...[tls.caFile, ...(tls.extraCaFiles ?? [])].filter((f): f is string => !!f).map((f) => fs.readFileSync(f, 'utf8'))] : undefined,
     });
   }
 
