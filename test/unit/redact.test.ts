@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { isSecretName, MASK, redactText, redactValue } from '../../src/openstack/redact';
+import { valueProblem } from '../../src/language/planIndex';
 
 describe('redaction: one rule for what is secret', () => {
   it('knows secret names, key-like ones included, and leaves ordinary ones', () => {
@@ -51,5 +52,14 @@ describe('redaction: one rule for what is secret', () => {
     const started = Date.now();
     redactText(`password ${'a.'.repeat(200_000)} ${'{'.repeat(50_000)} ${'[a, '.repeat(50_000)}`);
     assert.ok(Date.now() - started < 5_000);
+  });
+});
+
+describe('redaction in the language service', () => {
+  it('repeats no hidden or secret value in a diagnostic', () => {
+    const def = (name: string, hidden: boolean) => ({ name, template: 't', line: 0, character: 0, type: 'number', hidden, constraints: [] });
+    assert.equal(valueProblem(def('AdminPassword', false), 'hunter2'), `AdminPassword is a number, not ${MASK}`);
+    assert.equal(valueProblem(def('Opaque', true), 'hunter2'), `Opaque is a number, not ${MASK}`);
+    assert.equal(valueProblem(def('Count', false), 'many'), 'Count is a number, not "many"');
   });
 });
