@@ -2,11 +2,13 @@ import { Command } from 'commander';
 import { PlanError } from '../tripleo/errors';
 import { executionPlan } from '../tripleo/workflows';
 import { redactValue } from '../openstack/redact';
+import { registerExecutionCancelCommand } from './recoveryCommands';
 import { jsonCommand, JsonOption, report, WithUndercloud } from './context';
 
 /** `tripleo execution list|show`: Mistral workflow executions. */
 export function registerExecutionCommands(program: Command, withUndercloud: WithUndercloud): void {
   const execution = program.command('execution').description('Mistral workflow executions');
+  registerExecutionCancelCommand(execution, withUndercloud);
   jsonCommand(execution, 'list', 'executions, newest first')
     .option('--plan <plan>', 'only executions of this plan')
     .option('--workflow <name>', 'only executions of this workflow (full name or its last part)')

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseDocument } from 'yaml';
+import { heatValue, parseHeatYaml } from '../tripleo/heatYaml';
 import { PlanError } from '../tripleo/errors';
 import { getPlanParameters, updatePlanParameters } from '../tripleo/parameters';
 import { requirePlanData } from '../tripleo/planData';
@@ -111,7 +111,7 @@ export class ParameterFileSystem extends UndercloudFileSystem {
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const { plan } = splitPath(uri);
     const text = Buffer.from(content).toString('utf8');
-    const doc = parseDocument(text, { version: '1.1' });
+    const { doc, errors } = parseHeatYaml(text);
     const diag = (message: string, offset = 0, length = 1) => {
       const before = text.slice(0, offset);
       const line = before.split('\n').length - 1;
@@ -120,12 +120,12 @@ export class ParameterFileSystem extends UndercloudFileSystem {
       d.source = 'tripleo';
       return d;
     };
-    if (doc.errors.length) {
-      const e = doc.errors[0];
-      this.diagnostics.set(uri, [diag(e.message.split('\n')[0], e.pos[0])]);
-      throw vscode.FileSystemError.NoPermissions(`not saved: ${e.message.split('\n')[0]}`);
+    if (errors.length) {
+      const e = errors[0];
+      this.diagnostics.set(uri, [diag(e.message, e.start)]);
+      throw vscode.FileSystemError.NoPermissions(`not saved: ${e.message}`);
     }
-    const js = (doc.toJS() ?? {}) as { parameter_defaults?: Record<string, unknown> };
+    const js = (heatValue(doc.contents, doc) ?? {}) as { parameter_defaults?: Record<string, unknown> };
     let values = js.parameter_defaults ?? {};
     try {
       if (JSON.stringify(values).includes(MASK)) values = unmask(values, (await requirePlanData(this.undercloud().mistral, plan)).parameter_defaults) as Record<string, unknown>;

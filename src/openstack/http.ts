@@ -23,6 +23,11 @@ export interface Logger {
   error(message: string): void;
 }
 
+/** A request body read from a stream (an image file): never held whole in memory. */
+export class StreamBody {
+  constructor(readonly open: () => NodeJS.ReadableStream) {}
+}
+
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export interface HttpRequest {
@@ -30,7 +35,10 @@ export interface HttpRequest {
   method: string;
   url: string;
   headers?: Record<string, string>;
-  /** Sent as JSON unless it is a string or Buffer. */
+  /**
+   * Sent as JSON unless it is a string, a Buffer or a StreamBody (called once per attempt, so a
+   * retried request reads its data afresh).
+   */
   body?: unknown;
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -157,6 +165,7 @@ export class HttpClient {
     let body: RequestInit['body'];
     if (req.body !== undefined) {
       if (typeof req.body === 'string' || Buffer.isBuffer(req.body)) body = req.body;
+      else if (req.body instanceof StreamBody) body = req.body.open();
       else {
         body = JSON.stringify(req.body);
         headers['Content-Type'] ??= 'application/json';

@@ -6,7 +6,7 @@ import { redactText } from '../openstack/redact';
 import { PlanIndex, updatePlanFile } from '../language/planIndex';
 import { PLAN_STATE_NOTIFICATION } from '../language/planState';
 import { URI } from 'vscode-uri';
-import { indexPlans } from '../tripleo/planFolders';
+import { indexPlans } from '../language/planFolders';
 
 // The transport (IPC here) is chosen by the arguments the client starts us with.
 const connection = createConnection(ProposedFeatures.all);

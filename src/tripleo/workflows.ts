@@ -28,7 +28,9 @@ export async function startAndWait(
   try {
     return await mistral.waitForExecution(ex.id, { timeoutMs: opts.timeoutMs ?? 300_000, intervalMs: opts.intervalMs, signal: opts.signal });
   } catch (e) {
-    if ((e as Error).name === 'TimeoutError') throw new PlanError('workflow-timeout', `${workflow} (execution ${ex.id}) did not finish in time`);
+    if ((e as Error).name === 'TimeoutError') {
+      throw new PlanError('workflow-timeout', `${workflow} did not finish in time: ${await describeExecution(mistral, ex.id)}; tripleo execution cancel ${ex.id} stops it`);
+    }
     throw e;
   }
 }
@@ -60,4 +62,15 @@ export function executionPlan(e: { input?: string }): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What an execution that did not finish in time is doing: its state, its error, its unfinished or failed tasks. */
+export async function describeExecution(mistral: MistralClient, id: string, signal?: AbortSignal): Promise<string> {
+  const ex = await mistral.getExecution(id, signal).catch(() => undefined);
+  if (!ex) return `execution ${id} cannot be read`;
+  const tasks = await mistral.listTasks(id, { signal }).catch(() => []);
+  const notDone = tasks
+    .filter((t) => t.state !== 'SUCCESS')
+    .map((t) => `${t.name} ${t.state}${t.state_info ? `: ${shorten(redactText(t.state_info), 200)}` : ''}`);
+  return `execution ${id} is ${ex.state}${ex.state_info ? `: ${shorten(redactText(ex.state_info), 400)}` : ''}${notDone.length ? ` (tasks: ${notDone.slice(0, 5).join('; ')})` : ''}`;
 }

@@ -7,7 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lint } from '../../src/cli/lintCommand';
 import { TripleOLanguageService } from '../../src/language/languageService';
 import { buildPlanIndex, PlanIndex, updatePlanFile } from '../../src/language/planIndex';
-import { indexPlans } from '../../src/tripleo/planFolders';
+import { indexPlans } from '../../src/language/planFolders';
 import { corpusTrees, corpusYamlFiles } from '../support/corpus';
 
 /**
