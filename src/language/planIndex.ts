@@ -3,7 +3,7 @@ import { dropFinalBreak, heatValue, HEAT_YAML_OPTIONS, indentContinuations, isMe
 import type { ParsedYaml } from './yamlDocument';
 import { closestName } from '../tripleo/names';
 import { allEnvironments, CapabilitiesMap, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
-import { fullMatch, MATCH_DEADLINE_MS } from './boundedMatch';
+import { fullMatch } from './boundedMatch';
 import { isSecretName, MASK } from '../openstack/redact';
 
 export interface ParameterDefinition {
@@ -336,7 +336,7 @@ export function valueCheck(def: ParameterDefinition, value: unknown): ValueCheck
     if (c.allowedPattern === undefined) continue;
     const matched = fullMatch(c.allowedPattern, s);
     if (matched === false) return { message: c.description ?? `${def.name} must match ${c.allowedPattern}` };
-    if (matched === undefined) return { message: `${def.name}: allowed_pattern ${c.allowedPattern} was not checked: it did not finish in ${MATCH_DEADLINE_MS} ms (or the value is too long); Heat may take as long`, undecided: true };
+    if (matched === undefined) return { message: `${def.name}: allowed_pattern ${c.allowedPattern} was not checked: matching it backtracks without end (or the value is too long); Heat may hang on it too`, undecided: true };
   }
   return undefined;
 }

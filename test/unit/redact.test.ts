@@ -4,7 +4,22 @@ import { valueProblem } from '../../src/language/planIndex';
 
 describe('redaction: one rule for what is secret', () => {
   it('knows secret names, key-like ones included, and leaves ordinary ones', () => {
-    for (const n of ['pm_password', 'AdminPassword', 'token', 'auth_token', 'X-Auth-Token', 'KeystoneFernetSecret', 'application_credential_secret', 'ssh_private_key', 'SSLKey', 'HeatAuthEncryptionKey', 'RabbitCookie', 'MigrationSshKey', 'nova::rabbit_password', 'passphrase'])
+    for (const n of [
+      'pm_password',
+      'AdminPassword',
+      'token',
+      'auth_token',
+      'X-Auth-Token',
+      'KeystoneFernetSecret',
+      'application_credential_secret',
+      'ssh_private_key',
+      'SSLKey',
+      'HeatAuthEncryptionKey',
+      'RabbitCookie',
+      'MigrationSshKey',
+      'nova::rabbit_password',
+      'passphrase',
+    ])
       assert.ok(isSecretName(n), n);
     for (const n of ['KeyName', 'ControllerCount', 'NtpServer', 'SshPublicKey', 'public_key', 'ExtraConfig', 'Debug']) assert.ok(!isSecretName(n), n);
     assert.ok(isSecretName('SomeNoEchoValue', new Set(['SomeNoEchoValue'])));
@@ -18,9 +33,34 @@ describe('redaction: one rule for what is secret', () => {
     assert.doesNotMatch(out, /hunter2/);
     assert.equal(JSON.parse(JSON.parse(out).input).nodes[0].pm_addr, '10.0.0.1');
     assert.equal(JSON.parse(JSON.parse(out).input).nodes[0].pm_password, MASK);
-    assert.deepEqual(JSON.parse(redactText(JSON.stringify({ a: { token: 'abc', application_credential_secret: 's3', ssh_private_key: '-----BEGIN', HeatAuthEncryptionKey: 'k', RabbitCookie: 'c', MigrationSshKey: { private_key: 'p' }, keep: 1 } }))), {
-      a: { token: MASK, application_credential_secret: MASK, ssh_private_key: MASK, HeatAuthEncryptionKey: MASK, RabbitCookie: MASK, MigrationSshKey: MASK, keep: 1 },
-    });
+    assert.deepEqual(
+      JSON.parse(
+        redactText(
+          JSON.stringify({
+            a: {
+              token: 'abc',
+              application_credential_secret: 's3',
+              ssh_private_key: '-----BEGIN',
+              HeatAuthEncryptionKey: 'k',
+              RabbitCookie: 'c',
+              MigrationSshKey: { private_key: 'p' },
+              keep: 1,
+            },
+          }),
+        ),
+      ),
+      {
+        a: {
+          token: MASK,
+          application_credential_secret: MASK,
+          ssh_private_key: MASK,
+          HeatAuthEncryptionKey: MASK,
+          RabbitCookie: MASK,
+          MigrationSshKey: MASK,
+          keep: 1,
+        },
+      },
+    );
   });
 
   it("masks Python reprs: u'...', double-quoted values, truncated dicts", () => {
