@@ -83,11 +83,10 @@ function validateMap(ctx: DocumentContext, diag: Report): void {
     diag(start, start + Math.max(1, (text.slice(start).split('\n')[0] ?? '').length), p.message, 'map-invalid');
   }
   if (!place) return;
+  const codes = { duplicate: 'map-duplicate', 'outside-plan': 'path-outside-plan', 'missing-file': 'map-missing-file', 'missing-requirement': 'map-missing-file' } as const;
   for (const problem of checkMapAgainstFiles(map, place.index.files)) {
-    const file = problem.split(' ')[problem.startsWith('root_') ? 1 : 0];
-    const mentioned = problem.includes(' requires ') ? problem.split(' requires ')[1].split(',')[0] : file;
-    const at = Math.max(0, text.indexOf(mentioned));
-    diag(at, at + mentioned.length, problem, problem.includes('more than once') ? 'map-duplicate' : isOutsidePlan(file) ? 'path-outside-plan' : 'map-missing-file');
+    const at = Math.max(0, text.indexOf(problem.mentioned));
+    diag(at, at + problem.mentioned.length, problem.message, codes[problem.kind]);
   }
 }
 

@@ -56,7 +56,7 @@ export function checkLocalPlan(folder: string, files: LocalFile[] = scanPlanFold
   if (!fs.existsSync(mapFile)) throw new PlanError('missing-capabilities-map', `${folder} has no ${CAPABILITIES_MAP_FILE}: it is not a plan folder`);
   const map = parseCapabilitiesMap(fs.readFileSync(mapFile, 'utf8'), mapFile);
   const problems = checkMapAgainstFiles(map, files.map((f) => f.name));
-  if (problems.length) throw new PlanError('invalid-capabilities-map', `${mapFile} does not match the folder`, problems);
+  if (problems.length) throw new PlanError('invalid-capabilities-map', `${mapFile} does not match the folder`, problems.map((p) => p.message));
   return map;
 }
 
