@@ -98,8 +98,37 @@ describe('tripleo deploy, stack and execution commands', function () {
     await removeStackAndPlan(plan);
   });
 
+  const exitsWith = async (args: string[], code: number, pattern: RegExp) =>
+    assert.rejects(tripleo(...args), (e: { code: number; stderr: string }) => {
+      assert.equal(e.code, code, e.stderr);
+      assert.match(e.stderr, pattern);
+      return true;
+    });
+
+  it('deploy --diff on a plan without a stack says a deploy creates it, and changes nothing', async () => {
+    const { stdout } = await tripleo('deploy', plan, '--diff');
+    assert.match(stdout, new RegExp(`^plan ${plan} has no stack yet: a deploy creates it from \\d+ files`));
+    await exitsWith(['stack', 'status', plan], 1, /has no stack/);
+  });
+
+  it('does not deploy without --yes when stdin is not a terminal (exit 2)', async () => {
+    await exitsWith(['deploy', plan], 2, new RegExp(`tripleo: not deploying ${plan} without a confirmation: give --yes`));
+    await exitsWith(['stack', 'status', plan], 1, /has no stack/);
+  });
+
+  it('deploy --validate stops on a failing pre-deployment group (exit 3) and creates no stack', async () => {
+    const file = path.join(os.tmpdir(), `${plan}-counts.yaml`);
+    fs.writeFileSync(file, 'ComputeCount: 50\n');
+    await tripleo('parameters', 'set', plan, file);
+    await exitsWith(['deploy', plan, '--validate', '--yes'], 3, /node_counts[\s\S]*tripleo: not deploying .*: \d+ pre-deployment validation\(s\) failed \(--force deploys anyway\)/);
+    await exitsWith(['stack', 'status', plan], 1, /has no stack/);
+    fs.writeFileSync(file, 'ComputeCount: 2\n');
+    await tripleo('parameters', 'set', plan, file);
+    fs.rmSync(file);
+  });
+
   it('deploys with --wait, printing progress and events, and ends with the stack state and outputs', async () => {
-    const { stdout, stderr } = await tripleo('deploy', plan, '--wait', '--timeout', '10');
+    const { stdout, stderr } = await tripleo('deploy', plan, '--yes', '--wait', '--timeout', '10');
     assert.match(stdout, new RegExp(`stack "${plan}" create started \\(execution [0-9a-f-]{36}\\)`));
     assert.match(stdout, new RegExp(`stack ${plan}: CREATE_COMPLETE`));
     assert.match(stdout, /RoleCounts: \{"Controller":1,"Compute":2\}/);
@@ -112,6 +141,33 @@ describe('tripleo deploy, stack and execution commands', function () {
     assert.match((await tripleo('stack', 'events', plan, '--limit', '5')).stdout, /CREATE_COMPLETE/);
     const outputs = JSON.parse((await tripleo('stack', 'outputs', plan, '--json')).stdout);
     assert.equal(outputs.StackAction, 'CREATE');
+  });
+
+  it('deploy --diff after a change: the changed template with its text diff, and the parameter', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tripleo-cli-diff-'));
+    try {
+      fs.cpSync(path.join(ROOT, 'samples/overcloud-lite'), dir, { recursive: true });
+      const template = 'puppet/controller-role.yaml';
+      const text = fs.readFileSync(path.join(dir, template), 'utf8');
+      assert.match(text, /^description:/m);
+      fs.writeFileSync(path.join(dir, template), text.replace(/^description:.*$/m, 'description: Controller role, changed by the CLI test'));
+      await tripleo('plan', 'update', plan, '--templates', dir);
+      const file = path.join(dir, 'values.yaml');
+      fs.writeFileSync(file, 'ComputeCount: 1\n');
+      await tripleo('parameters', 'set', plan, file);
+      const { stdout } = await tripleo('deploy', plan, '--diff');
+      assert.match(stdout, new RegExp(`^plan ${plan} against its stack \\(CREATE_COMPLETE\\): [1-9]\\d* change\\(s\\)`));
+      assert.match(stdout, new RegExp(`^  M ${template}$`, 'm'));
+      assert.match(stdout, /^ {2}ComputeCount: "?2"? -> 1$/m);
+      assert.match(stdout, new RegExp(`^--- stack/${template}\n\\+\\+\\+ plan/${template}\n@@ -\\d+,\\d+ \\+\\d+,\\d+ @@`, 'm'));
+      assert.match(stdout, /^\+description: Controller role, changed by the CLI test$/m);
+      assert.match(stdout, /^-description: /m);
+      const json = JSON.parse((await tripleo('deploy', plan, '--diff', '--json')).stdout) as { files: { path: string; change: string; before: string; after: string }[] };
+      assert.deepEqual(json.files.map((f) => [f.change, f.path]), [['changed', template]]);
+      assert.ok(json.files[0].after.includes('changed by the CLI test') && !json.files[0].before.includes('changed by the CLI test'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lists and shows the executions of the plan', async () => {

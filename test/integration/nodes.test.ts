@@ -193,6 +193,11 @@ describe('bare-metal nodes through tripleo.baremetal.v1 on the real Ironic', fun
     assert.deepEqual(listed.filter((n) => n.name === spec[0].name).map((n) => [n.provision_state, n.memory_mb]), [['manageable', 8192]]);
     const tagged = await tripleo('node', 'tag', spec[0].name!, '--profile', 'compute');
     assert.match(tagged.stdout, /1 nodes tagged with profile compute/);
+    // --role gives the role's profile, as the extension's Tag with Profile does
+    const byRole = JSON.parse((await tripleo('node', 'tag', spec[0].name!, '--role', 'Controller', '--json')).stdout) as { ok: boolean; message: string };
+    assert.deepEqual([byRole.ok, byRole.message], [true, '1 nodes tagged with profile control']);
+    assert.equal(nodeCapabilities((await uc.ironic.getNode(imported.registered[0].uuid))!).profile, 'control');
+    assert.match((await tripleo('node', 'tag', spec[0].name!, '--role', 'CephStorage')).stdout, /1 nodes tagged with profile ceph-storage/);
     await assert.rejects(tripleo('node', 'provide', 'no-such-node-abc'), (e: { code: number; stderr: string }) => /no such node: no-such-node-abc/.test(e.stderr));
     const del = await tripleo('node', 'delete', spec[0].name!);
     assert.match(del.stdout, /1 of 1 nodes deleted/);
