@@ -1,30 +1,17 @@
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { PlanError } from '../../src/tripleo/errors';
 import { deployPlan, followStack } from '../../src/tripleo/deploy';
 import { readPlanData } from '../../src/tripleo/planData';
-import { createPlan, updatePlanCapabilities } from '../../src/tripleo/plans';
 import { updatePlanParameters } from '../../src/tripleo/parameters';
 import { Undercloud } from '../../src/tripleo/undercloud';
-import { removeStackAndPlan, ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
-
-const SAMPLE = path.join(ROOT, 'samples/overcloud-lite');
-
+import { planFixture } from '../support/undercloud';
 
 describe('deploying a plan through the deploy_plan workflow (real Heat)', function () {
   this.timeout(300_000);
+  const fixture = planFixture('deploy', { environments: { 'environments/network-isolation.yaml': true, 'environments/debug.yaml': true } });
+  const { plan } = fixture;
   let uc: Undercloud;
-  const plan = uniqueName('deploy');
-
-  before(async () => {
-    uc = new Undercloud(undercloudProfile());
-    await createPlan(uc, plan, SAMPLE);
-    await updatePlanCapabilities(uc, plan, { 'environments/network-isolation.yaml': true, 'environments/debug.yaml': true });
-  });
-  after(async () => {
-    await removeStackAndPlan(plan);
-    uc.dispose();
-  });
+  before(() => (uc = fixture.uc));
 
   it('creates the stack, writing DeployIdentifier and StackAction into the plan, and follows it to CREATE_COMPLETE', async () => {
     const started = await deployPlan(uc, plan);
@@ -65,18 +52,10 @@ describe('deploying a plan through the deploy_plan workflow (real Heat)', functi
 
 describe('a deploy that fails at create time', function () {
   this.timeout(300_000);
+  const fixture = planFixture('deployfail', { environments: { 'environments/fail-on-create.yaml': true } });
+  const { plan } = fixture;
   let uc: Undercloud;
-  const plan = uniqueName('deployfail');
-
-  before(async () => {
-    uc = new Undercloud(undercloudProfile());
-    await createPlan(uc, plan, SAMPLE);
-    await updatePlanCapabilities(uc, plan, { 'environments/fail-on-create.yaml': true });
-  });
-  after(async () => {
-    await removeStackAndPlan(plan);
-    uc.dispose();
-  });
+  before(() => (uc = fixture.uc));
 
   it('reports the failed resource and Heat\'s reason', async () => {
     await assert.rejects(deployPlan(uc, plan, { wait: true }), (e: Error) => e instanceof PlanError && /CREATE_FAILED/.test(e.message) && /IntentionalCreateFailure/.test(e.message));

@@ -1,17 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { PlanError } from '../../src/tripleo/errors';
 import type { NodeSpec } from '../../src/tripleo/instackenv';
 import { deleteNodes, introspectNodes, manageNodes, nodeCapabilities, provideNodes, readNodeFile, registerNodes, tagNodes } from '../../src/tripleo/nodes';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { redactStateInfo } from '../../src/tripleo/workflows';
-import { ROOT, simulateRamdisk, uniqueName, undercloudProfile, waitForInspectorWaiting } from '../support/undercloud';
+import { simulateRamdisk, tripleoCli, uniqueName, undercloudProfile, waitForInspectorWaiting } from '../support/undercloud';
 
-const exec = promisify(execFile);
 const octet = () => Math.floor(Math.random() * 200) + 20;
 
 /** Fake-hardware nodes with names, MACs and power addresses no other test uses. */
@@ -173,9 +170,7 @@ describe('bare-metal nodes through tripleo.baremetal.v1 on the real Ironic', fun
     });
     assert.deepEqual(await registered(spec), []);
 
-    const p = undercloudProfile();
-    const env = { PATH: process.env.PATH, OS_AUTH_URL: p.auth.authUrl, OS_USERNAME: p.auth.username, OS_PASSWORD: p.auth.password, OS_PROJECT_NAME: p.auth.projectName, OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default' };
-    const tripleo = (...args: string[]) => exec('node', [path.join(ROOT, 'dist/cli.js'), ...args], { env });
+    const tripleo = tripleoCli();
     await assert.rejects(tripleo('node', 'import', file), (e: { code: number; stderr: string }) => {
       assert.equal(e.code, 1);
       assert.match(e.stderr, /unknown driver "ipmi"/);

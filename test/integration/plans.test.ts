@@ -11,7 +11,7 @@ import { installWorkbooks } from '../../src/tripleo/workbookInstaller';
 import { runWorkflow } from '../../src/tripleo/workflows';
 import { uploadPlanFolder } from '../../src/tripleo/upload';
 import { getPlanParameters, updatePlanParameters } from '../../src/tripleo/parameters';
-import { ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
+import { planFixture, ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
 
 const SAMPLE = path.join(ROOT, 'samples/overcloud-lite');
 
@@ -172,18 +172,10 @@ describe('deployment plans through the Mistral workflows (real undercloud)', fun
 
 describe('plan parameters through Heat (real undercloud)', function () {
   this.timeout(180_000);
+  const fixture = planFixture('params', { environments: { 'environments/network-isolation.yaml': true } });
+  const { plan } = fixture;
   let uc: Undercloud;
-  const plan = uniqueName('params');
-
-  before(async () => {
-    uc = new Undercloud(undercloudProfile());
-    await createPlan(uc, plan, SAMPLE);
-    await updatePlanCapabilities(uc, plan, { 'environments/network-isolation.yaml': true });
-  });
-  after(async () => {
-    await deletePlan(uc, plan).catch(() => undefined);
-    uc.dispose();
-  });
+  before(() => (uc = fixture.uc));
 
   it('reports every parameter of root and nested templates, with where it is defined and its value', async () => {
     const { parameters, groups } = await getPlanParameters(uc, plan);
