@@ -287,15 +287,13 @@ describe('a deploy that failed, seen by the post-deployment validations', functi
   this.timeout(300_000);
   const fixture = planFixture('validfail', { environments: { 'environments/fail-on-create.yaml': true }, prepare: deployPlan });
   const { plan } = fixture;
-  let uc: Undercloud;
-  before(() => (uc = fixture.uc));
 
   it('stack_complete waits for the stack, then fails with the failed resource and Heat\'s reason; stack_outputs fails too', async () => {
-    const complete = await runValidation(uc, 'stack_complete', { plan });
+    const complete = await runValidation(fixture.uc, 'stack_complete', { plan });
     assert.equal(complete.result, 'fail');
     assert.match(complete.message, new RegExp(`^stack ${plan} CREATE_FAILED \\(\\d+ failed resource\\(s\\)\\)`));
     assert.ok(complete.messages.some((m) => /^resource IntentionalCreateFailure \(OS::Heat::TestResource\) CREATE_FAILED: .*Test Resource failed/.test(m)), complete.messages.join('\n'));
-    const outputs = await runValidation(uc, 'stack_outputs', { plan });
+    const outputs = await runValidation(fixture.uc, 'stack_outputs', { plan });
     assert.equal(outputs.result, 'fail');
     assert.equal(outputs.message, `stack ${plan} is CREATE_FAILED`);
   });
