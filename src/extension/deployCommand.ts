@@ -114,8 +114,8 @@ export function registerDeployCommand(d: {
         let diff = lastDiffs.get(target);
         if (!diff || plan === undefined) {
           diff = await deployDiff(uc, target);
-          showableDiff(d.previews, diff);
           lastDiffs.set(target, diff);
+          await vscode.window.showTextDocument(showableDiff(d.previews, diff), { preview: true });
         }
         const files = diff.stackStatus ? diff.files : [];
         const mark = { added: 'added', removed: 'removed', changed: 'changed' } as const;
