@@ -91,11 +91,6 @@ export interface PlanIndex {
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
-/** Parameters declared by a Heat template's text. */
-export function templateParameters(template: string, text: string): ParameterDefinition[] {
-  return summarizeFile(template, parseForIndex(text)).parameters;
-}
-
 /** Heat's reading without the checks for repeated keys and merges: indexing reads files nobody is editing. */
 function parseForIndex(text: string): ParsedYaml {
   let lineCounter = new LineCounter();

@@ -4,7 +4,7 @@ import type { HeatNestedParameters, HeatParameterInfo, HeatValidation, StackSour
 import { closestName } from './names';
 import { normalizePath } from './capabilitiesMap';
 import { mapLimit } from './concurrency';
-import { PlanError } from './errors';
+import { ParameterError, PlanError } from './errors';
 import { heatTemplateRequest, loadPlanYaml, PlanFiles } from './heatFiles';
 import { RESERVED_PREFIX } from './localPlan';
 import { PlanData, requirePlanData, selectedPaths, writePlanData } from './planData';
@@ -196,6 +196,16 @@ async function heatValidate(uc: Undercloud, req: ReturnType<typeof planHeatReque
 }
 
 /**
+ * The given parameters Heat's refusal is about: Heat names one as Parameter 'Name'
+ * (heat/engine/parameters.py); a nested template's refusal names it in its property path.
+ */
+function refusedParameters(message: string, given: string[]): string[] {
+  const named = new Set([...message.matchAll(/Parameter '([^']+)'/g)].map((m) => m[1]));
+  const found = given.filter((k) => named.has(k));
+  return found.length ? found : given.filter((k) => new RegExp(`\\b${k}\\b`).test(message));
+}
+
+/**
  * Sets parameter values (types kept as given). Unknown names are refused with a suggestion, and
  * Heat checks the values against every template's constraints before anything is saved, so a
  * refused update leaves the plan's previous values in place.
@@ -210,9 +220,10 @@ async function setParameters(uc: Undercloud, plan: string, values: Record<string
   const known = current.parameters.map((p) => p.name);
   const unknown = Object.keys(values).filter((k) => !known.includes(k));
   if (unknown.length) {
-    throw new PlanError(
+    throw new ParameterError(
       'unknown-parameters',
       `no template of plan "${plan}" has these parameters`,
+      unknown,
       unknown.map((k) => {
         const near = closestName(k, known);
         return near ? `${k} (did you mean ${near}?)` : k;
@@ -227,7 +238,9 @@ async function setParameters(uc: Undercloud, plan: string, values: Record<string
     // (under another name: a preview named like a deployed stack is refused as existing)
     await uc.heat.previewStack(`${plan}-parameter-check`, stackSource(planHeatRequest(files, data, next)), opts.signal);
   } catch (e) {
-    if (e instanceof HttpError && e.status === 400) throw new PlanError('invalid-parameters', `Heat refused the values, nothing was changed: ${e.serviceMessage}`);
+    if (e instanceof HttpError && e.status === 400) {
+      throw new ParameterError('invalid-parameters', `Heat refused the values, nothing was changed: ${e.serviceMessage}`, refusedParameters(e.serviceMessage, Object.keys(values)));
+    }
     throw e;
   }
   await writePlanData(uc.mistral, plan, { ...data, parameter_defaults: next }, opts.signal);

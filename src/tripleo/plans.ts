@@ -60,8 +60,9 @@ export function checkLocalPlan(folder: string, files: LocalFile[] = scanPlanFold
   // Released maps name environments their tree does not ship (queens: environments/aide.yaml...).
   // tripleo-common accepted them and such an environment cannot be enabled (updateSelection), so
   // only a missing root template or root environment, or a file listed twice, refuses the plan.
-  const problems = checkMapAgainstFiles(map, files.map((f) => f.name)).filter((p) => /^root_|listed more than once$/.test(p));
-  if (problems.length) throw new PlanError('invalid-capabilities-map', `${mapFile} does not match the folder`, problems);
+  const isRoot = (file: string) => file === map.rootTemplate || file === map.rootEnvironment;
+  const problems = checkMapAgainstFiles(map, files.map((f) => f.name)).filter((p) => p.kind === 'duplicate' || (p.kind === 'missing-file' && isRoot(p.file)));
+  if (problems.length) throw new PlanError('invalid-capabilities-map', `${mapFile} does not match the folder`, problems.map((p) => p.message));
   return map;
 }
 
