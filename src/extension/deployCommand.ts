@@ -7,6 +7,8 @@ import { requirePlanData } from '../tripleo/planData';
 import { listPlans } from '../tripleo/plans';
 import type { Undercloud } from '../tripleo/undercloud';
 import { md5 } from '../openstack/swift';
+import { isSecretName, redactValue } from '../openstack/redact';
+import { templateParameters } from '../language/planIndex';
 import type { ConnectionManager } from './connectionManager';
 import type { Ui } from './ui';
 import { preDeploymentStatus, runPreDeploymentValidations } from './validationCommands';
@@ -37,10 +39,18 @@ interface Side {
   parameter_defaults: Record<string, unknown>;
 }
 
+/** Secret values show as a mask with a short MD5, so a change still shows; others are redacted inside (ExtraConfig). */
 function masked(values: Record<string, unknown>, secret: Set<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(values).sort()) out[k] = secret.has(k) ? `****** (md5 ${md5(JSON.stringify(values[k])).slice(0, 8)})` : values[k];
+  for (const k of Object.keys(values).sort()) out[k] = isSecretName(k, secret) ? `****** (md5 ${md5(JSON.stringify(values[k])).slice(0, 8)})` : redactValue(values[k], secret);
   return out;
+}
+
+/** The parameters the plan's templates declare hidden (NoEcho: SSLKey and the like). */
+function hiddenParameters(files: Record<string, string>): string[] {
+  return Object.entries(files)
+    .filter(([name, text]) => /\.ya?ml$/.test(name) && !/\.j2\.ya?ml$/.test(name) && /\bhidden:\s*true/.test(text))
+    .flatMap(([name, text]) => templateParameters(name, text).filter((p) => p.hidden).map((p) => p.name));
 }
 
 /**
@@ -52,7 +62,7 @@ export async function deployDiff(uc: Undercloud, plan: string): Promise<{ deploy
   const data = await requirePlanData(uc.mistral, plan);
   const { files } = await readPlanFiles(uc, plan);
   const req = planHeatRequest(files, data);
-  const secret = new Set(Object.keys(data.passwords ?? {}));
+  const secret = new Set([...Object.keys(data.passwords ?? {}), ...hiddenParameters(files)]);
   // the order Heat applies them: selected environments, then passwords, then the plan's own values
   const merged = { ...environmentValues(files, data), ...data.passwords, ...data.parameter_defaults };
   const next: Side = {

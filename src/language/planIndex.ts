@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { dropFinalBreak, heatValue, HEAT_YAML_OPTIONS, indentContinuations, isMergeKey, parseHeatYaml } from '../tripleo/heatYaml';
 import type { ParsedYaml } from './yamlDocument';
 import { closestName } from '../tripleo/names';
 import { allEnvironments, CapabilitiesMap, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
@@ -79,21 +80,24 @@ export function templateParameters(template: string, text: string): ParameterDef
   return summarizeFile(template, parseForIndex(text)).parameters;
 }
 
-/** A parse without the duplicate-key check: indexing reads files nobody is editing. */
+/** Heat's reading without the checks for repeated keys and merges: indexing reads files nobody is editing. */
 function parseForIndex(text: string): ParsedYaml {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter, keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+  let lineCounter = new LineCounter();
+  let doc = parseDocument(text, { ...HEAT_YAML_OPTIONS, lineCounter }) as Document.Parsed;
+  // what the yaml package refuses and PyYAML loads (a rare file) goes the whole way
+  if (doc.errors.length && indentContinuations(text)) ({ doc, lineCounter } = parseHeatYaml(text));
+  if (text.length && text.charCodeAt(text.length - 1) !== 10) dropFinalBreak(doc.contents, text.length);
   return { doc, lineCounter, problems: [], topLevel: isMap(doc.contents) ? (doc.contents.items as ParsedYaml['topLevel']) : [] };
 }
 
 const position = (p: { line: number; col: number }) => ({ line: p.line - 1, character: p.col - 1 });
 
-function declaredParameters(template: string, params: Node | null | undefined, at: (offset: number) => { line: number; character: number }): ParameterDefinition[] {
+function declaredParameters(template: string, params: Node | null | undefined, at: (offset: number) => { line: number; character: number }, doc: Document): ParameterDefinition[] {
   if (!isMap(params)) return [];
   const out: ParameterDefinition[] = [];
   for (const pair of params.items) {
     if (!isScalar(pair.key) || !isMap(pair.value)) continue;
-    const p = (pair.value as Node).toJSON() as Record<string, unknown>;
+    const p = heatValue(pair.value, doc) as Record<string, unknown>;
     const constraints = (Array.isArray(p.constraints) ? p.constraints : []).filter((c) => c && typeof c === 'object').map((c: Record<string, unknown>) => {
       const r = (c.range ?? undefined) as Record<string, unknown> | undefined;
       const l = (c.length ?? undefined) as Record<string, unknown> | undefined;
@@ -120,10 +124,10 @@ function declaredParameters(template: string, params: Node | null | undefined, a
   return out;
 }
 
-/** The JavaScript value of a node (a scalar's without copying anything). */
-export function plainValue(node: unknown): unknown {
+/** The value of a node as Heat loads it (a scalar's without copying anything). */
+export function plainValue(node: unknown, doc?: Document): unknown {
   if (isScalar(node)) return node.value;
-  return node && typeof (node as Node).toJSON === 'function' ? (node as Node).toJSON() : null;
+  return heatValue(node, doc);
 }
 
 const RESOURCE_TYPE = /\bOS::\w+(?:::\w+)+\b(?!::|\{)/g;
@@ -143,7 +147,7 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
   const get = (key: string) => parsed.topLevel.find((p) => isScalar(p.key) && p.key.value === key)?.value;
   if (parsed.topLevel.some((p) => isScalar(p.key) && p.key.value === 'heat_template_version')) {
     summary.isTemplate = true;
-    summary.parameters = declaredParameters(path, get('parameters'), at);
+    summary.parameters = declaredParameters(path, get('parameters'), at, parsed.doc);
     const resources = get('resources');
     if (isMap(resources)) {
       for (const r of resources.items) {
@@ -171,9 +175,15 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
         if (!isMap(m)) continue;
         for (const pair of m.items) {
           if (!isScalar(pair.key) || !pair.key.range) continue;
+          if (isMergeKey(pair.key)) {
+            // `<<: {Name: value}` sets Name as Heat reads it (the section's own keys still win)
+            const merged = heatValue(pair.value, parsed.doc);
+            for (const [name, value] of Object.entries(merged && typeof merged === 'object' && !Array.isArray(merged) ? merged : {})) if (!values.has(name)) values.set(name, value);
+            continue;
+          }
           const name = String(pair.key.value);
           uses.push({ name, ...at(pair.key.range[0]), kind: 'environment' });
-          values.set(name, plainValue(pair.value));
+          values.set(name, plainValue(pair.value, parsed.doc));
         }
       }
       return { uses, values: values.size ? values : undefined };

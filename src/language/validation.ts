@@ -1,6 +1,7 @@
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import { isMap, isScalar, isSeq, visit, type Node, type Pair, type Scalar } from 'yaml';
 import { closestName, editDistance } from '../tripleo/names';
+import { isMergeKey } from '../tripleo/heatYaml';
 import { checkMapAgainstFiles, isOutsidePlan, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
 import { selectionProblems } from '../tripleo/capabilities';
 import { ENVIRONMENT_SECTIONS, isJinjaTemplate } from './fileKind';
@@ -40,7 +41,7 @@ export function validateDocument(ctx: DocumentContext, checked: ParameterChecks)
 
   // Jinja markup is not YAML: syntax errors there are expected until the template is rendered.
   if (!isJinjaTemplate(doc.uri)) {
-    for (const p of parsed.problems) diag(p.range.start, p.range.end, p.message, p.code);
+    for (const p of parsed.problems) diag(p.range.start, p.range.end, p.message, p.code, p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error);
   }
   if (kind === 'environment') {
     for (const pair of parsed.topLevel) {
@@ -97,7 +98,8 @@ function validateTemplate(parsed: ParsedYaml, diag: Report): void {
   const version = root.get('heat_template_version', true);
   if (isScalar(version)) {
     const v = String(version.value);
-    const known = /^(20\d\d-\d\d-\d\d|newton|ocata|pike|queens|rocky|stein|train|ussuri|victoria|wallaby|xena|yoga|zed|2023\.[12]|2024\.[12]|2025\.[12])$/;
+    // the versions Heat has a template class for (heat/engine/hot/template.py), by date and by release name
+    const known = /^(2013-05-23|2014-10-16|2015-04-30|2015-10-15|2016-04-08|2016-10-14|2017-02-24|2017-09-01|2018-03-02|2018-08-31|2021-04-16|newton|ocata|pike|queens|rocky|wallaby)$/;
     const r = nodeRange(version)!;
     if (!known.test(v)) diag(r.start, r.end, `unknown heat_template_version "${v}"`, 'template-unknown-version');
   }
@@ -159,7 +161,7 @@ function validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string,
     const section = keyName(pair);
     if ((section === 'parameter_defaults' || section === 'parameters') && isMap(pair.value)) {
       for (const p of pair.value.items) {
-        if (!isScalar(p.key)) continue;
+        if (!isScalar(p.key) || isMergeKey(p.key)) continue;
         const found = checkParameter(p, index, checked);
         if (!found) continue;
         const kr = nodeRange(p.key)!;

@@ -1,5 +1,6 @@
 import type { HeatStack, StackProgress } from '../openstack/heat';
 import { requirePlanData } from './planData';
+import { renderPlanContainer } from './planRendering';
 import { ensurePlanSettled, withPlanLock } from './planLock';
 import { checkPlanSize } from './limits';
 import { RESERVED_PREFIX } from './localPlan';
@@ -48,6 +49,8 @@ export async function deployPlan(uc: Undercloud, plan: string, opts: DeployOptio
 }
 
 async function runDeploy(uc: Undercloud, plan: string, opts: DeployOptions): Promise<DeployStarted> {
+  // the container's own sources may have changed since the last upload: render them again first
+  await renderPlanContainer(uc.swift, plan, opts.signal);
   const timeout = opts.timeoutMinutes ?? 240;
   const r = await runWorkflow(
     uc.mistral,

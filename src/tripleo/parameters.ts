@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { parse } from 'yaml';
 import { HttpError } from '../openstack/errors';
 import type { HeatNestedParameters, HeatParameterInfo, HeatValidation, StackSource } from '../openstack/heat';
 import { closestName } from './names';
 import { normalizePath } from './capabilitiesMap';
 import { mapLimit } from './concurrency';
 import { PlanError } from './errors';
-import { heatTemplateRequest, PlanFiles } from './heatFiles';
+import { heatTemplateRequest, loadPlanYaml, PlanFiles } from './heatFiles';
 import { RESERVED_PREFIX } from './localPlan';
 import { PlanData, requirePlanData, selectedPaths, writePlanData } from './planData';
 import { ensurePlanSettled, withPlanLock } from './planLock';
@@ -84,7 +83,7 @@ export function planHeatRequest(files: PlanFiles, data: PlanData, parameterDefau
 function mergedRegistry(files: PlanFiles, data: PlanData): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of selectedPaths(data)) {
-    const env = parse(files[p] ?? '', { version: '1.1' }) as { resource_registry?: Record<string, unknown> } | null;
+    const env = loadPlanYaml(p, files[p] ?? '') as { resource_registry?: Record<string, unknown> } | null;
     const base = p.includes('/') ? p.slice(0, p.lastIndexOf('/') + 1) : '';
     for (const [type, target] of Object.entries(env?.resource_registry ?? {})) {
       if (typeof target === 'string') out[type] = /\.ya?ml$/.test(target) ? normalizePath(base + target) : target;
@@ -97,7 +96,7 @@ function mergedRegistry(files: PlanFiles, data: PlanData): Record<string, string
 export function environmentValues(files: PlanFiles, data: PlanData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const e of data.environments) {
-    const env = 'data' in e ? (e.data as { parameter_defaults?: Record<string, unknown> }) : (parse(files[e.path] ?? '', { version: '1.1' }) as { parameter_defaults?: Record<string, unknown> } | null);
+    const env = 'data' in e ? (e.data as { parameter_defaults?: Record<string, unknown> }) : (loadPlanYaml(e.path, files[e.path] ?? '') as { parameter_defaults?: Record<string, unknown> } | null);
     Object.assign(out, env?.parameter_defaults ?? {});
   }
   return out;

@@ -7,9 +7,10 @@ import { CAPABILITIES_MAP_FILE, checkMapAgainstFiles, parseCapabilitiesMap, Capa
 import { mapLimit } from './concurrency';
 import { listRoles, PlanFiles } from './heatFiles';
 import { PlanError } from './errors';
-import { RESERVED_PREFIX, scanPlanFolder } from './localPlan';
+import { LocalFile, RESERVED_PREFIX, scanPlanFolder } from './localPlan';
 import { planDataNames, PlanData, readPlanData, requirePlanData, selectedPaths, writePlanData } from './planData';
 import { assertPlanName } from './planName';
+import { withRenderedFiles } from './planRendering';
 import type { Undercloud } from './undercloud';
 import { PLAN_CONTAINER_META } from './undercloud';
 
@@ -47,16 +48,26 @@ export async function listPlans(uc: Undercloud, signal?: AbortSignal): Promise<P
   return containers.filter((c) => data.has(c.name));
 }
 
-/** Checks a local plan folder before anything is sent: its capabilities map and the files it names. */
-export function checkLocalPlan(folder: string): CapabilitiesMap {
+/**
+ * Checks a local plan folder before anything is sent: its capabilities map and the files it names.
+ * `files` are the folder's files as they will be uploaded (rendered ones included), when already known.
+ */
+export function checkLocalPlan(folder: string, files: LocalFile[] = scanPlanFolder(folder)): CapabilitiesMap {
   const mapFile = path.join(folder, CAPABILITIES_MAP_FILE);
   if (!fs.existsSync(mapFile)) throw new PlanError('missing-capabilities-map', `${folder} has no ${CAPABILITIES_MAP_FILE}: it is not a plan folder`);
   const map = parseCapabilitiesMap(fs.readFileSync(mapFile, 'utf8'), mapFile);
-  const files = scanPlanFolder(folder);
   checkPlanSize(files, folder);
   const problems = checkMapAgainstFiles(map, files.map((f) => f.name));
   if (problems.length) throw new PlanError('invalid-capabilities-map', `${mapFile} does not match the folder`, problems);
   return map;
+}
+
+/** Scans a folder once, renders its Jinja templates where it has roles_data.yaml and checks the result: nothing is sent yet. */
+async function preparePlanFolder(folder: string, opts: UploadOptions): Promise<UploadOptions> {
+  opts.onProgress?.({ phase: 'scanning', done: 0, total: 0 });
+  const files = await withRenderedFiles(folder, scanPlanFolder(folder));
+  checkLocalPlan(folder, files);
+  return { ...opts, files };
 }
 
 export interface PlanCommandOptions extends UploadOptions {
@@ -71,7 +82,7 @@ export interface PlanCommandOptions extends UploadOptions {
  */
 export async function createPlan(uc: Undercloud, name: string, folder: string, opts: PlanCommandOptions = {}): Promise<{ message: string; upload: UploadResult; executionId: string }> {
   assertPlanName(name);
-  checkLocalPlan(folder);
+  const prepared = await preparePlanFolder(folder, opts);
   if (await readPlanData(uc.mistral, name, opts.signal)) throw new PlanError('plan-exists', `plan "${name}" already exists`);
   const meta = await uc.swift.containerMetadata(name, opts.signal);
   if (meta && meta[CREATING_META] === undefined) {
@@ -81,7 +92,7 @@ export async function createPlan(uc: Undercloud, name: string, folder: string, o
   if (!meta) await uc.swift.createContainer(name, { [CREATING_META]: new Date().toISOString() }, opts.signal);
   return withPlanLock(uc.swift, name, 'plan create', async () => {
     try {
-      const upload = await uploadPlanFolder(uc.swift, folder, name, opts);
+      const upload = await uploadPlanFolder(uc.swift, folder, name, prepared);
       const r = await runWorkflow(uc.mistral, `${PLAN_WORKBOOK}.create_deployment_plan`, { container: name, generate_passwords: opts.generatePasswords ?? true }, { signal: opts.signal });
       await uc.swift.setContainerMetadata(name, { [CREATING_META]: '' }).catch(() => undefined);
       return { message: r.message, upload: { ...upload, created: true }, executionId: r.executionId };
@@ -96,11 +107,11 @@ export async function createPlan(uc: Undercloud, name: string, folder: string, o
 
 /** Replace a plan's templates with a folder's; selections and parameter values are kept where they still apply. */
 export async function updatePlan(uc: Undercloud, name: string, folder: string, opts: UploadOptions = {}): Promise<{ message: string; upload: UploadResult; dropped: string[] }> {
-  checkLocalPlan(folder);
+  const prepared = await preparePlanFolder(folder, opts);
   await requirePlanData(uc.mistral, name, opts.signal);
   await ensureWorkbooks(uc.mistral);
   return withPlanLock(uc.swift, name, 'plan update', async () => {
-    const upload = await uploadPlanFolder(uc.swift, folder, name, opts);
+    const upload = await uploadPlanFolder(uc.swift, folder, name, prepared);
     const r = await runWorkflow(uc.mistral, `${PLAN_WORKBOOK}.update_deployment_plan`, { container: name }, { signal: opts.signal });
     return { message: r.message, upload, dropped: (r.output.dropped_environments as string[]) ?? [] };
   });

@@ -24,6 +24,8 @@ export interface UploadOptions {
   onProgress?: (p: UploadProgress) => void;
   /** Test hook: called before each object is written, so a test can fail the upload midway. */
   beforeWrite?: (name: string, index: number) => void | Promise<void>;
+  /** the folder's files when the caller has scanned it already, with any rendered files (their `data`) */
+  files?: LocalFile[];
 }
 
 export interface UploadResult {
@@ -62,7 +64,7 @@ export async function uploadPlanFolder(swift: SwiftClient, folder: string, conta
     return p;
   };
   progress({ phase: 'scanning', done: 0, total: 0 });
-  const local = scanPlanFolder(folder);
+  const local = opts.files ?? scanPlanFolder(folder);
   if (!local.length) throw new PlanError('empty-folder', `${folder} has no files to upload`);
 
   progress({ phase: 'comparing', done: 0, total: local.length });
@@ -149,20 +151,28 @@ async function writeFiles(
   progress: (p: UploadProgress) => void,
 ): Promise<number> {
   let done = 0;
-  progress({ phase: 'uploading', done, total: files.length });
+  const total = files.length;
+  progress({ phase: 'uploading', done, total });
+  let requests = 0;
   if (method === 'bulk') {
-    for (const [i, f] of files.entries()) await opts.beforeWrite?.(f.name, i);
-    const archive = await tarFiles(fs.realpathSync(folder), files.map((f) => f.name), { gzip: true });
-    await swift.extractArchive(container, archive, { gzip: true, signal: opts.signal });
-    progress({ phase: 'uploading', done: files.length, total: files.length });
-    return 1;
+    // the archive is read from the folder: files made in memory go as their own PUTs below
+    const onDisk = files.filter((f) => !f.data);
+    if (onDisk.length) {
+      for (const [i, f] of onDisk.entries()) await opts.beforeWrite?.(f.name, i);
+      const archive = await tarFiles(fs.realpathSync(folder), onDisk.map((f) => f.name), { gzip: true });
+      await swift.extractArchive(container, archive, { gzip: true, signal: opts.signal });
+      done = onDisk.length;
+      progress({ phase: 'uploading', done, total });
+      requests = 1;
+    }
+    files = files.filter((f) => f.data);
   }
   await mapLimit(files, concurrency, async (f, i) => {
     await opts.beforeWrite?.(f.name, i);
-    await swift.putObject(container, f.name, fs.readFileSync(f.absolute), { contentType: contentType(f.name), signal: opts.signal });
-    progress({ phase: 'uploading', done: ++done, total: files.length });
+    await swift.putObject(container, f.name, f.data ?? fs.readFileSync(f.absolute), { contentType: contentType(f.name), signal: opts.signal });
+    progress({ phase: 'uploading', done: ++done, total });
   });
-  return files.length;
+  return requests + files.length;
 }
 
 /**

@@ -1,22 +1,12 @@
 import type { FinishedExecution, MistralClient } from '../openstack/mistral';
 import { PlanError } from './errors';
+import { redactText } from '../openstack/redact';
 
 export interface WorkflowOutcome {
   executionId: string;
   state: 'SUCCESS' | 'ERROR' | 'CANCELLED';
   output: Record<string, unknown>;
   message: string;
-}
-
-/**
- * Mistral puts the whole task context, token and node power passwords included, into some error
- * texts, and keeps workflow inputs (an instackenv's passwords) as they were given.
- */
-export function redactStateInfo(text: string): string {
-  return text
-    .replace(/('(?:auth_token|X-Auth-Token|[\w-]*password)': ')(?:[^'\\]|\\.)*/gi, '$1***')
-    .replace(/("(?:auth_token|X-Auth-Token|[\w-]*password)": ")(?:[^"\\]|\\.)*/gi, '$1***')
-    .replace(/gAAAAA[\w-]{40,}/g, '***');
 }
 
 function shorten(text: string, max = 600): string {
@@ -57,7 +47,7 @@ export async function runWorkflow(
 ): Promise<WorkflowOutcome> {
   const done = await startAndWait(mistral, workflow, input, opts);
   const output = done.parsedOutput ?? {};
-  const message = typeof output.message === 'string' && output.message ? output.message : shorten(redactStateInfo(done.state_info ?? String(output.result ?? '')));
+  const message = typeof output.message === 'string' && output.message ? output.message : shorten(redactText(done.state_info ?? String(output.result ?? '')));
   if (done.state !== 'SUCCESS' || output.status === 'FAILED') {
     throw new PlanError('workflow-failed', `${workflow.split('.').pop()} failed: ${message || done.state}`);
   }
@@ -81,6 +71,6 @@ export async function describeExecution(mistral: MistralClient, id: string, sign
   const tasks = await mistral.listTasks(id, { signal }).catch(() => []);
   const notDone = tasks
     .filter((t) => t.state !== 'SUCCESS')
-    .map((t) => `${t.name} ${t.state}${t.state_info ? `: ${shorten(redactStateInfo(t.state_info), 200)}` : ''}`);
-  return `execution ${id} is ${ex.state}${ex.state_info ? `: ${shorten(redactStateInfo(ex.state_info), 400)}` : ''}${notDone.length ? ` (tasks: ${notDone.slice(0, 5).join('; ')})` : ''}`;
+    .map((t) => `${t.name} ${t.state}${t.state_info ? `: ${shorten(redactText(t.state_info), 200)}` : ''}`);
+  return `execution ${id} is ${ex.state}${ex.state_info ? `: ${shorten(redactText(ex.state_info), 400)}` : ''}${notDone.length ? ` (tasks: ${notDone.slice(0, 5).join('; ')})` : ''}`;
 }
