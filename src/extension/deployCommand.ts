@@ -42,7 +42,8 @@ interface Side {
 /** Secret values show as a mask with a short MD5, so a change still shows; others are redacted inside (ExtraConfig). */
 function masked(values: Record<string, unknown>, secret: Set<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(values).sort()) out[k] = isSecretName(k, secret) ? `****** (md5 ${md5(JSON.stringify(values[k])).slice(0, 8)})` : redactValue(values[k], secret);
+  for (const k of Object.keys(values).sort())
+    out[k] = isSecretName(k, secret) ? `****** (md5 ${md5(JSON.stringify(values[k])).slice(0, 8)})` : redactValue(values[k], secret);
   return out;
 }
 
@@ -50,7 +51,11 @@ function masked(values: Record<string, unknown>, secret: Set<string>): Record<st
 function hiddenParameters(files: Record<string, string>): string[] {
   return Object.entries(files)
     .filter(([name, text]) => /\.ya?ml$/.test(name) && !/\.j2\.ya?ml$/.test(name) && /\bhidden:\s*true/.test(text))
-    .flatMap(([name, text]) => templateParameters(name, text).filter((p) => p.hidden).map((p) => p.name));
+    .flatMap(([name, text]) =>
+      templateParameters(name, text)
+        .filter((p) => p.hidden)
+        .map((p) => p.name),
+    );
 }
 
 /**
@@ -66,7 +71,11 @@ export async function deployDiff(uc: Undercloud, plan: string): Promise<{ deploy
   // the order Heat applies them: selected environments, then passwords, then the plan's own values
   const merged = { ...environmentValues(files, data), ...data.passwords, ...data.parameter_defaults };
   const next: Side = {
-    templates: Object.fromEntries(Object.keys(files).sort().map((n) => [n, md5(req.files[n] ?? files[n]).slice(0, 12)])),
+    templates: Object.fromEntries(
+      Object.keys(files)
+        .sort()
+        .map((n) => [n, md5(req.files[n] ?? files[n]).slice(0, 12)]),
+    ),
     environments: req.environment_files.filter((e) => !e.startsWith('.tripleo/')),
     parameter_defaults: masked(merged, secret),
   };
@@ -86,8 +95,11 @@ export async function deployDiff(uc: Undercloud, plan: string): Promise<{ deploy
       parameter_defaults: masked((env.parameter_defaults as Record<string, unknown>) ?? {}, secret),
     };
     deployed = `# stack ${plan} as deployed (${stack.stack_status})\n${stringify(before)}`;
-    changes = [...new Set([...Object.keys(before.templates), ...Object.keys(next.templates)])].filter((k) => before.templates[k] !== next.templates[k]).length +
-      [...new Set([...Object.keys(before.parameter_defaults), ...Object.keys(next.parameter_defaults)])].filter((k) => JSON.stringify(before.parameter_defaults[k]) !== JSON.stringify(next.parameter_defaults[k])).length;
+    changes =
+      [...new Set([...Object.keys(before.templates), ...Object.keys(next.templates)])].filter((k) => before.templates[k] !== next.templates[k]).length +
+      [...new Set([...Object.keys(before.parameter_defaults), ...Object.keys(next.parameter_defaults)])].filter(
+        (k) => JSON.stringify(before.parameter_defaults[k]) !== JSON.stringify(next.parameter_defaults[k]),
+      ).length;
   }
   return { deployed, next: `# plan ${plan} as it would be deployed\n${stringify(next)}`, stackStatus: stack?.stack_status, changes };
 }
@@ -107,53 +119,70 @@ export function registerDeployCommand(d: {
   context.subscriptions.push(status);
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('tripleo.deployPlan', async (node?: PlanNode | string, opts: { confirm?: boolean; showDiff?: boolean } = {}): Promise<FollowResult | undefined> => {
-      const uc = manager.undercloud;
-      if (!uc) return void vscode.window.showErrorMessage('TripleO: not connected to an undercloud');
-      if (!vscode.workspace.isTrusted) return void vscode.window.showErrorMessage('TripleO: deploying needs a trusted workspace');
-      try {
-        let plan = typeof node === 'string' ? node : node && 'plan' in node ? node.plan : undefined;
-        if (!plan) {
-          const last = context.workspaceState.get<string>(LAST_DEPLOYED_KEY);
-          const items = (await listPlans(uc)).map((p) => ({ label: p.name, description: p.name === last ? 'last deployed from this workspace' : `${p.objects} files` }));
-          items.sort((a, b) => Number(b.label === last) - Number(a.label === last));
-          plan = (await d.ui().showQuickPick(items, { title: 'TripleO: deploy which plan?' }))?.label;
-        }
-        if (!plan) return undefined;
-        const target = plan;
-        const diff = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `TripleO: comparing ${target} with its stack` }, () => deployDiff(uc, target));
-        if (diff.stackStatus?.endsWith('_IN_PROGRESS')) return void (await offerStuckStack(uc, target, diff.stackStatus));
-        const left = vscode.Uri.from({ scheme: DEPLOY_PREVIEW_SCHEME, path: `/${target}/deployed.yaml` });
-        const right = vscode.Uri.from({ scheme: DEPLOY_PREVIEW_SCHEME, path: `/${target}/to-deploy.yaml` });
-        d.previews.set(left, diff.deployed ?? `# ${target} has no stack yet: this deploy creates it\n`);
-        d.previews.set(right, diff.next);
-        if (opts.showDiff !== false) await vscode.commands.executeCommand('vscode.diff', left, right, `${target}: deployed ↔ to deploy`, { preview: true });
-        const action = diff.deployed ? 'update' : 'create';
-        // the pre-deployment validations: run first, or offered in the confirmation (setting)
-        const validationMode = vscode.workspace.getConfiguration('tripleo').get<string>('deploy.preDeploymentValidations', 'offer');
-        let checks = validationMode === 'never' || opts.confirm === false ? undefined : validationMode === 'always' ? await validateWithProgress(uc, target) : await preDeploymentStatus(uc, target).catch(() => undefined);
-        let answer: string | undefined = opts.confirm === false ? 'Deploy' : undefined;
-        while (answer === undefined || answer === VALIDATE_FIRST) {
-          if (answer === VALIDATE_FIRST) checks = await validateWithProgress(uc, target);
-          const items = ['Deploy', ...(checks?.failed ? [SHOW_VALIDATIONS] : []), ...(validationMode === 'never' ? [] : [VALIDATE_FIRST])];
-          answer = await d.ui().showWarningMessage(
-            `Deploy plan "${target}"? This ${action}s its Heat stack.`,
-            { modal: true, detail: `${diff.deployed ? `${diff.changes} template or parameter change(s) since the last deploy (see the diff).` : 'The stack does not exist yet.'}${checks ? `\n\n${checks.summary}` : ''}` },
-            ...items,
+    vscode.commands.registerCommand(
+      'tripleo.deployPlan',
+      async (node?: PlanNode | string, opts: { confirm?: boolean; showDiff?: boolean } = {}): Promise<FollowResult | undefined> => {
+        const uc = manager.undercloud;
+        if (!uc) return void vscode.window.showErrorMessage('TripleO: not connected to an undercloud');
+        if (!vscode.workspace.isTrusted) return void vscode.window.showErrorMessage('TripleO: deploying needs a trusted workspace');
+        try {
+          let plan = typeof node === 'string' ? node : node && 'plan' in node ? node.plan : undefined;
+          if (!plan) {
+            const last = context.workspaceState.get<string>(LAST_DEPLOYED_KEY);
+            const items = (await listPlans(uc)).map((p) => ({
+              label: p.name,
+              description: p.name === last ? 'last deployed from this workspace' : `${p.objects} files`,
+            }));
+            items.sort((a, b) => Number(b.label === last) - Number(a.label === last));
+            plan = (await d.ui().showQuickPick(items, { title: 'TripleO: deploy which plan?' }))?.label;
+          }
+          if (!plan) return undefined;
+          const target = plan;
+          const diff = await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Window, title: `TripleO: comparing ${target} with its stack` },
+            () => deployDiff(uc, target),
           );
-          if (answer === undefined) break;
+          if (diff.stackStatus?.endsWith('_IN_PROGRESS')) return void (await offerStuckStack(uc, target, diff.stackStatus));
+          const left = vscode.Uri.from({ scheme: DEPLOY_PREVIEW_SCHEME, path: `/${target}/deployed.yaml` });
+          const right = vscode.Uri.from({ scheme: DEPLOY_PREVIEW_SCHEME, path: `/${target}/to-deploy.yaml` });
+          d.previews.set(left, diff.deployed ?? `# ${target} has no stack yet: this deploy creates it\n`);
+          d.previews.set(right, diff.next);
+          if (opts.showDiff !== false) await vscode.commands.executeCommand('vscode.diff', left, right, `${target}: deployed ↔ to deploy`, { preview: true });
+          const action = diff.deployed ? 'update' : 'create';
+          // the pre-deployment validations: run first, or offered in the confirmation (setting)
+          const validationMode = vscode.workspace.getConfiguration('tripleo').get<string>('deploy.preDeploymentValidations', 'offer');
+          let checks =
+            validationMode === 'never' || opts.confirm === false
+              ? undefined
+              : validationMode === 'always'
+                ? await validateWithProgress(uc, target)
+                : await preDeploymentStatus(uc, target).catch(() => undefined);
+          let answer: string | undefined = opts.confirm === false ? 'Deploy' : undefined;
+          while (answer === undefined || answer === VALIDATE_FIRST) {
+            if (answer === VALIDATE_FIRST) checks = await validateWithProgress(uc, target);
+            const items = ['Deploy', ...(checks?.failed ? [SHOW_VALIDATIONS] : []), ...(validationMode === 'never' ? [] : [VALIDATE_FIRST])];
+            answer = await d.ui().showWarningMessage(
+              `Deploy plan "${target}"? This ${action}s its Heat stack.`,
+              {
+                modal: true,
+                detail: `${diff.deployed ? `${diff.changes} template or parameter change(s) since the last deploy (see the diff).` : 'The stack does not exist yet.'}${checks ? `\n\n${checks.summary}` : ''}`,
+              },
+              ...items,
+            );
+            if (answer === undefined) break;
+          }
+          if (answer === SHOW_VALIDATIONS) await vscode.commands.executeCommand('tripleo.showValidationResults', { group: 'pre-deployment', plan: target });
+          if (answer !== 'Deploy') return undefined;
+          await context.workspaceState.update(LAST_DEPLOYED_KEY, target);
+          return await runDeploy(uc, target, action);
+        } catch (e) {
+          const message = (e as Error).message;
+          log.error(`deploy: ${message}`);
+          void vscode.window.showErrorMessage(`TripleO: ${message}`, 'Show Log').then((a) => a && log.show());
+          return undefined;
         }
-        if (answer === SHOW_VALIDATIONS) await vscode.commands.executeCommand('tripleo.showValidationResults', { group: 'pre-deployment', plan: target });
-        if (answer !== 'Deploy') return undefined;
-        await context.workspaceState.update(LAST_DEPLOYED_KEY, target);
-        return await runDeploy(uc, target, action);
-      } catch (e) {
-        const message = (e as Error).message;
-        log.error(`deploy: ${message}`);
-        void vscode.window.showErrorMessage(`TripleO: ${message}`, 'Show Log').then((a) => a && log.show());
-        return undefined;
-      }
-    }),
+      },
+    ),
   );
 
   /** A busy stack may be stuck for good (Heat was killed mid-way): offer the ways out, each confirmed. */
@@ -162,7 +191,10 @@ export function registerDeployCommand(d: {
     const DELETE = 'Delete the Stack…';
     const answer = await d.ui().showWarningMessage(
       `Stack ${plan} is ${stackStatus}: a deploy cannot start now.`,
-      { modal: true, detail: 'Wait for it to finish. If it stays in progress (Heat was restarted while it worked), cancel its operation or delete the stack.' },
+      {
+        modal: true,
+        detail: 'Wait for it to finish. If it stays in progress (Heat was restarted while it worked), cancel its operation or delete the stack.',
+      },
       CANCEL,
       DELETE,
     );
@@ -183,60 +215,69 @@ export function registerDeployCommand(d: {
   }
 
   async function validateWithProgress(uc: Undercloud, plan: string) {
-    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: running the pre-deployment validations of ${plan}` }, () => runPreDeploymentValidations(uc, plan));
+    const r = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `TripleO: running the pre-deployment validations of ${plan}` },
+      () => runPreDeploymentValidations(uc, plan),
+    );
     log.info(`pre-deployment validations of ${plan}: ${r.group.message}`);
     for (const f of r.group.results) log.info(`  ${f.validation}: ${f.result}: ${f.message}`);
     return r;
   }
 
   async function runDeploy(uc: Undercloud, plan: string, action: 'create' | 'update'): Promise<FollowResult | undefined> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: deploying ${plan}`, cancellable: true }, async (progress, token) => {
-      const follow = new AbortController();
-      let cancelled = false;
-      token.onCancellationRequested(async () => {
-        cancelled = true;
-        if (action === 'update') {
-          log.warn(`cancelling the update of ${plan} (Heat rolls it back)`);
-          await uc.heat.cancelUpdate(plan).catch((e) => log.error(`cancel_update failed: ${(e as Error).message}`));
-          void vscode.window.showWarningMessage(`TripleO: asked Heat to cancel the update of ${plan}; it rolls back.`);
-        } else {
-          log.warn(`stopped following the creation of ${plan}; Heat goes on creating it`);
-          void vscode.window.showWarningMessage(`TripleO: stopped following ${plan}. A create cannot be cancelled: Heat goes on creating the stack.`);
-          follow.abort();
-        }
-      });
-      const started = await deployPlan(uc, plan);
-      log.info(`${started.message} (execution ${started.executionId})`);
-      status.text = `$(sync~spin) ${plan}: ${started.stackAction}_IN_PROGRESS`;
-      status.command = 'tripleo.showLog';
-      status.show();
-      d.plans.refresh();
-      try {
-        const r = await followStack(uc, plan, {
-          signal: follow.signal,
-          onProgress: (p) => {
-            status.text = `$(sync~spin) ${plan}: ${p.status} ${p.complete}/${p.total}`;
-            status.tooltip = `${p.status}: ${p.complete} of ${p.total} resources complete${p.failed ? `, ${p.failed} failed` : ''}\nClick for the log`;
-            progress.report({ message: `${p.status} · ${p.complete}/${p.total} resources` });
-          },
-          onEvent: (e) => log.info(`[${plan}] ${e}`),
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `TripleO: deploying ${plan}`, cancellable: true },
+      async (progress, token) => {
+        const follow = new AbortController();
+        let cancelled = false;
+        token.onCancellationRequested(async () => {
+          cancelled = true;
+          if (action === 'update') {
+            log.warn(`cancelling the update of ${plan} (Heat rolls it back)`);
+            await uc.heat.cancelUpdate(plan).catch((e) => log.error(`cancel_update failed: ${(e as Error).message}`));
+            void vscode.window.showWarningMessage(`TripleO: asked Heat to cancel the update of ${plan}; it rolls back.`);
+          } else {
+            log.warn(`stopped following the creation of ${plan}; Heat goes on creating it`);
+            void vscode.window.showWarningMessage(`TripleO: stopped following ${plan}. A create cannot be cancelled: Heat goes on creating the stack.`);
+            follow.abort();
+          }
         });
-        const ok = r.stack.stack_status.endsWith('_COMPLETE') && !r.stack.stack_status.startsWith('ROLLBACK');
-        status.text = `${ok ? '$(pass)' : '$(error)'} ${plan}: ${r.stack.stack_status}`;
-        for (const o of r.outputs) log.info(`[${plan}] output ${o.key} = ${JSON.stringify(o.value)}`);
-        if (ok) void vscode.window.showInformationMessage(`TripleO: ${plan} ${r.stack.stack_status} (${r.outputs.length} outputs in the log)`, 'Show Log').then((a) => a && log.show());
-        else {
-          log.error(describeFailure(r));
-          void vscode.window.showErrorMessage(`TripleO: ${describeFailure(r)}`, 'Show Log').then((a) => a && log.show());
+        const started = await deployPlan(uc, plan);
+        log.info(`${started.message} (execution ${started.executionId})`);
+        status.text = `$(sync~spin) ${plan}: ${started.stackAction}_IN_PROGRESS`;
+        status.command = 'tripleo.showLog';
+        status.show();
+        d.plans.refresh();
+        try {
+          const r = await followStack(uc, plan, {
+            signal: follow.signal,
+            onProgress: (p) => {
+              status.text = `$(sync~spin) ${plan}: ${p.status} ${p.complete}/${p.total}`;
+              status.tooltip = `${p.status}: ${p.complete} of ${p.total} resources complete${p.failed ? `, ${p.failed} failed` : ''}\nClick for the log`;
+              progress.report({ message: `${p.status} · ${p.complete}/${p.total} resources` });
+            },
+            onEvent: (e) => log.info(`[${plan}] ${e}`),
+          });
+          const ok = r.stack.stack_status.endsWith('_COMPLETE') && !r.stack.stack_status.startsWith('ROLLBACK');
+          status.text = `${ok ? '$(pass)' : '$(error)'} ${plan}: ${r.stack.stack_status}`;
+          for (const o of r.outputs) log.info(`[${plan}] output ${o.key} = ${JSON.stringify(o.value)}`);
+          if (ok)
+            void vscode.window
+              .showInformationMessage(`TripleO: ${plan} ${r.stack.stack_status} (${r.outputs.length} outputs in the log)`, 'Show Log')
+              .then((a) => a && log.show());
+          else {
+            log.error(describeFailure(r));
+            void vscode.window.showErrorMessage(`TripleO: ${describeFailure(r)}`, 'Show Log').then((a) => a && log.show());
+          }
+          return r;
+        } catch (e) {
+          if (cancelled) return undefined;
+          throw e;
+        } finally {
+          d.onDeployEnded();
+          setTimeout(() => status.hide(), 60_000);
         }
-        return r;
-      } catch (e) {
-        if (cancelled) return undefined;
-        throw e;
-      } finally {
-        d.onDeployEnded();
-        setTimeout(() => status.hide(), 60_000);
-      }
-    });
+      },
+    );
   }
 }
