@@ -2,6 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IronicNode } from '../openstack/ironic';
+import { profileForRole } from '../tripleo/flavors';
 import { NodeFileProblem, parseNodeFile } from '../tripleo/instackenv';
 import {
   deleteNodes,
@@ -28,12 +29,6 @@ interface Deps {
   log: vscode.LogOutputChannel;
   ui: () => Ui;
   onWorkflowEnded: () => void;
-}
-
-/** The profile TripleO's flavors use for a role (Controller nodes are tagged "control"). */
-export function profileForRole(role: string): string {
-  const known: Record<string, string> = { Controller: 'control', Compute: 'compute', CephStorage: 'ceph-storage', BlockStorage: 'block-storage', ObjectStorage: 'swift-storage' };
-  return known[role] ?? role.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
 function toDiagnostic(p: NodeFileProblem): vscode.Diagnostic {

@@ -1,34 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderPlanTemplates, rolesDataFromFolder } from '../../src/tripleo/templateRendering';
 import { corpusTree, describeCorpus } from '../support/corpus';
 import { readTree } from '../support/files';
-import { ROOT } from '../support/undercloud';
-
-interface OracleOutput {
-  rendered: Record<string, string>;
-  errors: Record<string, string>;
-  seconds: number[];
-}
-
-/** Python's Jinja2 processing the same tree (test/support/render_oracle.py). */
-export function pythonRender(tree: string, rolesData?: string, runs = 1): OracleOutput {
-  const args = [path.join(ROOT, 'test/support/render_oracle.py'), tree, '--runs', String(runs)];
-  let tmp: string | undefined;
-  if (rolesData !== undefined) {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'roles-data-'));
-    fs.writeFileSync(path.join(tmp, 'roles_data.yaml'), rolesData);
-    args.push('--roles-data', path.join(tmp, 'roles_data.yaml'));
-  }
-  try {
-    return JSON.parse(execFileSync('python3', args, { encoding: 'utf8', maxBuffer: 1 << 30 }));
-  } finally {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  }
-}
+import { pythonRender } from '../support/renderOracle';
 
 function firstDifference(a: string, b: string): string {
   const la = a.split('\n');
@@ -43,7 +19,7 @@ function assertSameAsPython(tree: string, rolesData?: string): void {
   const root = corpusTree(tree);
   const files = readTree(root);
   const ours = renderPlanTemplates(files, rolesData === undefined ? {} : { rolesData });
-  const python = pythonRender(root, rolesData);
+  const python = pythonRender(root, { rolesData });
   assert.deepEqual(
     ours.errors.map((e) => e.message),
     [],

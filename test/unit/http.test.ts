@@ -189,3 +189,71 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
     assert.equal(serviceMessage(''), '');
   });
 });
+
+describe('HttpClient: redirects never carry credentials away', () => {
+  const redirect =
+    (status: number, to: () => string): Handler =>
+    (_q, res) =>
+      res.writeHead(status, { Location: to() }).end();
+  let seen: { url?: string; token?: string; body: string }[] = [];
+  const recording: Handler = (req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ url: req.url, token: req.headers['x-auth-token'] as string | undefined, body });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+    });
+  };
+  let elsewhere: Awaited<ReturnType<typeof faultServer>>;
+  beforeEach(async () => {
+    seen = [];
+    elsewhere = await faultServer([recording]);
+  });
+  afterEach(() => elsewhere.close());
+  const client = () => new HttpClient({ retries: 0 });
+
+  it('does not follow a redirect to another origin with X-Auth-Token', async () => {
+    const s = await faultServer([redirect(302, () => `${elsewhere.url}/steal`)]);
+    try {
+      await assert.rejects(client().request({ service: 'heat', method: 'GET', url: `${s.url}/v1/stacks`, headers: { 'X-Auth-Token': '3f2a8c1e-0b6d-4a57-9d7e-2c1f0e9b8a76' } }), (e: HttpError) => {
+        assert.equal(e.status, 302);
+        assert.match(e.message, /not followed: the request carries credentials/);
+        return true;
+      });
+      assert.equal(elsewhere.hits(), 0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('never sends the Keystone password body again on a 307 or 308, to any origin', async () => {
+    const body = { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'hunter2' } } } } };
+    for (const status of [307, 308]) {
+      for (const target of [() => `${elsewhere.url}/v3/auth/tokens`, () => '/v3/auth/tokens?again']) {
+        const s = await faultServer([redirect(status, target), recording]);
+        try {
+          await assert.rejects(client().request({ service: 'keystone', method: 'POST', url: `${s.url}/v3/auth/tokens`, body }), /would send the password again/);
+          assert.equal(s.hits(), 1);
+        } finally {
+          await s.close();
+        }
+      }
+    }
+    assert.deepEqual(seen, []);
+  });
+
+  it('follows a redirect within the same origin, and one to another origin without credentials', async () => {
+    const s = await faultServer([redirect(301, () => '/moved'), recording]);
+    const away = await faultServer([redirect(302, () => `${elsewhere.url}/pub`)]);
+    try {
+      const res = await client().request({ service: 'swift', method: 'GET', url: `${s.url}/v1/AUTH_x/c`, headers: { 'X-Auth-Token': 't' } });
+      assert.equal(res.status, 200);
+      assert.equal(s.hits(), 2);
+      await client().request({ service: 'public', method: 'GET', url: `${away.url}/x` });
+      assert.deepEqual(seen.map((x) => [x.url, x.token]), [['/moved', 't'], ['/pub', undefined]]);
+    } finally {
+      await s.close();
+      await away.close();
+    }
+  });
+});

@@ -66,6 +66,9 @@ describe('Jinja interpreter', () => {
       assert.equal(render("{% for k, v in {'a':1,'b':2,'c':3}.items() if v > 1 %}{{k}}{{v}}{{loop.index}}{% endfor %}{% for x in [] %}y{% else %}empty{% endfor %}"), 'b21c32empty');
       assert.equal(render('{% for i in [1] %}{% for j in [1,2] %}{{loop.index}}{% endfor %}{{loop.length}}{% endfor %}'), '121');
       assert.equal(render('{% for a, b in [(1, 2), [3, 4]] %}{{a}}-{{b}} {% endfor %}'), '1-2 3-4 ');
+      assert.equal(render("{% for k, v in {'a': [1, 2], 'b': [3, 4]}.items() %}{% for x in v %}{{ loop.index }}{{ k }}{{ x }}{{ loop.depth }}{% endfor %}{{ loop.depth }}{% endfor %}"), '1a112a2111b312b411');
+      assert.equal(render("{% for c in 'abc' %}{{ loop.cycle('x', 'y') }}{{ c }}{% endfor %}|{% for i in range(3) %}{{ loop.previtem }}{{ loop.nextitem }}|{% endfor %}"), 'xaybxc|1|02|1|');
+      assert.match(renderError('{% for a, b in [1, 2] %}{% endfor %}').reason, /cannot unpack non-iterable int object/);
     });
     it('scopes set: a set in a loop does not leak out or into the next iteration; a set in an if does', () => {
       assert.equal(render('{% set count = 1 %}{% for i in [1,2,3] %}{% set count = count + 1 %}{{count}}{% endfor %}{{count}}'), '2221');
@@ -126,6 +129,8 @@ describe('Jinja interpreter', () => {
     });
     it('calls the string methods templates use', () => {
       assert.equal(render("{{ 'x{}y{}'.format(1, 'a') }}{{ 'a b  c'.split() }}{{ 'a,b,c'.split(',', 1) }}{{ 'abc'.startswith(('a','z')) }}{{ 'Ab'.upper() }}{{ ' x '.strip() }}{{ 'a-b'.replace('-', '_') }}{{ '-'.join(['a', 'b']) }}"), "x1ya['a', 'b', 'c']['a', 'b,c']TrueABxa_ba-b");
+      assert.equal(render("{{ 'a b'.rsplit(None, 1) }}{{ '  a  b '.split(None, 1) }}{{ 'a-b-c'.rsplit('-', 1) }}{{ 'xxaxx'.strip('x') }}{{ '{0}-{1}-{0}'.format('a', 'b') }}{{ '{x}!'.format(x=1) }}"), "['a', 'b']['a', 'b ']['a-b', 'c']aa-b-a1!");
+      assert.match(renderError("{{ 'a' + 1 }}").reason, /can only concatenate str \(not "int"\) to str/);
     });
   });
 
@@ -199,6 +204,11 @@ describe('Jinja interpreter', () => {
       assert.match(renderError('{{ ' + '('.repeat(5000) + '1' + ')'.repeat(5000) + ' }}').reason, /nested deeper/);
       assert.match(renderError('{% if 1 %}'.repeat(1000)).reason, /nested deeper/);
       assert.match(renderError('{{ ' + 'not '.repeat(5000) + '1 }}').reason, /nested deeper/);
+    });
+    it('prints a list that contains itself as Python does, and fails cleanly on deep expressions', () => {
+      assert.equal(render('{% set l = [1] %}{% set _ = l.append(l) %}{{ l }}'), '[1, [...]]');
+      assert.match(renderError('{{ ' + '1 + '.repeat(30000) + '1 }}').reason, /more than 1000 operands/);
+      assert.equal(render('{{ ' + '1 + '.repeat(500) + '1 }}'), '501');
     });
     it('keeps a huge string repetition from exhausting memory', () => {
       assert.throws(() => renderTemplate('t', "{{ 'x' * 10**10 }}", {}), TemplateRenderError);

@@ -93,7 +93,7 @@ function stripChars(s: string, chars: PyValue, left: boolean, right: boolean): s
 function pySplit(s: string, sep: PyValue, maxsplit: number, fromRight: boolean): string[] {
   if (sep === null) {
     const words = s.split(/[\s\x1c-\x1f\x85]+/u).filter((w) => w !== '');
-    if (maxsplit < 0 || words.length <= maxsplit + 1) return words;
+    if (maxsplit < 0) return words;
     // keep the remainder's inner whitespace as Python does
     const re = /[\s\x1c-\x1f\x85]+/gu;
     if (!fromRight) {
