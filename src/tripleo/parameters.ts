@@ -61,7 +61,12 @@ export async function readPlanFiles(uc: Undercloud, plan: string, signal?: Abort
     files[o.name] = text;
   });
   const revisionOfFiles = createHash('sha1')
-    .update(listing.map((o) => `${o.name}:${o.hash}`).sort().join('\n'))
+    .update(
+      listing
+        .map((o) => `${o.name}:${o.hash}`)
+        .sort()
+        .join('\n'),
+    )
     .digest('hex');
   return { files, revisionOfFiles };
 }
@@ -96,12 +101,14 @@ function mergedRegistry(files: PlanFiles, data: PlanData): Record<string, string
 export function environmentValues(files: PlanFiles, data: PlanData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const e of data.environments) {
-    const env = 'data' in e ? (e.data as { parameter_defaults?: Record<string, unknown> }) : (loadPlanYaml(e.path, files[e.path] ?? '') as { parameter_defaults?: Record<string, unknown> } | null);
+    const env =
+      'data' in e
+        ? (e.data as { parameter_defaults?: Record<string, unknown> })
+        : (loadPlanYaml(e.path, files[e.path] ?? '') as { parameter_defaults?: Record<string, unknown> } | null);
     Object.assign(out, env?.parameter_defaults ?? {});
   }
   return out;
 }
-
 
 const bool = (v: unknown) => v === true || v === 'true' || v === 'True';
 
@@ -210,12 +217,22 @@ function refusedParameters(message: string, given: string[]): string[] {
  * Heat checks the values against every template's constraints before anything is saved, so a
  * refused update leaves the plan's previous values in place.
  */
-export async function updatePlanParameters(uc: Undercloud, plan: string, values: Record<string, unknown>, opts: { signal?: AbortSignal; replace?: boolean } = {}): Promise<{ changed: string[] }> {
+export async function updatePlanParameters(
+  uc: Undercloud,
+  plan: string,
+  values: Record<string, unknown>,
+  opts: { signal?: AbortSignal; replace?: boolean } = {},
+): Promise<{ changed: string[] }> {
   await requirePlanData(uc.mistral, plan, opts.signal);
   return withPlanLock(uc.swift, plan, 'parameters set', () => setParameters(uc, plan, values, opts), { signal: opts.signal });
 }
 
-async function setParameters(uc: Undercloud, plan: string, values: Record<string, unknown>, opts: { signal?: AbortSignal; replace?: boolean }): Promise<{ changed: string[] }> {
+async function setParameters(
+  uc: Undercloud,
+  plan: string,
+  values: Record<string, unknown>,
+  opts: { signal?: AbortSignal; replace?: boolean },
+): Promise<{ changed: string[] }> {
   const current = await getPlanParameters(uc, plan, opts.signal);
   const known = current.parameters.map((p) => p.name);
   const unknown = Object.keys(values).filter((k) => !known.includes(k));
