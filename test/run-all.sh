@@ -7,7 +7,7 @@ cd "$ROOT"
 npx tsc -p . --noEmit || { echo "typecheck: 0 passed, 1 failed"; exit 1; }
 node scripts/build.mjs || exit 1
 failed=()
-for tier in ${TEST_TIERS:-unit integration exthost ui}; do
+for tier in ${TEST_TIERS:-unit integration corpus exthost ui}; do
   echo "=== $tier tests"
   SKIP_BUILD=1 bash test/run-tier.sh "$tier" || failed+=("$tier")
 done
