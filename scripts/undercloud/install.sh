@@ -11,6 +11,7 @@ PKGS=(
   heat-common heat-api heat-engine
   ironic-common ironic-inspector
   python3-keystoneclient python3-swiftclient
+  python3-jinja2 python3-yaml   # the oracle of the Jinja rendering tests and bench (test/support/render_oracle.py)
   curl jq sqlite3
 )
 

@@ -5,7 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { TripleOLanguageService } from '../language/languageService';
 import { ConfigError } from '../openstack/errors';
-import { indexPlans, yamlFiles } from '../tripleo/planFolders';
+import { indexPlans, yamlFiles } from '../language/planFolders';
 import type { PlanIndex } from '../language/planIndex';
 
 export interface LintResult {

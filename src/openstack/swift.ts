@@ -61,7 +61,7 @@ export class SwiftClient {
     return this.listAll<SwiftContainer>('', opts);
   }
 
-  listObjects(container: string, opts: ListOptions = {}): Promise<SwiftObject[]> {
+  async listObjects(container: string, opts: ListOptions = {}): Promise<SwiftObject[]> {
     return this.listAll<SwiftObject>(`/${encContainer(container)}`, opts);
   }
 

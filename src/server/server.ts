@@ -5,7 +5,7 @@ import { SOURCE, TripleOLanguageService } from '../language/languageService';
 import { PlanIndex, updatePlanFile } from '../language/planIndex';
 import { PLAN_STATE_NOTIFICATION } from '../language/planState';
 import { URI } from 'vscode-uri';
-import { indexPlans } from '../tripleo/planFolders';
+import { indexPlans } from '../language/planFolders';
 
 // The transport (IPC here) is chosen by the arguments the client starts us with.
 const connection = createConnection(ProposedFeatures.all);

@@ -2,6 +2,8 @@ import type { HeatStack, StackProgress } from '../openstack/heat';
 import { requirePlanData } from './planData';
 import { renderPlanContainer } from './planRendering';
 import { ensurePlanSettled, withPlanLock } from './planLock';
+import { checkPlanSize } from './limits';
+import { RESERVED_PREFIX } from './localPlan';
 import type { Undercloud } from './undercloud';
 import { ensureWorkbooks } from './workbookInstaller';
 import { runWorkflow } from './workflows';
@@ -37,6 +39,9 @@ export interface FailedResource {
 export async function deployPlan(uc: Undercloud, plan: string, opts: DeployOptions = {}): Promise<DeployStarted> {
   await requirePlanData(uc.mistral, plan, opts.signal);
   await ensurePlanSettled(uc.swift, plan, { signal: opts.signal });
+  // a plan put into Swift by other means is checked here, before the workflow reads it
+  const objects = await uc.swift.listObjects(plan, { signal: opts.signal });
+  checkPlanSize(objects.filter((o) => !o.name.startsWith(RESERVED_PREFIX)).map((o) => ({ name: o.name, size: o.bytes })), `plan "${plan}"`);
   await ensureWorkbooks(uc.mistral);
   // the plan is held until the workflow has started the stack (and written its DeployIdentifier):
   // a second deploy or a parameter change meanwhile is refused, naming this one

@@ -17,6 +17,7 @@ import { PLAN_CONTAINER_META } from './undercloud';
 /** Container metadata of a plan whose create has not finished (the next create resumes it). */
 const CREATING_META = 'tripleo-creating';
 import { uploadPlanFolder, UploadOptions, UploadResult } from './upload';
+import { checkPlanSize } from './limits';
 import { acquirePlanLock, ensurePlanSettled, withPlanLock } from './planLock';
 import { ensureWorkbooks } from './workbookInstaller';
 import { runWorkflow } from './workflows';
@@ -55,6 +56,7 @@ export function checkLocalPlan(folder: string, files: LocalFile[] = scanPlanFold
   const mapFile = path.join(folder, CAPABILITIES_MAP_FILE);
   if (!fs.existsSync(mapFile)) throw new PlanError('missing-capabilities-map', `${folder} has no ${CAPABILITIES_MAP_FILE}: it is not a plan folder`);
   const map = parseCapabilitiesMap(fs.readFileSync(mapFile, 'utf8'), mapFile);
+  checkPlanSize(files, folder);
   // Released maps name environments their tree does not ship (queens: environments/aide.yaml...).
   // tripleo-common accepted them and such an environment cannot be enabled (updateSelection), so
   // only a missing root template or root environment, or a file listed twice, refuses the plan.

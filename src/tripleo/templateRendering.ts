@@ -92,6 +92,8 @@ function readYaml(file: string, text: string): { value: PyValue; doc: Document }
       tags
         .filter((t) => (typeof t === 'object' ? t.tag !== 'tag:yaml.org,2002:timestamp' : true))
         .map((t) => {
+          // PyYAML's booleans: y/Y/n/N stay strings
+          if (typeof t === 'object' && t.tag === 'tag:yaml.org,2002:bool' && t.test) return { ...t, test: new RegExp(t.test.source.replace('Y|y|', '').replace('N|n|', '')) };
           if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:float' || !('resolve' in t)) return t;
           const resolve = t.resolve as (...a: unknown[]) => unknown;
           return { ...t, resolve: (...a: unknown[]) => new PyFloat(Number(resolve(...a))) };
@@ -203,7 +205,13 @@ function includePath(searchpath: string, pieces: string[]): string {
   return [searchpath, ...pieces].filter((p) => p !== '').join('/');
 }
 
-const compareBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+/** Sorted by UTF-8 bytes, as Swift lists a container (UTF-16 order differs only beyond the BMP). */
+function byteOrder(paths: string[]): string[] {
+  return paths
+    .map((p) => ({ p, b: Buffer.from(p) }))
+    .sort((x, y) => Buffer.compare(x.b, y.b))
+    .map((x) => x.p);
+}
 
 export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: { rolesData?: string; networkData?: string } = {}): RenderResult {
   const result: RenderResult = { rendered: [], errors: [], roles: [], networks: [], excluded: [] };
@@ -237,6 +245,7 @@ export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: { 
   result.networks = networks.map((n) => pyToJs(n) as NetworkData);
 
   const cache = new TemplateCache();
+  const renderedAt = new Map<string, number>();
   const render = (source: string, out: string, context: Record<string, PyValue>, extra: { role?: string; network?: string } = {}) => {
     const searchpath = dirname(out);
     const loader = (name: string) => {
@@ -253,9 +262,9 @@ export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: { 
       const r = renderTemplate(source, files.get(source)!, context, { loader, cache });
       // a second render to the same name overwrote the first object in Swift
       const done: RenderedTemplate = { path: out, source, text: r.text, lines: r.lines, ...extra };
-      const earlier = result.rendered.findIndex((x) => x.path === out);
-      if (earlier >= 0) result.rendered[earlier] = done;
-      else result.rendered.push(done);
+      const earlier = renderedAt.get(out);
+      if (earlier !== undefined) result.rendered[earlier] = done;
+      else renderedAt.set(out, result.rendered.push(done) - 1);
     } catch (e) {
       if (!(e instanceof TemplateRenderError)) throw e;
       result.errors.push(e);
@@ -263,7 +272,7 @@ export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: { 
   };
 
   // Swift listed a container's objects sorted by their UTF-8 bytes; renders happen in that order
-  const sources = [...files.keys()].filter(isJinjaSource).sort(compareBytes);
+  const sources = byteOrder([...files.keys()].filter(isJinjaSource));
   for (const f of sources) {
     const text = files.get(f)!;
     const dir = dirname(f);

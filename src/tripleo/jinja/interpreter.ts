@@ -132,21 +132,22 @@ export const KNOWN: KnownNames = { filters: new Set(KNOWN_FILTERS), tests: new S
 
 /** Parsed templates by path and source text, so includes and repeated renders parse once. */
 export class TemplateCache {
-  private readonly byKey = new Map<string, ParsedTemplate | TemplateRenderError>();
+  private readonly byPath = new Map<string, { source: string; parsed: ParsedTemplate | TemplateRenderError }>();
   get(path: string, source: string): ParsedTemplate {
-    const key = path + '\0' + source;
-    let t = this.byKey.get(key);
-    if (!t) {
+    let t = this.byPath.get(path);
+    if (!t || t.source !== source) {
+      let parsed: ParsedTemplate | TemplateRenderError;
       try {
-        t = parseTemplate(source, path, KNOWN);
+        parsed = parseTemplate(source, path, KNOWN);
       } catch (e) {
         if (!(e instanceof TemplateRenderError)) throw e;
-        t = e;
+        parsed = e;
       }
-      this.byKey.set(key, t);
+      t = { source, parsed };
+      this.byPath.set(path, t);
     }
-    if (t instanceof TemplateRenderError) throw t;
-    return t;
+    if (t.parsed instanceof TemplateRenderError) throw t.parsed;
+    return t.parsed;
   }
 }
 

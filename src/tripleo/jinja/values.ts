@@ -280,7 +280,10 @@ export function floatRepr(x: number): string {
 const NON_PRINTABLE = /[\p{C}\p{Z}]/u;
 
 /** Python 3's repr() of a str. */
+const PLAIN_ASCII = /^[\x20-\x26\x28-\x5b\x5d-\x7e]*$/;
+
 export function strRepr(s: string): string {
+  if (PLAIN_ASCII.test(s)) return `'${s}'`;
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
   for (const ch of s) {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { buildPlanIndex, PlanIndex } from '../language/planIndex';
+import { buildPlanIndex, PlanIndex } from './planIndex';
 
 const SKIP = new Set(['node_modules', '.git', '.cache', 'dist', 'out']);
 
