@@ -11,7 +11,7 @@ import { Workbench } from '../support/workbench';
 describeCorpus('UI: a released tripleo-heat-templates tree as a plan', () => {
   if (!corpusTrees().includes('queens')) return;
   describe('queens', function () {
-    this.timeout(300_000);
+    this.timeout(900_000);
     const results = path.join(ROOT, 'test-results/ui/real-plan');
     const plan = `ui-queens-${Date.now().toString(36)}`;
     let scratch: string;
@@ -48,7 +48,7 @@ describeCorpus('UI: a released tripleo-heat-templates tree as a plan', () => {
       await wb.page.locator('.quick-input-widget', { hasText: 'name of the new plan' }).waitFor();
       await wb.page.locator('.quick-input-widget input.input').fill(plan);
       await wb.page.keyboard.press('Enter');
-      await row(plan).waitFor({ timeout: 240_000 });
+      await row(plan).waitFor({ timeout: 840_000 });
       assert.match(await row(plan).innerText(), /not deployed/);
     });
 
