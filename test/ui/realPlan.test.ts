@@ -61,11 +61,12 @@ describeCorpus('UI: a released tripleo-heat-templates tree as a plan', () => {
       await row(plan).click();
       await row(/^Environments/).click();
       for (const topic of ['General Deployment Options', 'Network Configuration']) await row(topic).waitFor({ timeout: 60_000 });
+      await wb.screenshot('queens-plan');
+      // one section at a time: the tree draws only the rows in sight
+      await row(/^Environments/).click();
       await row(/^Roles/).click();
       for (const role of ['Controller', 'Compute', 'CephStorage']) await row(new RegExp(`^${role}`)).waitFor({ timeout: 60_000 });
-      await wb.screenshot('queens-plan');
-      // one section at a time from here: the parameter groups need the room
-      await row(/^Environments/).click();
+      await wb.screenshot('queens-plan-roles');
       await row(/^Roles/).click();
       await row(/^Parameters/).click();
       await row('overcloud.yaml').waitFor({ timeout: 120_000 });
