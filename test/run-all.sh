@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: builds once, then runs every tier (even after a failing one) and fails if any failed.
+# `npm test`: builds once, lints, then runs every tier (even after a failing one) and fails if any failed.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -7,6 +7,9 @@ cd "$ROOT"
 npx tsc -p . --noEmit || { echo "typecheck: 0 passed, 1 failed"; exit 1; }
 node scripts/build.mjs || exit 1
 failed=()
+# the layer rules and the formatting, before any test (scripts/lint.mjs)
+echo "=== lint"
+node scripts/lint.mjs || failed+=(lint)
 for tier in ${TEST_TIERS:-unit integration exthost ui}; do
   echo "=== $tier tests"
   SKIP_BUILD=1 bash test/run-tier.sh "$tier" || failed+=("$tier")

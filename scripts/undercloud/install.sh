@@ -12,6 +12,7 @@ PKGS=(
   ironic-common ironic-inspector
   glance-api nova-api
   python3-keystoneclient python3-swiftclient
+  python3-jinja2 python3-yaml   # the oracle of the Jinja rendering tests and bench (test/support/render_oracle.py)
   curl jq sqlite3
 )
 

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { isResourceComplete } from '../openstack/heat';
 import { deployPlan, describeFailure, followStack } from '../tripleo/deploy';
 import { PlanError } from '../tripleo/errors';
+import { registerStackRecoveryCommands } from './recoveryCommands';
 import { jsonCommand, JsonOption, printJson, report, WithUndercloud } from './context';
 
 interface DeployOptions extends JsonOption {
@@ -41,6 +42,7 @@ export function registerDeployCommands(program: Command, withUndercloud: WithUnd
     );
 
   const stack = program.command('stack').description("a plan's Heat stack");
+  registerStackRecoveryCommands(stack, withUndercloud);
   jsonCommand(stack, 'status <plan>', 'the stack status and how many of its resources are complete').action(async (planName: string, opts: JsonOption, cmd: Command) =>
     withUndercloud(cmd, async (u) => {
       const s = await u.heat.getStack(planName);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import * as fs from 'node:fs';
-import { parseDocument } from 'yaml';
+import { heatValue, parseHeatYaml } from '../tripleo/heatYaml';
 import { ConfigError } from '../openstack/errors';
 import { PlanError } from '../tripleo/errors';
 import { getPlanParameters, updatePlanParameters } from '../tripleo/parameters';
@@ -15,12 +15,9 @@ function readParameterFile(file: string): Record<string, unknown> {
   } catch (e) {
     throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
   }
-  const doc = parseDocument(text, { version: '1.1' });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new ConfigError(`${file}${e.linePos ? `:${e.linePos[0].line}:${e.linePos[0].col}` : ''}: ${e.message.split('\n')[0]}`);
-  }
-  const v = doc.toJS() as Record<string, unknown> | null;
+  const { doc, errors } = parseHeatYaml(text);
+  if (errors.length) throw new ConfigError(`${file}:${errors[0].line}:${errors[0].col}: ${errors[0].message}`);
+  const v = heatValue(doc.contents, doc) as Record<string, unknown> | null;
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(`${file}: expected a mapping of parameter names to values`);
   const values = (v.parameter_defaults ?? v) as Record<string, unknown>;
   if (typeof values !== 'object' || Array.isArray(values)) throw new ConfigError(`${file}: parameter_defaults must be a mapping`);

@@ -1,3 +1,4 @@
+import { cancelStack, deleteStack } from '../tripleo/recovery';
 import * as vscode from 'vscode';
 import { stringify } from 'yaml';
 import { deployPlan, describeFailure, followStack, FollowResult } from '../tripleo/deploy';
@@ -6,6 +7,8 @@ import { requirePlanData } from '../tripleo/planData';
 import { listPlans } from '../tripleo/plans';
 import type { Undercloud } from '../tripleo/undercloud';
 import { md5 } from '../openstack/swift';
+import { isSecretName, redactValue } from '../openstack/redact';
+import { templateParameters } from '../language/planIndex';
 import type { ConnectionManager } from './connectionManager';
 import type { Ui } from './ui';
 import { preDeploymentStatus, runPreDeploymentValidations } from './validationCommands';
@@ -36,10 +39,18 @@ interface Side {
   parameter_defaults: Record<string, unknown>;
 }
 
+/** Secret values show as a mask with a short MD5, so a change still shows; others are redacted inside (ExtraConfig). */
 function masked(values: Record<string, unknown>, secret: Set<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(values).sort()) out[k] = secret.has(k) ? `****** (md5 ${md5(JSON.stringify(values[k])).slice(0, 8)})` : values[k];
+  for (const k of Object.keys(values).sort()) out[k] = isSecretName(k, secret) ? `****** (md5 ${md5(JSON.stringify(values[k])).slice(0, 8)})` : redactValue(values[k], secret);
   return out;
+}
+
+/** The parameters the plan's templates declare hidden (NoEcho: SSLKey and the like). */
+function hiddenParameters(files: Record<string, string>): string[] {
+  return Object.entries(files)
+    .filter(([name, text]) => /\.ya?ml$/.test(name) && !/\.j2\.ya?ml$/.test(name) && /\bhidden:\s*true/.test(text))
+    .flatMap(([name, text]) => templateParameters(name, text).filter((p) => p.hidden).map((p) => p.name));
 }
 
 /**
@@ -51,7 +62,7 @@ export async function deployDiff(uc: Undercloud, plan: string): Promise<{ deploy
   const data = await requirePlanData(uc.mistral, plan);
   const { files } = await readPlanFiles(uc, plan);
   const req = planHeatRequest(files, data);
-  const secret = new Set(Object.keys(data.passwords ?? {}));
+  const secret = new Set([...Object.keys(data.passwords ?? {}), ...hiddenParameters(files)]);
   // the order Heat applies them: selected environments, then passwords, then the plan's own values
   const merged = { ...environmentValues(files, data), ...data.passwords, ...data.parameter_defaults };
   const next: Side = {
@@ -111,7 +122,7 @@ export function registerDeployCommand(d: {
         if (!plan) return undefined;
         const target = plan;
         const diff = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `TripleO: comparing ${target} with its stack` }, () => deployDiff(uc, target));
-        if (diff.stackStatus?.endsWith('_IN_PROGRESS')) throw new Error(`stack busy: ${target} is ${diff.stackStatus}`);
+        if (diff.stackStatus?.endsWith('_IN_PROGRESS')) return void (await offerStuckStack(uc, target, diff.stackStatus));
         const left = vscode.Uri.from({ scheme: DEPLOY_PREVIEW_SCHEME, path: `/${target}/deployed.yaml` });
         const right = vscode.Uri.from({ scheme: DEPLOY_PREVIEW_SCHEME, path: `/${target}/to-deploy.yaml` });
         d.previews.set(left, diff.deployed ?? `# ${target} has no stack yet: this deploy creates it\n`);
@@ -144,6 +155,32 @@ export function registerDeployCommand(d: {
       }
     }),
   );
+
+  /** A busy stack may be stuck for good (Heat was killed mid-way): offer the ways out, each confirmed. */
+  async function offerStuckStack(uc: Undercloud, plan: string, stackStatus: string): Promise<void> {
+    const CANCEL = 'Cancel Its Operation';
+    const DELETE = 'Delete the Stack…';
+    const answer = await d.ui().showWarningMessage(
+      `Stack ${plan} is ${stackStatus}: a deploy cannot start now.`,
+      { modal: true, detail: 'Wait for it to finish. If it stays in progress (Heat was restarted while it worked), cancel its operation or delete the stack.' },
+      CANCEL,
+      DELETE,
+    );
+    if (answer === CANCEL) {
+      const was = await cancelStack(uc, plan);
+      log.info(`asked Heat to cancel ${was} of ${plan}`);
+      void vscode.window.showInformationMessage(`TripleO: asked Heat to cancel ${was} of ${plan}.`);
+    } else if (answer === DELETE) {
+      const sure = await d.ui().showWarningMessage(`Delete stack ${plan} and every server it deployed? The plan stays.`, { modal: true }, 'Delete Stack');
+      if (sure !== 'Delete Stack') return;
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: deleting stack ${plan}` }, (progress) =>
+        deleteStack(uc, plan, { onProgress: (s) => progress.report({ message: s }) }),
+      );
+      log.info(`stack ${plan} deleted`);
+      void vscode.window.showInformationMessage(`TripleO: stack ${plan} deleted.`);
+      d.onDeployEnded();
+    }
+  }
 
   async function validateWithProgress(uc: Undercloud, plan: string) {
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: running the pre-deployment validations of ${plan}` }, () => runPreDeploymentValidations(uc, plan));

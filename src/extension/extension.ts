@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { commandGuard, connectedUndercloud } from './commandGuard';
 import { registerConnectionCommands } from './commands';
 import { ConnectionManager, ProfileRef } from './connectionManager';
 import { startLanguageClient } from './languageClient';
@@ -78,23 +79,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
     }),
   );
   const executionsView = vscode.window.createTreeView('tripleo.executions', { treeDataProvider: executions });
-  executions.visible = executionsView.visible;
-  const executionAction = (state: 'PAUSED' | 'RUNNING' | 'CANCELLED') => async (node?: ExecutionNode) => {
-    const uc = connection.undercloud;
-    if (!uc || node?.kind !== 'execution') return;
-    try {
-      await uc.mistral.updateExecutionState(node.ex.id, state);
-    } catch (e) {
-      void vscode.window.showErrorMessage(`TripleO: ${(e as Error).message}`);
-    }
-    executions.refresh();
-  };
+  const guarded = commandGuard(log);
+  const executionAction = (state: 'PAUSED' | 'RUNNING' | 'CANCELLED') =>
+    guarded(`execution ${state.toLowerCase()}`, async (node?: ExecutionNode) => {
+      const uc = connectedUndercloud(connection, 'changing an execution');
+      if (node?.kind !== 'execution') return;
+      try {
+        await uc.mistral.updateExecutionState(node.ex.id, state);
+      } finally {
+        executions.refresh();
+      }
+    });
   context.subscriptions.push(
     executionsView,
-    executionsView.onDidChangeVisibility((e) => {
-      executions.visible = e.visible;
-      if (e.visible) executions.refresh();
-    }),
+    executions.attach(executionsView),
     vscode.commands.registerCommand('tripleo.loadMoreExecutions', () => executions.loadMore()),
     vscode.commands.registerCommand('tripleo.pauseExecution', executionAction('PAUSED')),
     vscode.commands.registerCommand('tripleo.resumeExecution', executionAction('RUNNING')),
@@ -104,14 +102,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
       if (chosen === undefined) return;
       executions.setFilter(chosen.trim() || undefined);
     }),
-    vscode.commands.registerCommand('tripleo.showExecution', async (node?: ExecutionNode) => {
-      const uc = connection.undercloud;
-      if (!uc || node?.kind !== 'execution') return undefined;
-      const ex = (await uc.mistral.getExecution(node.ex.id)) ?? node.ex;
-      const doc = await vscode.workspace.openTextDocument({ language: 'json', content: executionDocument(ex) });
-      await vscode.window.showTextDocument(doc, { preview: true });
-      return doc;
-    }),
+    vscode.commands.registerCommand(
+      'tripleo.showExecution',
+      guarded('show execution', async (node?: ExecutionNode) => {
+        const uc = connection.undercloud;
+        if (!uc) throw new Error('not connected to an undercloud: run "TripleO: Connect"');
+        if (node?.kind !== 'execution') return undefined;
+        const ex = (await uc.mistral.getExecution(node.ex.id)) ?? node.ex;
+        const doc = await vscode.workspace.openTextDocument({ language: 'json', content: executionDocument(ex) });
+        await vscode.window.showTextDocument(doc, { preview: true });
+        return doc;
+      }),
+    ),
   );
   const api = { ui: windowUi } as TripleOApi;
   registerPlanCommands({ context, manager: connection, plans, log, ui: () => api.ui });
@@ -122,15 +124,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   const { images } = registerImageCommands({ context, manager: connection, plans, nodes, log, ui: () => api.ui, onSucceeded: (c) => walkthrough.succeeded(c) });
   const validations = new ValidationTreeProvider(connection);
   const validationsView = vscode.window.createTreeView('tripleo.validations', { treeDataProvider: validations, showCollapseAll: true });
-  validations.visible = validationsView.visible;
   context.subscriptions.push(
     validations,
     validationsView,
     validations.onDidChangePlan((plan) => (validationsView.description = plan ? `plan ${plan}` : 'no plan')),
-    validationsView.onDidChangeVisibility((e) => {
-      validations.visible = e.visible;
-      if (e.visible) validations.refresh();
-    }),
+    validations.attach(validationsView),
   );
   registerValidationCommands({ context, manager: connection, validations, results: new ValidationResultsProvider(connection), log, ui: () => api.ui });
   const previews = new DeployPreviewProvider();

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { getPlanCapabilities, createPlan, deletePlan, exportPlan, listPlans, updatePlan, updatePlanCapabilities } from '../tripleo/plans';
 import { planNameProblem } from '../tripleo/planName';
+import { RENDER_INPUTS } from '../tripleo/planRendering';
 import type { UploadProgress, UploadResult } from '../tripleo/upload';
 import { CAPABILITIES_MAP_FILE } from '../tripleo/capabilitiesMap';
 import { commandGuard, connectedUndercloud } from './commandGuard';
@@ -196,5 +197,24 @@ export function registerPlanCommands(d: Deps): void {
         return files;
       }),
     ),
+    vscode.workspace.onDidSaveTextDocument((doc) => void offerRenderUpload(doc.uri)),
   );
+
+  /**
+   * A saved roles_data.yaml (or network_data.yaml, j2_excludes.yaml) of a folder uploaded to a plan
+   * changes what the plan's Jinja templates render to: offer to upload the folder again, which
+   * renders them. Offered rather than done, so that a half-edited role list never reaches the plan.
+   */
+  const offerRenderUpload = async (file: vscode.Uri): Promise<void> => {
+    if (file.scheme !== 'file' || !RENDER_INPUTS.includes(path.basename(file.fsPath))) return;
+    const folder = path.dirname(file.fsPath);
+    const plan = context.workspaceState.get<Record<string, string>>(UPLOAD_TARGETS_KEY, {})[folder];
+    if (!plan || !manager.undercloud) return;
+    const answer = await d.ui().showWarningMessage(
+      `TripleO: plan ${plan} was uploaded from this folder and no longer matches ${path.basename(file.fsPath)}. Upload the folder again? Its Jinja templates are rendered again.`,
+      {},
+      'Upload',
+    );
+    if (answer === 'Upload') await vscode.commands.executeCommand('tripleo.uploadTemplates', vscode.Uri.file(folder), plan);
+  };
 }

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { parseDocument } from 'yaml';
+import { heatValue, parseHeatYaml } from '../tripleo/heatYaml';
 import { PlanError } from '../tripleo/errors';
 import { getPlanParameters, updatePlanParameters } from '../tripleo/parameters';
 import { requirePlanData } from '../tripleo/planData';
+import { MASK, redactValue, unmask } from '../openstack/redact';
 import type { ConnectionManager } from './connectionManager';
 
 export const PLAN_SCHEME = 'tripleo-plan';
@@ -94,7 +95,10 @@ export class ParameterFileSystem extends UndercloudFileSystem {
     ];
     const set = Object.entries(data.parameter_defaults);
     if (!set.length) lines[2] = 'parameter_defaults: {}';
-    for (const [k, v] of set) lines.push(`  ${k}: ${JSON.stringify(v)}`);
+    // NoEcho and secret-named values show masked; saved unchanged, a mask keeps the value it stands for
+    const hidden = new Set(parameters.filter((p) => p.noEcho).map((p) => p.name));
+    if (set.length) lines.splice(2, 0, `# Secret values show as "${MASK}": leave one as it is to keep it, or type a new value.`);
+    for (const [k, v] of set) lines.push(`  ${k}: ${JSON.stringify((redactValue({ [k]: v }, hidden) as Record<string, unknown>)[k])}`);
     lines.push('', '# Other parameters of the plan (type: current value):');
     for (const p of parameters) {
       if (p.name in data.parameter_defaults) continue;
@@ -107,7 +111,7 @@ export class ParameterFileSystem extends UndercloudFileSystem {
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const { plan } = splitPath(uri);
     const text = Buffer.from(content).toString('utf8');
-    const doc = parseDocument(text, { version: '1.1' });
+    const { doc, errors } = parseHeatYaml(text);
     const diag = (message: string, offset = 0, length = 1) => {
       const before = text.slice(0, offset);
       const line = before.split('\n').length - 1;
@@ -116,14 +120,15 @@ export class ParameterFileSystem extends UndercloudFileSystem {
       d.source = 'tripleo';
       return d;
     };
-    if (doc.errors.length) {
-      const e = doc.errors[0];
-      this.diagnostics.set(uri, [diag(e.message.split('\n')[0], e.pos[0])]);
-      throw vscode.FileSystemError.NoPermissions(`not saved: ${e.message.split('\n')[0]}`);
+    if (errors.length) {
+      const e = errors[0];
+      this.diagnostics.set(uri, [diag(e.message, e.start)]);
+      throw vscode.FileSystemError.NoPermissions(`not saved: ${e.message}`);
     }
-    const js = (doc.toJS() ?? {}) as { parameter_defaults?: Record<string, unknown> };
-    const values = js.parameter_defaults ?? {};
+    const js = (heatValue(doc.contents, doc) ?? {}) as { parameter_defaults?: Record<string, unknown> };
+    let values = js.parameter_defaults ?? {};
     try {
+      if (JSON.stringify(values).includes(MASK)) values = unmask(values, (await requirePlanData(this.undercloud().mistral, plan)).parameter_defaults) as Record<string, unknown>;
       await updatePlanParameters(this.undercloud(), plan, values, { replace: true });
       this.diagnostics.delete(uri);
     } catch (e) {

@@ -1,7 +1,9 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { dropFinalBreak, heatValue, HEAT_YAML_OPTIONS, indentContinuations, isMergeKey, parseHeatYaml } from '../tripleo/heatYaml';
 import type { ParsedYaml } from './yamlDocument';
 import { closestName } from '../tripleo/names';
 import { allEnvironments, CapabilitiesMap, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
+import { fullMatch, MATCH_DEADLINE_MS } from './boundedMatch';
 
 export interface ParameterDefinition {
   name: string;
@@ -67,6 +69,8 @@ export interface PlanIndex {
   summaries: Map<string, FileSummary>;
   /** every OS::* resource type the plan's registries and templates name */
   resourceTypes: Set<string>;
+  /** files whose reading threw (plan path -> message): left out of the tables, reported on the file */
+  failures?: Map<string, string>;
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -76,21 +80,24 @@ export function templateParameters(template: string, text: string): ParameterDef
   return summarizeFile(template, parseForIndex(text)).parameters;
 }
 
-/** A parse without the duplicate-key check: indexing reads files nobody is editing. */
+/** Heat's reading without the checks for repeated keys and merges: indexing reads files nobody is editing. */
 function parseForIndex(text: string): ParsedYaml {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter, keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+  let lineCounter = new LineCounter();
+  let doc = parseDocument(text, { ...HEAT_YAML_OPTIONS, lineCounter }) as Document.Parsed;
+  // what the yaml package refuses and PyYAML loads (a rare file) goes the whole way
+  if (doc.errors.length && indentContinuations(text)) ({ doc, lineCounter } = parseHeatYaml(text));
+  if (text.length && text.charCodeAt(text.length - 1) !== 10) dropFinalBreak(doc.contents, text.length);
   return { doc, lineCounter, problems: [], topLevel: isMap(doc.contents) ? (doc.contents.items as ParsedYaml['topLevel']) : [] };
 }
 
 const position = (p: { line: number; col: number }) => ({ line: p.line - 1, character: p.col - 1 });
 
-function declaredParameters(template: string, params: Node | null | undefined, at: (offset: number) => { line: number; character: number }): ParameterDefinition[] {
+function declaredParameters(template: string, params: Node | null | undefined, at: (offset: number) => { line: number; character: number }, doc: Document): ParameterDefinition[] {
   if (!isMap(params)) return [];
   const out: ParameterDefinition[] = [];
   for (const pair of params.items) {
     if (!isScalar(pair.key) || !isMap(pair.value)) continue;
-    const p = (pair.value as Node).toJSON() as Record<string, unknown>;
+    const p = heatValue(pair.value, doc) as Record<string, unknown>;
     const constraints = (Array.isArray(p.constraints) ? p.constraints : []).filter((c) => c && typeof c === 'object').map((c: Record<string, unknown>) => {
       const r = (c.range ?? undefined) as Record<string, unknown> | undefined;
       const l = (c.length ?? undefined) as Record<string, unknown> | undefined;
@@ -117,10 +124,10 @@ function declaredParameters(template: string, params: Node | null | undefined, a
   return out;
 }
 
-/** The JavaScript value of a node (a scalar's without copying anything). */
-export function plainValue(node: unknown): unknown {
+/** The value of a node as Heat loads it (a scalar's without copying anything). */
+export function plainValue(node: unknown, doc?: Document): unknown {
   if (isScalar(node)) return node.value;
-  return node && typeof (node as Node).toJSON === 'function' ? (node as Node).toJSON() : null;
+  return heatValue(node, doc);
 }
 
 const RESOURCE_TYPE = /\bOS::\w+(?:::\w+)+\b(?!::|\{)/g;
@@ -140,7 +147,7 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
   const get = (key: string) => parsed.topLevel.find((p) => isScalar(p.key) && p.key.value === key)?.value;
   if (parsed.topLevel.some((p) => isScalar(p.key) && p.key.value === 'heat_template_version')) {
     summary.isTemplate = true;
-    summary.parameters = declaredParameters(path, get('parameters'), at);
+    summary.parameters = declaredParameters(path, get('parameters'), at, parsed.doc);
     const resources = get('resources');
     if (isMap(resources)) {
       for (const r of resources.items) {
@@ -168,9 +175,15 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
         if (!isMap(m)) continue;
         for (const pair of m.items) {
           if (!isScalar(pair.key) || !pair.key.range) continue;
+          if (isMergeKey(pair.key)) {
+            // `<<: {Name: value}` sets Name as Heat reads it (the section's own keys still win)
+            const merged = heatValue(pair.value, parsed.doc);
+            for (const [name, value] of Object.entries(merged && typeof merged === 'object' && !Array.isArray(merged) ? merged : {})) if (!values.has(name)) values.set(name, value);
+            continue;
+          }
           const name = String(pair.key.value);
           uses.push({ name, ...at(pair.key.range[0]), kind: 'environment' });
-          values.set(name, plainValue(pair.value));
+          values.set(name, plainValue(pair.value, parsed.doc));
         }
       }
       return { uses, values: values.size ? values : undefined };
@@ -217,11 +230,21 @@ function selectionFile(parsed: ParsedYaml, at: (offset: number) => { line: numbe
 /** Builds the index of a plan folder from its files (path relative to the folder -> text; '' for files not read). */
 export function buildPlanIndex(root: string, files: Map<string, string>): PlanIndex {
   const index: PlanIndex = { root: root.replace(/\/+$/, ''), files: new Set(files.keys()), parameters: new Map(), mapped: new Set(), mapEntries: new Map(), summaries: new Map(), resourceTypes: new Set() };
+  const failed = (path: string, e: unknown) => (index.failures ??= new Map()).set(path, (e as Error).message);
   for (const [path, text] of files) {
     if (!/\.ya?ml$/.test(path) || !text) continue;
-    index.summaries.set(path, summarizeFile(path, /\.j2\.ya?ml$/.test(path) ? parseForIndex('') : parseForIndex(text), text));
+    try {
+      index.summaries.set(path, summarizeFile(path, /\.j2\.ya?ml$/.test(path) ? parseForIndex('') : parseForIndex(text), text));
+    } catch (e) {
+      // one file nobody can read must not take the plan's other files with it
+      failed(path, e);
+    }
   }
-  readMap(index, files.get('capabilities-map.yaml'));
+  try {
+    readMap(index, files.get('capabilities-map.yaml'));
+  } catch (e) {
+    failed('capabilities-map.yaml', e);
+  }
   aggregate(index);
   return index;
 }
@@ -233,6 +256,7 @@ export function buildPlanIndex(root: string, files: Map<string, string>): PlanIn
  */
 export function updatePlanFile(index: PlanIndex, path: string, text: string | undefined, parsed?: ParsedYaml): boolean {
   const before = index.summaries.get(path);
+  index.failures?.delete(path);
   if (text === undefined) {
     index.files.delete(path);
     index.summaries.delete(path);
@@ -293,6 +317,31 @@ export function suggestParameter(index: PlanIndex, name: string): string | undef
 
 /** Why a value does not fit a parameter definition, or undefined when it does (Heat's rules). */
 export function valueProblem(def: ParameterDefinition, value: unknown): string | undefined {
+  return valueCheck(def, value)?.message;
+}
+
+/** A value a check refuses, or one it could not decide (undecided: the value may be fine). */
+export interface ValueCheck {
+  message: string;
+  undecided?: boolean;
+}
+
+export function valueCheck(def: ParameterDefinition, value: unknown): ValueCheck | undefined {
+  const message = typeOrConstraintProblem(def, value);
+  if (message !== undefined) return { message };
+  if (['number', 'boolean', 'json', 'comma_delimited_list'].includes(def.type.toLowerCase()) || value === null || value === undefined || typeof value === 'object') return undefined;
+  const s = String(value);
+  for (const c of def.constraints) {
+    if (c.allowedPattern === undefined) continue;
+    const matched = fullMatch(c.allowedPattern, s);
+    if (matched === false) return { message: c.description ?? `${def.name} must match ${c.allowedPattern}` };
+    if (matched === undefined) return { message: `${def.name}: allowed_pattern ${c.allowedPattern} was not checked: it did not finish in ${MATCH_DEADLINE_MS} ms (or the value is too long); Heat may take as long`, undecided: true };
+  }
+  return undefined;
+}
+
+/** Every rule but allowed_pattern. */
+function typeOrConstraintProblem(def: ParameterDefinition, value: unknown): string | undefined {
   const t = def.type.toLowerCase();
   if (value === null || value === undefined) return undefined;
   if (t === 'number') {
@@ -322,19 +371,6 @@ export function valueProblem(def: ParameterDefinition, value: unknown): string |
   for (const c of def.constraints) {
     if (c.allowedValues && !c.allowedValues.map(String).includes(s)) return c.description ?? `${def.name} must be one of ${c.allowedValues.join(', ')}`;
     if (c.length && ((c.length.min !== undefined && s.length < c.length.min) || (c.length.max !== undefined && s.length > c.length.max))) return c.description ?? `${def.name} must be ${c.length.min ?? 0} to ${c.length.max ?? '∞'} characters long`;
-    if (c.allowedPattern !== undefined && !fullMatch(c.allowedPattern, s)) return c.description ?? `${def.name} must match ${c.allowedPattern}`;
   }
   return undefined;
-}
-
-/** Heat's rule: Python's re.match from the start, and the match must reach the end of the value. */
-export function fullMatch(pattern: string, value: string): boolean {
-  let re: RegExp;
-  try {
-    re = new RegExp(`^(?:${pattern})`);
-  } catch {
-    return true;
-  }
-  const m = re.exec(value);
-  return !!m && m[0].length === value.length;
 }

@@ -1,4 +1,5 @@
-import { Document, isMap, isPair, isScalar, LineCounter, Pair, parseDocument, visit, YAMLMap, type Node } from 'yaml';
+import { Document, isMap, isPair, isScalar, LineCounter, Pair, parseDocument, YAMLMap, type Node } from 'yaml';
+import { checkCollections, dropFinalBreak, HEAT_YAML_OPTIONS, isMergeKey, parseHeatYaml, type HeatYamlProblem } from '../tripleo/heatYaml';
 
 export interface OffsetRange {
   start: number;
@@ -9,7 +10,12 @@ export interface YamlProblem {
   message: string;
   range: OffsetRange;
   code: string;
+  /** an error where Heat would refuse the file; a warning where it accepts it (a repeated key) */
+  severity: 'error' | 'warning';
 }
+
+const CODES: Record<string, string> = { DUPLICATE_KEY: 'yaml-duplicate-key', BAD_MERGE: 'yaml-merge' };
+const toProblem = (p: HeatYamlProblem): YamlProblem => ({ message: p.message, range: { start: p.start, end: p.end }, code: CODES[p.code] ?? 'yaml-syntax', severity: p.severity });
 
 export interface ParsedYaml {
   doc: Document.Parsed;
@@ -19,17 +25,10 @@ export interface ParsedYaml {
   topLevel: Pair<Node, Node | null>[];
 }
 
-/** Parses as YAML 1.1, the way PyYAML (and so Heat) reads templates: `yes`/`on` are booleans. */
+/** Parses the way Heat reads templates (PyYAML, YAML 1.1, timestamps as strings): see heatYaml. */
 export function parseYaml(text: string): ParsedYaml {
-  const lineCounter = new LineCounter();
-  // the yaml package's own unique-key check is quadratic in the size of a mapping: ours is not
-  const doc = parseDocument(text, { version: '1.1', lineCounter, keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
-  const problems: YamlProblem[] = doc.errors.map((e) => ({
-    message: e.message.split('\n')[0],
-    range: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) },
-    code: 'yaml-syntax',
-  }));
-  problems.push(...duplicateKeys(doc));
+  const { doc, lineCounter, errors, warnings } = parseHeatYaml(text);
+  const problems = [...errors, ...warnings].map(toProblem);
   problems.sort((x, y) => x.range.start - y.range.start);
   const topLevel = isMap(doc.contents) ? (doc.contents.items as Pair<Node, Node | null>[]) : [];
   return { doc, lineCounter, problems, topLevel };
@@ -82,7 +81,8 @@ export function parseYamlIncremental(text: string, cache: ChunkCache): ParsedYam
   for (const piece of pieces) {
     const key = hash(text, piece.start, piece.end);
     const length = piece.end - piece.start;
-    const candidates = cache.get(key);
+    // the last piece of a text without a final line break is parsed each time (see dropFinalBreak)
+    const candidates = piece.end === text.length && text.charCodeAt(text.length - 1) !== 10 ? undefined : cache.get(key);
     let chunk: CachedChunk | undefined;
     for (let i = 0; candidates && i < candidates.length; i++) {
       if (candidates[i].text.length === length && text.startsWith(candidates[i].text, piece.start)) {
@@ -94,11 +94,11 @@ export function parseYamlIncremental(text: string, cache: ChunkCache): ParsedYam
     const chunkText = text.slice(piece.start, piece.end);
     if (chunk) shiftRanges(chunk.items, piece.start - chunk.offset);
     else {
-      const doc = parseDocument(chunkText, { version: '1.1', keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+      const doc = parseDocument(chunkText, HEAT_YAML_OPTIONS);
       if (doc.errors.length || doc.warnings.length || !isMap(doc.contents) || !doc.contents.items.length) return parseYaml(text);
       const items = doc.contents.items as Pair<Node, Node | null>[];
       if (piece.kind === 'header' && (items.length !== 1 || (items[0].value !== null && !(isScalar(items[0].value) && items[0].value.value === null)))) return parseYaml(text);
-      const nested = items.flatMap((i) => (isPair(i) && i.value ? duplicateKeys(i.value) : []));
+      const nested = items.flatMap((i) => (isPair(i) && i.value ? collectionProblems(doc, i.value) : []));
       shiftRanges(items, piece.start);
       chunk = { text: chunkText, items, nested, offset: 0 };
     }
@@ -130,6 +130,8 @@ export function parseYamlIncremental(text: string, cache: ChunkCache): ParsedYam
   for (const [k, v] of used) cache.set(k, v);
   // keys can repeat across pieces only in the maps the pieces were joined into
   for (const map of sections) problems.push(...duplicatesIn(map));
+  // a block scalar at the very end keeps no line break when the text has none (see heatYaml)
+  if (text.length && text.charCodeAt(text.length - 1) !== 10) dropFinalBreak(root, text.length);
   problems.sort((x, y) => x.range.start - y.range.start);
   root.range = [0, text.length, text.length];
   const doc = new Document() as unknown as Document.Parsed;
@@ -246,25 +248,22 @@ function shiftRanges(items: Pair<Node, Node | null>[], delta: number): void {
   }
 }
 
+/** Repeated keys of one mapping (the last wins in Heat: a warning). */
 function duplicatesIn(map: YAMLMap): YamlProblem[] {
   const problems: YamlProblem[] = [];
   const seen = new Set<string>();
   for (const pair of map.items) {
-    if (!isScalar(pair.key)) continue;
+    if (!isScalar(pair.key) || isMergeKey(pair.key)) continue;
     const k = String(pair.key.value);
     const r = nodeRange(pair.key);
-    if (seen.has(k) && r) problems.push({ message: `Map keys must be unique: "${k}" is defined more than once`, range: r, code: 'yaml-duplicate-key' });
+    if (seen.has(k) && r) problems.push({ message: `Repeated key "${k}": Heat keeps the last value`, range: r, code: CODES.DUPLICATE_KEY, severity: 'warning' });
     seen.add(k);
   }
   return problems;
 }
 
-function duplicateKeys(node: Document | Node): YamlProblem[] {
+function collectionProblems(doc: Document, node: Node): YamlProblem[] {
   const problems: YamlProblem[] = [];
-  visit(node, {
-    Map(_, map) {
-      problems.push(...duplicatesIn(map as YAMLMap));
-    },
-  });
+  checkCollections(doc, node, (start, end, message, code, severity) => problems.push({ message, range: { start, end }, code: CODES[code] ?? 'yaml-syntax', severity }));
   return problems;
 }

@@ -1,6 +1,6 @@
 import { HttpError, OpenStackError, RequestInfo, TimeoutError } from './errors';
 import { KeystoneSession, ServiceRequest } from './keystone';
-import { sleep } from './http';
+import { pathSegment, sleep } from './http';
 
 /** A template or environment as Heat takes it: a parsed document, or YAML/JSON text that Heat parses. */
 export type HeatDocument = string | Record<string, unknown>;
@@ -189,7 +189,7 @@ export interface ListEventsOptions {
   signal?: AbortSignal;
 }
 
-const enc = encodeURIComponent;
+const enc = pathSegment;
 
 /** "name/id" or "name": a path segment Heat understands either way. */
 function stackPath(stack: string): string {

@@ -4,7 +4,7 @@ import { rootCertificates } from 'node:tls';
 import * as fs from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import fetch, { Response, RequestInit } from 'node-fetch';
-import { CancelledError, ConnectionError, HttpError, RequestInfo, TimeoutError } from './errors';
+import { CancelledError, ConnectionError, OpenStackError, HttpError, RequestInfo, TimeoutError } from './errors';
 import { redactUrl } from './redact';
 
 export interface TlsOptions {
@@ -67,6 +67,9 @@ export class HttpClient {
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly userAgent: string;
+  private disposed = false;
+  /** services we already warned about as not answering, until one of their requests succeeds again */
+  private readonly outages = new Map<string, string>();
 
   constructor(opts: HttpOptions = {}) {
     this.logger = opts.logger ?? silentLogger;
@@ -95,23 +98,45 @@ export class HttpClient {
       try {
         res = await this.once(req, method, info);
       } catch (e) {
+        // a client disposed with requests in flight (a command that already failed) ends them quietly
+        if (this.disposed) throw new CancelledError(info);
         if (e instanceof ConnectionError && attempt < attempts) {
-          this.logger.warn(`${e.message}; retry ${attempt}/${attempts - 1}`);
-          await this.backoff(attempt, req.signal, info);
+          this.retrying(info, attempt, e.message);
+          // a kept-alive socket the server had closed: try again at once on a fresh one
+          if (attempt > 1 || !/socket hang up|ECONNRESET/.test(e.message)) await this.backoff(attempt, req.signal, info);
           continue;
         }
         throw e;
       }
       this.logger.debug(`${info.service} ${method} ${info.url} -> ${res.status} (${Date.now() - started} ms)`);
-      if (res.status < 400 || req.okStatuses?.includes(res.status)) return res;
+      if (res.status < 400 || req.okStatuses?.includes(res.status)) {
+        this.recovered(info);
+        return res;
+      }
       if (RETRY_STATUSES.has(res.status) && attempt < attempts) {
-        this.logger.warn(`${info.service} ${method} ${info.url} -> ${res.status}; retry ${attempt}/${attempts - 1}`);
+        this.retrying(info, attempt, `${info.service} ${method} ${info.url} -> ${res.status}`);
         await res.text().catch(() => '');
         await this.backoff(attempt, req.signal, info);
         continue;
       }
       throw await httpError(info, res);
     }
+  }
+
+  /**
+   * A retry that succeeds is no news: the first retry is logged at debug level only; once a second
+   * one is needed, one warning per service says it is not answering, however many requests wait.
+   */
+  private retrying(info: RequestInfo, attempt: number, reason: string): void {
+    this.logger.debug(`${reason}; retry ${attempt}`);
+    if (attempt < 2 || this.outages.has(info.service)) return;
+    const why = reason.replace(/^.*(?:reason|failed): /, '').replace(/https?:\/\/\S+/g, '').trim();
+    this.outages.set(info.service, why);
+    this.logger.warn(`${info.service} is not answering (${why}); retrying`);
+  }
+
+  private recovered(info: RequestInfo): void {
+    if (this.outages.delete(info.service)) this.logger.info(`${info.service} answers again`);
   }
 
   /** request() then the body parsed as JSON (undefined for an empty body). */
@@ -122,7 +147,7 @@ export class HttpClient {
   }
 
   private async once(req: HttpRequest, method: string, info: RequestInfo): Promise<Response> {
-    if (req.signal?.aborted) throw new CancelledError(info);
+    if (req.signal?.aborted || this.disposed) throw new CancelledError(info);
     const timeoutMs = req.timeoutMs ?? this.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
@@ -158,7 +183,7 @@ export class HttpClient {
     } catch (e) {
       if (req.signal?.aborted) throw new CancelledError(info);
       if (timedOut) throw new TimeoutError(info, timeoutMs);
-      throw new ConnectionError(info, (e as Error).message);
+      throw new ConnectionError(info, (e as Error).message.replace(/^request to \S+ failed, reason: /, ''));
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onAbort);
@@ -170,6 +195,7 @@ export class HttpClient {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.httpsAgent.destroy();
     this.httpAgent.destroy();
   }
@@ -225,4 +251,13 @@ export function sleep(ms: number, signal: AbortSignal | undefined, info: Request
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * One URL path segment. "." and ".." would be resolved away by the URL parser (even
+ * percent-encoded) and address something else: refused.
+ */
+export function pathSegment(s: string): string {
+  if (s === '.' || s === '..') throw new OpenStackError(`invalid name in a URL: ${JSON.stringify(s)}`, { service: '-', method: '-', url: s });
+  return encodeURIComponent(s);
 }

@@ -1,7 +1,7 @@
 import { HttpError, OpenStackError, RequestInfo, TimeoutError } from './errors';
 import { parse } from 'yaml';
 import { KeystoneSession, ServiceRequest } from './keystone';
-import { sleep } from './http';
+import { pathSegment, sleep } from './http';
 
 export type ExecutionState = 'IDLE' | 'RUNNING' | 'SUCCESS' | 'ERROR' | 'PAUSED' | 'CANCELLED';
 
@@ -114,7 +114,7 @@ export class ActionExecutionError extends OpenStackError {
   }
 }
 
-const enc = encodeURIComponent;
+const enc = pathSegment;
 
 /**
  * Mistral answers a YAML definition with JSON, yet refuses (406) a request that accepts only

@@ -24,7 +24,19 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
-const enc = (s: string) => s.split('/').map(encodeURIComponent).join('/');
+/**
+ * A container or object name as a URL path. A "." or ".." segment would be resolved away by the URL
+ * parser (even percent-encoded) and reach another container or the account: refused, as is a
+ * container name with "/".
+ */
+function enc(name: string, kind: 'container' | 'object' = 'object'): string {
+  const segments = name.split('/');
+  if (!name || (kind === 'container' && segments.length > 1) || segments.some((s) => s === '.' || s === '..')) {
+    throw new OpenStackError(`swift: invalid ${kind} name ${JSON.stringify(name)}`, { service: 'swift', method: '-', url: name });
+  }
+  return segments.map(encodeURIComponent).join('/');
+}
+const encContainer = (name: string) => enc(name, 'container');
 
 /** Swift object storage: containers, objects and their metadata. */
 export class SwiftClient {
@@ -49,8 +61,8 @@ export class SwiftClient {
     return this.listAll<SwiftContainer>('', opts);
   }
 
-  listObjects(container: string, opts: ListOptions = {}): Promise<SwiftObject[]> {
-    return this.listAll<SwiftObject>(`/${enc(container)}`, opts);
+  async listObjects(container: string, opts: ListOptions = {}): Promise<SwiftObject[]> {
+    return this.listAll<SwiftObject>(`/${encContainer(container)}`, opts);
   }
 
   private async listAll<T extends { name: string }>(path: string, opts: ListOptions): Promise<T[]> {
@@ -78,12 +90,12 @@ export class SwiftClient {
   }
 
   async createContainer(name: string, metadata: Record<string, string> = {}, signal?: AbortSignal): Promise<void> {
-    await this.req('PUT', `/${enc(name)}`, { headers: metaHeaders('X-Container-Meta-', metadata), signal });
+    await this.req('PUT', `/${encContainer(name)}`, { headers: metaHeaders('X-Container-Meta-', metadata), signal });
   }
 
   /** Object count, bytes and metadata (fresher than the account listing's counts), or undefined when missing. */
   async containerInfo(name: string, signal?: AbortSignal): Promise<{ count: number; bytes: number; metadata: Record<string, string> } | undefined> {
-    const res = await this.req('HEAD', `/${enc(name)}`, { okStatuses: [404], signal });
+    const res = await this.req('HEAD', `/${encContainer(name)}`, { okStatuses: [404], signal });
     if (res.status === 404) return undefined;
     return {
       count: Number(res.headers.get('x-container-object-count') ?? 0),
@@ -94,28 +106,35 @@ export class SwiftClient {
 
   /** Container metadata, or undefined when it does not exist. */
   async containerMetadata(name: string, signal?: AbortSignal): Promise<Record<string, string> | undefined> {
-    const res = await this.req('HEAD', `/${enc(name)}`, { okStatuses: [404], signal });
+    const res = await this.req('HEAD', `/${encContainer(name)}`, { okStatuses: [404], signal });
     return res.status === 404 ? undefined : metaFrom(res.headers, 'x-container-meta-');
   }
 
   async setContainerMetadata(name: string, metadata: Record<string, string>, signal?: AbortSignal): Promise<void> {
-    await this.req('POST', `/${enc(name)}`, { headers: metaHeaders('X-Container-Meta-', metadata), idempotent: true, signal });
+    await this.req('POST', `/${encContainer(name)}`, { headers: metaHeaders('X-Container-Meta-', metadata), idempotent: true, signal });
   }
 
   async deleteContainer(name: string, signal?: AbortSignal): Promise<void> {
-    await this.req('DELETE', `/${enc(name)}`, { okStatuses: [404], signal });
+    await this.req('DELETE', `/${encContainer(name)}`, { okStatuses: [404], signal });
   }
 
   /** Uploads an object; Swift checks the MD5 we send as ETag, so a corrupted upload is refused. */
-  async putObject(container: string, name: string, data: Buffer | string, opts: { contentType?: string; metadata?: Record<string, string>; signal?: AbortSignal } = {}): Promise<string> {
+  /** With `ifNoneMatch`, refused (HttpError 412) when the object exists: a compare-and-swap create. */
+  async putObject(
+    container: string,
+    name: string,
+    data: Buffer | string,
+    opts: { contentType?: string; metadata?: Record<string, string>; ifNoneMatch?: boolean; signal?: AbortSignal } = {},
+  ): Promise<string> {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const etag = md5(buf);
-    const res = await this.req('PUT', `/${enc(container)}/${enc(name)}`, {
+    const res = await this.req('PUT', `/${encContainer(container)}/${enc(name)}`, {
       body: buf,
       headers: {
         ETag: etag,
         'Content-Type': opts.contentType ?? 'application/octet-stream',
         ...metaHeaders('X-Object-Meta-', opts.metadata ?? {}),
+        ...(opts.ifNoneMatch ? { 'If-None-Match': '*' } : {}),
       },
       signal: opts.signal,
     });
@@ -127,7 +146,7 @@ export class SwiftClient {
   }
 
   async getObject(container: string, name: string, signal?: AbortSignal): Promise<Buffer> {
-    const res = await this.req('GET', `/${enc(container)}/${enc(name)}`, { signal });
+    const res = await this.req('GET', `/${encContainer(container)}/${enc(name)}`, { signal });
     return res.buffer();
   }
 
@@ -136,7 +155,7 @@ export class SwiftClient {
   }
 
   async objectMetadata(container: string, name: string, signal?: AbortSignal): Promise<{ etag: string; bytes: number; metadata: Record<string, string> } | undefined> {
-    const res = await this.req('HEAD', `/${enc(container)}/${enc(name)}`, { okStatuses: [404], signal });
+    const res = await this.req('HEAD', `/${encContainer(container)}/${enc(name)}`, { okStatuses: [404], signal });
     if (res.status === 404) return undefined;
     return {
       etag: (res.headers.get('etag') ?? '').replace(/"/g, ''),
@@ -152,7 +171,7 @@ export class SwiftClient {
    */
   async extractArchive(container: string, archive: Buffer, opts: { gzip?: boolean; signal?: AbortSignal } = {}): Promise<ExtractArchiveResult> {
     const format = opts.gzip ? 'tar.gz' : 'tar';
-    const res = await this.req('PUT', `/${enc(container)}?extract-archive=${format}`, {
+    const res = await this.req('PUT', `/${encContainer(container)}?extract-archive=${format}`, {
       body: archive,
       headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream' },
       // the archive is written as one unit, and writing it again gives the same objects
@@ -174,8 +193,8 @@ export class SwiftClient {
 
   /** Server-side copy: no data passes through the client. */
   async copyObject(container: string, name: string, toContainer: string, toName: string, signal?: AbortSignal): Promise<void> {
-    await this.req('COPY', `/${enc(container)}/${enc(name)}`, {
-      headers: { Destination: `/${enc(toContainer)}/${enc(toName)}` },
+    await this.req('COPY', `/${encContainer(container)}/${enc(name)}`, {
+      headers: { Destination: `/${encContainer(toContainer)}/${enc(toName)}` },
       idempotent: true,
       signal,
     });
@@ -183,7 +202,7 @@ export class SwiftClient {
 
   /** Deletes an object; a missing one is not an error. */
   async deleteObject(container: string, name: string, signal?: AbortSignal): Promise<void> {
-    await this.req('DELETE', `/${enc(container)}/${enc(name)}`, { okStatuses: [404], signal });
+    await this.req('DELETE', `/${encContainer(container)}/${enc(name)}`, { okStatuses: [404], signal });
   }
 }
 

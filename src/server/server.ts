@@ -1,11 +1,11 @@
-import { CodeActionKind, createConnection, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, Diagnostic, DiagnosticSeverity, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
-import { TripleOLanguageService } from '../language/languageService';
+import { SOURCE, TripleOLanguageService } from '../language/languageService';
 import { PlanIndex, updatePlanFile } from '../language/planIndex';
-import { PLAN_STATE_NOTIFICATION, PlanState } from '../language/planState';
+import { PLAN_STATE_NOTIFICATION } from '../language/planState';
 import { URI } from 'vscode-uri';
-import { indexPlans } from '../tripleo/planFolders';
+import { indexPlans } from '../language/planFolders';
 
 // The transport (IPC here) is chosen by the arguments the client starts us with.
 const connection = createConnection(ProposedFeatures.all);
@@ -13,6 +13,24 @@ const documents = new TextDocuments(TextDocument);
 const service = new TripleOLanguageService();
 const VALIDATE_DELAY_MS = 200;
 const timers = new Map<string, NodeJS.Timeout>();
+
+/** Files whose re-indexing threw: the message, shown on the file as an internal-error diagnostic. */
+const internalErrors = new Map<string, string>();
+
+/** A callback that logs what it throws: a timer's or setImmediate's throw would end the process. */
+function guarded<A extends unknown[]>(what: string, fn: (...args: A) => void): (...args: A) => void {
+  return (...args: A) => {
+    try {
+      fn(...args);
+    } catch (e) {
+      connection.console.error(`${what} failed: ${(e as Error).stack ?? e}`);
+    }
+  };
+}
+
+// the last line of defence: nothing a workspace holds may end the server
+process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));
+process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
 
 let roots: string[] = [];
 let plans: PlanIndex[] = [];
@@ -32,7 +50,7 @@ function reindex(): void {
 /** Plan folders appear or go: everything is indexed again, shortly after. */
 function scheduleReindex(): void {
   clearTimeout(reindexTimer);
-  reindexTimer = setTimeout(reindex, 300);
+  reindexTimer = setTimeout(guarded('re-indexing the plan folders', reindex), 300);
 }
 
 /** The plan a URI belongs to and its path there. */
@@ -41,8 +59,23 @@ function placeOf(uri: string): { index: PlanIndex; path: string } | undefined {
   return index && { index, path: decodeURIComponent(uri.slice(index.root.length + 1)) };
 }
 
-/** Takes one file's text (open editor first, else disk; undefined: gone) into its plan's index. */
+/**
+ * Takes one file's text (open editor first, else disk; undefined: gone) into its plan's index.
+ * A throw is logged and shown on the file; the index keeps what it had.
+ */
 function reindexFile(uri: string): boolean {
+  try {
+    const planWide = takeFile(uri);
+    internalErrors.delete(uri);
+    return planWide;
+  } catch (e) {
+    internalErrors.set(uri, (e as Error).message);
+    connection.console.error(`indexing ${uri} failed: ${(e as Error).stack ?? e}`);
+    return false;
+  }
+}
+
+function takeFile(uri: string): boolean {
   const place = placeOf(uri);
   if (!place) return false;
   const open = documents.get(uri);
@@ -74,7 +107,7 @@ connection.onInitialize((params) => {
   };
 });
 
-connection.onInitialized(() => reindex());
+connection.onInitialized(guarded('indexing the plan folders', reindex));
 connection.onDidChangeWatchedFiles(({ changes }) => {
   if (changes.some((c) => c.type !== FileChangeType.Changed && c.uri.endsWith('/capabilities-map.yaml'))) return scheduleReindex();
   let planWide = false;
@@ -82,18 +115,25 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
   if (planWide) documents.all().forEach(schedule);
 });
 
-connection.onNotification(PLAN_STATE_NOTIFICATION, (state: PlanState | null) => {
+connection.onNotification(PLAN_STATE_NOTIFICATION, (state) => {
   service.setPlanState(state);
   connection.console.info(state ? `plan ${state.plan}: ${state.environments.length} selected environment(s), ${Object.keys(state.parameters ?? {}).length} value(s)` : 'no plan connected');
 });
 
+const internalError = (message: string): Diagnostic => ({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message, code: 'internal-error', severity: DiagnosticSeverity.Error, source: SOURCE });
+
 function validate(doc: TextDocument): void {
+  let diagnostics: Diagnostic[];
   try {
-    const diagnostics = service.validate(doc, plans);
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+    diagnostics = service.validate(doc, plans);
   } catch (e) {
     connection.console.error(`validating ${doc.uri} failed: ${(e as Error).stack ?? e}`);
+    diagnostics = [internalError(`checking this file failed (the language server's fault, not necessarily the file's): ${(e as Error).message}`)];
   }
+  const place = placeOf(doc.uri);
+  const indexing = internalErrors.get(doc.uri) ?? (place && place.index.failures?.get(place.path));
+  if (indexing) diagnostics.push(internalError(`indexing this file failed (the language server's fault, not necessarily the file's): ${indexing}`));
+  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
 }
 
 /** Documents to check again once typing pauses, because what they are checked against changed. */
@@ -103,14 +143,14 @@ function schedule(doc: TextDocument): void {
   clearTimeout(timers.get(doc.uri));
   timers.set(
     doc.uri,
-    setTimeout(() => {
+    setTimeout(guarded(`checking ${doc.uri}`, () => {
       timers.delete(doc.uri);
       const current = documents.get(doc.uri);
       if (!current) return;
       if (othersStale) documents.all().forEach((d) => d !== current && validate(d));
       othersStale = false;
       validate(current);
-    }, VALIDATE_DELAY_MS),
+    }), VALIDATE_DELAY_MS),
   );
 }
 
@@ -131,7 +171,7 @@ documents.onDidClose((e) => {
   service.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   // what is on disk counts again once the editor (and its unsaved text) is gone
-  setImmediate(() => reindexFile(e.document.uri) && documents.all().forEach(schedule));
+  setImmediate(guarded(`re-indexing ${e.document.uri}`, () => reindexFile(e.document.uri) && documents.all().forEach(schedule)));
 });
 
 const withDocument =

@@ -1,4 +1,5 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { heatValue, parseHeatYaml } from './heatYaml';
 import { PlanError } from './errors';
 
 export const CAPABILITIES_MAP_FILE = 'capabilities-map.yaml';
@@ -36,18 +37,19 @@ export interface MapProblem {
 }
 
 /**
- * Reads a capabilities map. Structural problems (a missing `title`, `file`, `topics`...) are
- * collected with their line numbers; the map is still returned as far as it could be read.
+ * Reads a capabilities map as TripleO's clients did (YAML read like Heat reads it). Structural
+ * problems (a missing `file`, `topics`...) are collected with their line numbers; the map is still
+ * returned as far as it could be read. An empty or missing title is no problem: TripleO's own GUI
+ * showed such entries, and released maps have them; they are shown as untitled.
  */
 export function readCapabilitiesMap(text: string): { map: CapabilitiesMap; problems: MapProblem[] } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter: lines });
+  const { doc, lineCounter: lines, errors } = parseHeatYaml(text);
   const problems: MapProblem[] = [];
   const lineOf = (node: unknown) => {
     const r = (node as { range?: [number, number, number] } | null)?.range;
     return r ? lines.linePos(r[0]).line : undefined;
   };
-  for (const e of doc.errors) problems.push({ message: e.message.split('\n')[0], line: e.linePos?.[0].line });
+  for (const e of errors) problems.push({ message: e.message, line: e.line });
   const map: CapabilitiesMap = { topics: [] };
   const root = doc.contents;
   if (!isMap(root)) {
@@ -56,8 +58,9 @@ export function readCapabilitiesMap(text: string): { map: CapabilitiesMap; probl
   }
   const str = (node: Node | null | undefined, key: string): string | undefined => {
     if (!isMap(node)) return undefined;
-    const v = node.get(key);
-    return v === undefined || v === null ? undefined : String(v);
+    const v = node.get(key, true);
+    const value = isScalar(v) ? v.value : v === undefined ? undefined : heatValue(v, doc);
+    return value === undefined || value === null || value === '' ? undefined : typeof value === 'object' ? JSON.stringify(value) : String(value);
   };
   map.rootTemplate = str(root, 'root_template');
   map.rootEnvironment = str(root, 'root_environment');
@@ -66,10 +69,10 @@ export function readCapabilitiesMap(text: string): { map: CapabilitiesMap; probl
     problems.push({ message: 'missing `topics` (a list)', line: lineOf(root) });
     return { map, problems };
   }
-  const pikeStyle = anyExplicit(root);
+  // whether any group says `mutually_exclusive` itself (a Pike or later map)
+  const pikeStyle = /^[ \t-]*mutually_exclusive[ \t]*:/m.test(text);
   for (const t of topics.items as Node[]) {
     const title = str(t, 'title');
-    if (!title) problems.push({ message: 'a topic has no `title`', line: lineOf(t) });
     const topic: Topic = { title: title ?? '(untitled topic)', description: str(t, 'description'), groups: [] };
     map.topics.push(topic);
     const groups = isMap(t) ? t.get('environment_groups', true) : undefined;
@@ -83,7 +86,7 @@ export function readCapabilitiesMap(text: string): { map: CapabilitiesMap; probl
       const group: EnvironmentGroup = {
         title: gTitle ?? '(untitled group)',
         description: str(g, 'description'),
-        tags: isSeq(tags) ? (tags.toJSON() as unknown[]).map(String) : [],
+        tags: isSeq(tags) ? (heatValue(tags, doc) as unknown[]).map(String) : [],
         // before Pike every group of more than one environment was exclusive; an explicit key wins
         mutuallyExclusive: false,
         environments: [],
@@ -99,27 +102,20 @@ export function readCapabilitiesMap(text: string): { map: CapabilitiesMap; probl
         const file = str(e, 'file');
         const eTitle = str(e, 'title');
         if (!file) problems.push({ message: `an environment of group "${group.title}" has no \`file\``, line: lineOf(e) });
-        if (!eTitle) problems.push({ message: `environment ${file ?? '?'} has no \`title\``, line: lineOf(e) });
         const req = isMap(e) ? e.get('requires', true) : undefined;
         if (file) {
           group.environments.push({
             file: normalizePath(file),
             title: eTitle ?? file,
             description: str(e, 'description'),
-            requires: isSeq(req) ? (req.toJSON() as unknown[]).map((r) => normalizePath(String(r))) : [],
+            requires: isSeq(req) ? (heatValue(req, doc) as unknown[]).map((r) => normalizePath(String(r))) : [],
           });
         }
       }
       group.mutuallyExclusive = explicit === undefined || explicit === null ? group.environments.length > 1 && !pikeStyle : Boolean(explicit);
-      if (!gTitle) problems.push({ message: 'an environment group has no `title`', line: lineOf(g) });
     }
   }
   return { map, problems };
-}
-
-/** Whether any group of the map says `mutually_exclusive` itself (a Pike or later map). */
-function anyExplicit(root: Node): boolean {
-  return JSON.stringify(root.toJSON()).includes('"mutually_exclusive"');
 }
 
 /** Reads a map and throws when it is not usable. */
@@ -131,14 +127,23 @@ export function parseCapabilitiesMap(text: string, file = CAPABILITIES_MAP_FILE)
   return map;
 }
 
+/**
+ * A plan path without `.` and `x/..`; a `..` that climbs above the plan's root stays at the front
+ * (`../x.yaml`): it names no file of the plan, and clamping it to the root would name the wrong one.
+ */
 export function normalizePath(p: string): string {
   const parts: string[] = [];
   for (const seg of p.replace(/\\/g, '/').split('/')) {
     if (!seg || seg === '.') continue;
-    if (seg === '..') parts.pop();
+    if (seg === '..' && parts.length && parts[parts.length - 1] !== '..') parts.pop();
     else parts.push(seg);
   }
   return parts.join('/');
+}
+
+/** A normalized path that climbs above the plan's root. */
+export function isOutsidePlan(normalized: string): boolean {
+  return normalized === '..' || normalized.startsWith('../');
 }
 
 /** Every environment of the map, with where it sits. */
@@ -156,7 +161,8 @@ export function checkMapAgainstFiles(map: CapabilitiesMap, files: Iterable<strin
   for (const { env } of allEnvironments(map)) {
     if (seen.has(env.file)) out.push(`${env.file} is listed more than once`);
     seen.add(env.file);
-    if (!have.has(env.file)) out.push(`${env.file} does not exist`);
+    if (isOutsidePlan(env.file)) out.push(`${env.file} climbs above the plan folder: a plan has no file there`);
+    else if (!have.has(env.file)) out.push(`${env.file} does not exist`);
     for (const r of env.requires) if (!have.has(r)) out.push(`${env.file} requires ${r}, which does not exist`);
   }
   return out;

@@ -1,5 +1,9 @@
 import type { HeatStack, StackProgress } from '../openstack/heat';
 import { requirePlanData } from './planData';
+import { renderPlanContainer } from './planRendering';
+import { ensurePlanSettled, withPlanLock } from './planLock';
+import { checkPlanSize } from './limits';
+import { RESERVED_PREFIX } from './localPlan';
 import type { Undercloud } from './undercloud';
 import { ensureWorkbooks } from './workbookInstaller';
 import { runWorkflow } from './workflows';
@@ -34,7 +38,19 @@ export interface FailedResource {
 /** Runs the deploy workflow: refused while the stack is busy; creates or updates (PATCH) the stack. */
 export async function deployPlan(uc: Undercloud, plan: string, opts: DeployOptions = {}): Promise<DeployStarted> {
   await requirePlanData(uc.mistral, plan, opts.signal);
+  await ensurePlanSettled(uc.swift, plan, { signal: opts.signal });
+  // a plan put into Swift by other means is checked here, before the workflow reads it
+  const objects = await uc.swift.listObjects(plan, { signal: opts.signal });
+  checkPlanSize(objects.filter((o) => !o.name.startsWith(RESERVED_PREFIX)).map((o) => ({ name: o.name, size: o.bytes })), `plan "${plan}"`);
   await ensureWorkbooks(uc.mistral);
+  // the plan is held until the workflow has started the stack (and written its DeployIdentifier):
+  // a second deploy or a parameter change meanwhile is refused, naming this one
+  return withPlanLock(uc.swift, plan, 'deploy', () => runDeploy(uc, plan, opts), { signal: opts.signal });
+}
+
+async function runDeploy(uc: Undercloud, plan: string, opts: DeployOptions): Promise<DeployStarted> {
+  // the container's own sources may have changed since the last upload: render them again first
+  await renderPlanContainer(uc.swift, plan, opts.signal);
   const timeout = opts.timeoutMinutes ?? 240;
   const r = await runWorkflow(
     uc.mistral,

@@ -5,7 +5,12 @@ export class PlanError extends Error {
     message: string,
     readonly details: string[] = [],
   ) {
-    super(details.length ? `${message}: ${details.join('; ')}` : message);
+    super(details.length ? `${message}: ${summarize(details)}` : message);
     this.name = 'PlanError';
   }
+}
+
+/** The first few of a long list and how many more: an error about 10,000 names stays readable. */
+export function summarize(items: string[], shown = 20): string {
+  return items.length > shown ? `${items.slice(0, shown).join('; ')}; … and ${items.length - shown} more` : items.join('; ');
 }

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, parseDocument, visit, type Document } from 'yaml';
+import { isMap, isPair, isScalar, visit, type Document } from 'yaml';
+import { heatValue, parseHeatYaml } from './heatYaml';
 import { normalizePath } from './capabilitiesMap';
 import { PlanError } from './errors';
 
@@ -18,13 +19,17 @@ function dirOf(name: string): string {
   return i < 0 ? '' : name.slice(0, i + 1);
 }
 
+/** A plan file read as Heat reads it; a PlanError with file and line where Heat would refuse it. */
 function parse(name: string, text: string): Document.Parsed {
-  const doc = parseDocument(text, { version: '1.1' });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new PlanError('invalid-yaml', `${name}${e.linePos ? `:${e.linePos[0].line}:${e.linePos[0].col}` : ''}: ${e.message.split('\n')[0]}`);
-  }
+  const { doc, errors } = parseHeatYaml(text);
+  if (errors.length) throw new PlanError('invalid-yaml', `${name}:${errors[0].line}:${errors[0].col}: ${errors[0].message}`);
   return doc;
+}
+
+/** The value of a plan file as Heat loads it; a PlanError with file and line where Heat would refuse it. */
+export function loadPlanYaml(name: string, text: string): unknown {
+  const doc = parse(name, text);
+  return heatValue(doc.contents, doc);
 }
 
 /**
@@ -93,7 +98,7 @@ export function heatTemplateRequest(files: PlanFiles, rootTemplate: string, envi
 export function listRoles(files: PlanFiles, rootTemplate: string): { name: string; description?: string; countDefault?: number; source: string }[] {
   const rolesData = files['roles_data.yaml'];
   if (rolesData !== undefined) {
-    const roles = parse('roles_data.yaml', rolesData).toJS() as unknown;
+    const roles = loadPlanYaml('roles_data.yaml', rolesData);
     if (!Array.isArray(roles)) throw new PlanError('invalid-roles-data', 'roles_data.yaml must be a list of roles');
     return roles.map((r: Record<string, unknown>, i) => {
       if (!r || typeof r.name !== 'string') throw new PlanError('invalid-roles-data', `role ${i + 1} of roles_data.yaml has no name`);
@@ -104,6 +109,6 @@ export function listRoles(files: PlanFiles, rootTemplate: string): { name: strin
   const resources = isMap(root) ? root.get('resources', true) : undefined;
   if (!isMap(resources)) return [];
   return resources.items
-    .filter((p) => isMap(p.value) && p.value.get('type') === 'OS::Heat::ResourceGroup')
+    .filter((p) => isMap(p.value) && p.value.get('type') === 'OS::Heat::ResourceGroup' && isScalar(p.key))
     .map((p) => ({ name: String((p.key as { value: unknown }).value), source: rootTemplate }));
 }

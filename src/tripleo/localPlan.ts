@@ -14,6 +14,10 @@ export interface LocalFile {
   absolute: string;
   size: number;
   md5: string;
+  /** content made in memory (a rendered template) rather than read from `absolute` */
+  data?: Buffer;
+  /** the Jinja source a rendered file was made from */
+  renderedFrom?: string;
 }
 
 /**

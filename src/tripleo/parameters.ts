@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { parse } from 'yaml';
 import { HttpError } from '../openstack/errors';
 import type { HeatNestedParameters, HeatParameterInfo, HeatValidation, StackSource } from '../openstack/heat';
 import { closestName } from './names';
 import { normalizePath } from './capabilitiesMap';
 import { mapLimit } from './concurrency';
 import { PlanError } from './errors';
-import { heatTemplateRequest, PlanFiles } from './heatFiles';
+import { heatTemplateRequest, loadPlanYaml, PlanFiles } from './heatFiles';
 import { RESERVED_PREFIX } from './localPlan';
 import { PlanData, requirePlanData, selectedPaths, writePlanData } from './planData';
+import { ensurePlanSettled, withPlanLock } from './planLock';
 import type { Undercloud } from './undercloud';
 
 export interface ParameterConstraints {
@@ -83,7 +83,7 @@ export function planHeatRequest(files: PlanFiles, data: PlanData, parameterDefau
 function mergedRegistry(files: PlanFiles, data: PlanData): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of selectedPaths(data)) {
-    const env = parse(files[p] ?? '', { version: '1.1' }) as { resource_registry?: Record<string, unknown> } | null;
+    const env = loadPlanYaml(p, files[p] ?? '') as { resource_registry?: Record<string, unknown> } | null;
     const base = p.includes('/') ? p.slice(0, p.lastIndexOf('/') + 1) : '';
     for (const [type, target] of Object.entries(env?.resource_registry ?? {})) {
       if (typeof target === 'string') out[type] = /\.ya?ml$/.test(target) ? normalizePath(base + target) : target;
@@ -96,7 +96,7 @@ function mergedRegistry(files: PlanFiles, data: PlanData): Record<string, string
 export function environmentValues(files: PlanFiles, data: PlanData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const e of data.environments) {
-    const env = 'data' in e ? (e.data as { parameter_defaults?: Record<string, unknown> }) : (parse(files[e.path] ?? '', { version: '1.1' }) as { parameter_defaults?: Record<string, unknown> } | null);
+    const env = 'data' in e ? (e.data as { parameter_defaults?: Record<string, unknown> }) : (loadPlanYaml(e.path, files[e.path] ?? '') as { parameter_defaults?: Record<string, unknown> } | null);
     Object.assign(out, env?.parameter_defaults ?? {});
   }
   return out;
@@ -135,6 +135,7 @@ function toParameter(name: string, p: HeatParameterInfo, template: string): Plan
  */
 export async function getPlanParameters(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<PlanParameters> {
   const data = await requirePlanData(uc.mistral, plan, signal);
+  await ensurePlanSettled(uc.swift, plan, { signal });
   const { files, revisionOfFiles } = await readPlanFiles(uc, plan, signal);
   const revision = createHash('sha1').update(revisionOfFiles).update(JSON.stringify(data)).digest('hex');
   const cached = validationCache.get(`${plan}\n${revision}`);
@@ -200,6 +201,11 @@ async function heatValidate(uc: Undercloud, req: ReturnType<typeof planHeatReque
  * refused update leaves the plan's previous values in place.
  */
 export async function updatePlanParameters(uc: Undercloud, plan: string, values: Record<string, unknown>, opts: { signal?: AbortSignal; replace?: boolean } = {}): Promise<{ changed: string[] }> {
+  await requirePlanData(uc.mistral, plan, opts.signal);
+  return withPlanLock(uc.swift, plan, 'parameters set', () => setParameters(uc, plan, values, opts), { signal: opts.signal });
+}
+
+async function setParameters(uc: Undercloud, plan: string, values: Record<string, unknown>, opts: { signal?: AbortSignal; replace?: boolean }): Promise<{ changed: string[] }> {
   const current = await getPlanParameters(uc, plan, opts.signal);
   const known = current.parameters.map((p) => p.name);
   const unknown = Object.keys(values).filter((k) => !known.includes(k));

@@ -7,7 +7,7 @@ import { mapLimit } from './concurrency';
 import { PlanError } from './errors';
 import { LocalFile, RESERVED_PREFIX, scanPlanFolder } from './localPlan';
 
-const JOURNAL = `${RESERVED_PREFIX}upload-journal.json`;
+export const JOURNAL = `${RESERVED_PREFIX}upload-journal.json`;
 
 export type UploadMethod = 'auto' | 'parallel' | 'bulk';
 
@@ -24,6 +24,8 @@ export interface UploadOptions {
   onProgress?: (p: UploadProgress) => void;
   /** Test hook: called before each object is written, so a test can fail the upload midway. */
   beforeWrite?: (name: string, index: number) => void | Promise<void>;
+  /** the folder's files when the caller has scanned it already, with any rendered files (their `data`) */
+  files?: LocalFile[];
 }
 
 export interface UploadResult {
@@ -62,7 +64,7 @@ export async function uploadPlanFolder(swift: SwiftClient, folder: string, conta
     return p;
   };
   progress({ phase: 'scanning', done: 0, total: 0 });
-  const local = scanPlanFolder(folder);
+  const local = opts.files ?? scanPlanFolder(folder);
   if (!local.length) throw new PlanError('empty-folder', `${folder} has no files to upload`);
 
   progress({ phase: 'comparing', done: 0, total: local.length });
@@ -99,10 +101,15 @@ export async function uploadPlanFolder(swift: SwiftClient, folder: string, conta
     } catch (e) {
       progress({ phase: 'rolling back', done: 0, total: toWrite.length });
       // nothing was there before: leave nothing behind
-      const left = await swift.listObjects(container).catch(() => []);
-      await mapLimit(left, concurrency, (o) => swift.deleteObject(container, o.name)).catch(() => undefined);
-      await swift.deleteContainer(container).catch(() => undefined);
-      throw uploadFailed(e, container, true);
+      const removed = await swift
+        .listObjects(container)
+        .then((left) => mapLimit(left, concurrency, (o) => swift.deleteObject(container, o.name)))
+        .then(() => swift.deleteContainer(container))
+        .then(
+          () => true,
+          () => false,
+        );
+      throw uploadFailed(e, container, removed);
     }
     return { ...result, requests };
   }
@@ -144,23 +151,35 @@ async function writeFiles(
   progress: (p: UploadProgress) => void,
 ): Promise<number> {
   let done = 0;
-  progress({ phase: 'uploading', done, total: files.length });
+  const total = files.length;
+  progress({ phase: 'uploading', done, total });
+  let requests = 0;
   if (method === 'bulk') {
-    for (const [i, f] of files.entries()) await opts.beforeWrite?.(f.name, i);
-    const archive = await tarFiles(fs.realpathSync(folder), files.map((f) => f.name), { gzip: true });
-    await swift.extractArchive(container, archive, { gzip: true, signal: opts.signal });
-    progress({ phase: 'uploading', done: files.length, total: files.length });
-    return 1;
+    // the archive is read from the folder: files made in memory go as their own PUTs below
+    const onDisk = files.filter((f) => !f.data);
+    if (onDisk.length) {
+      for (const [i, f] of onDisk.entries()) await opts.beforeWrite?.(f.name, i);
+      const archive = await tarFiles(fs.realpathSync(folder), onDisk.map((f) => f.name), { gzip: true });
+      await swift.extractArchive(container, archive, { gzip: true, signal: opts.signal });
+      done = onDisk.length;
+      progress({ phase: 'uploading', done, total });
+      requests = 1;
+    }
+    files = files.filter((f) => f.data);
   }
   await mapLimit(files, concurrency, async (f, i) => {
     await opts.beforeWrite?.(f.name, i);
-    await swift.putObject(container, f.name, fs.readFileSync(f.absolute), { contentType: contentType(f.name), signal: opts.signal });
-    progress({ phase: 'uploading', done: ++done, total: files.length });
+    await swift.putObject(container, f.name, f.data ?? fs.readFileSync(f.absolute), { contentType: contentType(f.name), signal: opts.signal });
+    progress({ phase: 'uploading', done: ++done, total });
   });
-  return files.length;
+  return requests + files.length;
 }
 
-/** Undoes an interrupted upload from its journal: new objects removed, saved ones restored. */
+/**
+ * Undoes an interrupted upload from its journal: new objects removed, saved ones restored. A killed
+ * client's last requests may still be queued in Swift's proxy and land during the rollback, so it
+ * repeats until two passes a second apart find nothing left to undo.
+ */
 export async function rollback(swift: SwiftClient, container: string, signal?: AbortSignal): Promise<boolean> {
   let journal: Journal;
   try {
@@ -169,16 +188,26 @@ export async function rollback(swift: SwiftClient, container: string, signal?: A
     if (e instanceof HttpError && e.status === 404) return false;
     throw e;
   }
-  await mapLimit(journal.created, 16, (name) => swift.deleteObject(container, name, signal));
-  const saved = new Set((await swift.listObjects(container, { prefix: `${RESERVED_PREFIX}backup/${journal.txn}/`, signal })).map((o) => o.name));
-  await mapLimit(journal.saved, 16, async (name) => {
-    const b = backupName(journal.txn, name);
-    if (saved.has(b)) await swift.copyObject(container, b, container, name, signal);
-  });
+  const backups = new Map((await swift.listObjects(container, { prefix: `${RESERVED_PREFIX}backup/${journal.txn}/`, signal })).map((o) => [o.name, o.hash]));
+  for (let pass = 0, quiet = 0; quiet < 2; pass++) {
+    const current = new Map((await swift.listObjects(container, { signal })).map((o) => [o.name, o.hash]));
+    const extra = journal.created.filter((name) => current.has(name));
+    const changed = journal.saved.filter((name) => backups.has(backupName(journal.txn, name)) && current.get(name) !== backups.get(backupName(journal.txn, name)));
+    if (!extra.length && !changed.length) {
+      if (++quiet < 2) await sleep(1000);
+      continue;
+    }
+    if (pass >= 10) throw new PlanError('rollback-unsettled', `${container} keeps changing while its interrupted upload is rolled back: is another client writing to it?`);
+    quiet = 0;
+    await mapLimit(extra, 16, (name) => swift.deleteObject(container, name, signal));
+    await mapLimit(changed, 16, (name) => swift.copyObject(container, backupName(journal.txn, name), container, name, signal));
+  }
   await swift.deleteObject(container, JOURNAL, signal);
-  await mapLimit([...saved], 16, (b) => swift.deleteObject(container, b, signal));
+  await mapLimit([...backups.keys()], 16, (b) => swift.deleteObject(container, b, signal));
   return true;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function uploadFailed(e: unknown, container: string, rolledBack: boolean): PlanError {
   const reason = e instanceof Error ? e.message : String(e);

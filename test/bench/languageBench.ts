@@ -25,7 +25,7 @@ import {
 import { parseDocument } from 'yaml';
 import { TripleOLanguageService } from '../../src/language/languageService';
 import { buildPlanIndex, updatePlanFile } from '../../src/language/planIndex';
-import { indexPlans } from '../../src/tripleo/planFolders';
+import { indexPlans } from '../../src/language/planFolders';
 import { readTree } from '../support/files';
 
 export interface LanguageMeasure {

@@ -7,6 +7,7 @@ import { windowUi } from '../../src/extension/ui';
 import type { PlanNode } from '../../src/extension/views/planTreeProvider';
 import { readPlanData } from '../../src/tripleo/planData';
 import { deletePlan } from '../../src/tripleo/plans';
+import { until } from '../support/until';
 
 const EXTENSION_ID = 'vscode-tripleo.vscode-tripleo';
 
@@ -121,6 +122,31 @@ describe('plans in VS Code: commands and the Plans tree (real undercloud)', func
     const data = await readPlanData(api.connection.undercloud!.mistral, plan);
     assert.equal(data?.parameter_defaults.ComputeCount, 3);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('offers to upload again when roles_data.yaml of the uploaded folder is saved, and uploads when told', async () => {
+    const uri = vscode.Uri.joinPath(sample(), 'roles_data.yaml');
+    const original = (await vscode.workspace.fs.readFile(uri)).toString();
+    const uc = api.connection.undercloud!;
+    const saveWith = async (text: string) => {
+      let asked = '';
+      api.ui = { ...windowUi, showWarningMessage: async (m: string) => ((asked = m), 'Upload') };
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.equal(await doc.save(), true);
+      await until('the plan to get the saved roles_data.yaml', async () => (await uc.swift.getObjectText(plan, 'roles_data.yaml')) === text);
+      api.ui = windowUi;
+      return asked;
+    };
+    try {
+      const asked = await saveWith(`${original}# edited by the extension-host test\n`);
+      assert.match(asked, new RegExp(`plan ${plan} was uploaded from this folder and no longer matches roles_data.yaml`));
+    } finally {
+      await saveWith(original);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
   });
 
   it('uploads the unchanged folder again without sending a file', async () => {

@@ -76,3 +76,24 @@ export function describeCorpus(title: string, body: (trees: string[]) => void): 
   }
   describe(title, () => body(trees));
 }
+
+/**
+ * The YAML files of one tree read straight from its archive into memory (path inside the tree -> text),
+ * those of at most `maxBytes`: for tests that only read a sample, without extracting the tree.
+ */
+export function corpusYamlFiles(name: string, maxBytes = 40_000): Map<string, string> {
+  const dir = corpusDir();
+  if (!dir) throw new Error('no tripleo-heat-templates corpus: set THT_CORPUS or place ../shared beside the checkout');
+  const files = new Map<string, string>();
+  tar.t({
+    file: path.join(dir, `${name}.tar.gz`),
+    sync: true,
+    onReadEntry(entry) {
+      if (entry.type !== 'File' || !/\.ya?ml$/.test(entry.path) || (entry.size ?? 0) > maxBytes) return;
+      const chunks: Buffer[] = [];
+      entry.on('data', (c: Buffer) => chunks.push(c));
+      entry.on('end', () => files.set(entry.path.split('/').slice(1).join('/'), Buffer.concat(chunks).toString('utf8')));
+    },
+  });
+  return files;
+}

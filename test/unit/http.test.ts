@@ -51,6 +51,43 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
     }
   });
 
+  it('a retry that succeeds prints no warning; an outage prints one line per service, however many requests wait', async () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (m: string) => void warnings.push(m) };
+    const s = await faultServer([unavailable, ok]);
+    try {
+      await client({ logger }).request({ service: 'test', method: 'GET', url: `${s.url}/x` });
+      assert.deepEqual(warnings, []);
+    } finally {
+      await s.close();
+    }
+    const down = await faultServer([unavailable]);
+    try {
+      const c = client({ logger, retries: 3 });
+      await Promise.allSettled(Array.from({ length: 10 }, () => c.request({ service: 'test', method: 'GET', url: `${down.url}/x` })));
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(warnings[0], /^test is not answering \(.*503\); retrying$/);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('ends requests still in flight quietly when the client is disposed (no retry, no warning)', async () => {
+    const warnings: string[] = [];
+    const s = await faultServer([() => undefined]);
+    try {
+      const c = client({ logger: { debug() {}, info() {}, error() {}, warn: (m: string) => void warnings.push(m) } });
+      const pending = c.request({ service: 'test', method: 'GET', url: `${s.url}/x` });
+      await new Promise((r) => setTimeout(r, 50));
+      c.dispose();
+      await assert.rejects(pending, (e: Error) => e instanceof CancelledError);
+      assert.deepEqual(warnings, []);
+      assert.equal(s.hits(), 1);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('does not retry a POST', async () => {
     const s = await faultServer([unavailable, ok]);
     try {

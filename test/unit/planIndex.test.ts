@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TripleOLanguageService } from '../../src/language/languageService';
-import { buildPlanIndex, fullMatch, PlanIndex, templateParameters, valueProblem } from '../../src/language/planIndex';
+import { buildPlanIndex, PlanIndex, templateParameters, valueProblem } from '../../src/language/planIndex';
+import { fullMatch } from '../../src/language/boundedMatch';
 
 import { readTree } from '../support/files';
 

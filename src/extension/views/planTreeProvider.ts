@@ -7,6 +7,7 @@ import { getPlanCapabilities, listPlanRoles, listPlans, planFileNames, updatePla
 import type { Undercloud } from '../../tripleo/undercloud';
 import type { ConnectionManager } from '../connectionManager';
 import { planUri } from '../planFileSystem';
+import { MessageNode, UndercloudTreeProvider } from './undercloudTreeProvider';
 
 export type PlanNode =
   | { kind: 'plan'; plan: string; files: number; stackStatus?: string }
@@ -19,7 +20,7 @@ export type PlanNode =
   | { kind: 'role'; plan: string; name: string; countDefault?: number; description?: string }
   | { kind: 'flavor'; plan: string; flavor: RoleFlavorStatus }
   | { kind: 'template'; plan: string; path: string }
-  | { kind: 'message'; text: string; error?: boolean };
+  | MessageNode;
 
 const SECTIONS = [
   { section: 'environments', label: 'Environments', icon: 'settings' },
@@ -61,39 +62,22 @@ function parameterTooltip(p: PlanParameter): vscode.MarkdownString {
 }
 
 /** Plans of the undercloud, each with its environments, parameters, roles and templates. */
-export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<PlanNode | undefined>();
-  readonly onDidChangeTreeData = this.emitter.event;
-  private readonly subs: vscode.Disposable[] = [];
+export class PlanTreeProvider extends UndercloudTreeProvider<PlanNode> {
   /** Fired when a change of the selection was refused (tests and status messages listen). */
   readonly onDidRefuse = new vscode.EventEmitter<string>();
 
-  constructor(private readonly manager: ConnectionManager) {
-    this.subs.push(manager.onDidChange(() => this.refresh()));
+  constructor(manager: ConnectionManager) {
+    super(manager);
+    this.subs.push(this.onDidRefuse);
   }
 
-  refresh(node?: PlanNode): void {
-    this.emitter.fire(node);
+  protected override emptyText(): string {
+    return 'No deployment plans yet: run "TripleO: Create Plan from Folder"';
   }
 
-  private get undercloud(): Undercloud | undefined {
-    return this.manager.undercloud;
-  }
-
-  async getChildren(node?: PlanNode): Promise<PlanNode[]> {
-    const uc = this.undercloud;
-    if (!uc) return [];
-    try {
-      return await this.children(uc, node);
-    } catch (e) {
-      return [{ kind: 'message', text: (e as Error).message, error: true }];
-    }
-  }
-
-  private async children(uc: Undercloud, node?: PlanNode): Promise<PlanNode[]> {
+  protected async children(uc: Undercloud, node?: PlanNode): Promise<PlanNode[]> {
     if (!node) {
       const [plans, stacks] = await Promise.all([listPlans(uc), stackStatuses(uc).catch(() => new Map<string, string>())]);
-      if (!plans.length) return [{ kind: 'message', text: 'No deployment plans yet: run "TripleO: Create Plan from Folder"' }];
       return plans.map((p) => ({ kind: 'plan', plan: p.name, files: p.objects, stackStatus: stacks.get(p.name) }));
     }
     switch (node.kind) {
@@ -124,7 +108,7 @@ export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vsco
     }
   }
 
-  getTreeItem(node: PlanNode): vscode.TreeItem {
+  protected treeItem(node: Exclude<PlanNode, MessageNode>): vscode.TreeItem {
     const C = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
       case 'plan': {
@@ -219,13 +203,6 @@ export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vsco
         item.contextValue = 'template';
         return item;
       }
-      case 'message': {
-        const item = new vscode.TreeItem(node.text, C.None);
-        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info', node.error ? new vscode.ThemeColor('errorForeground') : undefined);
-        item.tooltip = node.text;
-        item.contextValue = node.error ? 'error' : 'message';
-        return item;
-      }
     }
   }
 
@@ -234,7 +211,7 @@ export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vsco
    * shown and the boxes go back to what the plan has.
    */
   async applyCheckboxes(changes: readonly [PlanNode, vscode.TreeItemCheckboxState][]): Promise<{ ok: boolean; message?: string }> {
-    const uc = this.undercloud;
+    const uc = this.manager.undercloud;
     const byPlan = new Map<string, Record<string, boolean>>();
     for (const [node, state] of changes) {
       if (node.kind !== 'environment') continue;
@@ -251,12 +228,6 @@ export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vsco
     } finally {
       this.refresh();
     }
-  }
-
-  dispose(): void {
-    this.subs.forEach((s) => s.dispose());
-    this.emitter.dispose();
-    this.onDidRefuse.dispose();
   }
 }
 

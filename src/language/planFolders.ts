@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { buildPlanIndex, PlanIndex } from '../language/planIndex';
+import { buildPlanIndex, PlanIndex } from './planIndex';
 
 const SKIP = new Set(['node_modules', '.git', '.cache', 'dist', 'out']);
 
@@ -54,17 +54,52 @@ function readSmall(file: string): string {
   }
 }
 
-/** Every YAML file of the given folders (recursively) and files. */
-export function yamlFiles(paths: string[]): string[] {
+/**
+ * Every YAML file of the given folders (recursively) and files. A symbolic link met on the way is
+ * followed only to a file inside the folder being walked: a link to a folder (a loop such as
+ * `environments/loop -> .`) or out of the folder is left alone and told to `skipped`.
+ */
+export function yamlFiles(paths: string[], skipped: (link: string, why: string) => void = () => {}): string[] {
   const out: string[] = [];
-  const walk = (p: string) => {
-    const st = fs.statSync(p);
-    if (st.isFile()) {
-      if (/\.ya?ml$/.test(p)) out.push(path.resolve(p));
-      return;
+  const walk = (p: string, top: string) => {
+    for (const e of fs.readdirSync(p, { withFileTypes: true })) {
+      if (SKIP.has(e.name)) continue;
+      const abs = path.join(p, e.name);
+      if (e.isDirectory()) walk(abs, top);
+      else if (e.isFile()) {
+        if (/\.ya?ml$/.test(e.name)) out.push(abs);
+      } else if (e.isSymbolicLink()) {
+        const why = linkProblem(abs, top);
+        if (why) skipped(abs, why);
+        else if (/\.ya?ml$/.test(e.name)) out.push(abs);
+      }
     }
-    for (const e of fs.readdirSync(p, { withFileTypes: true })) if (!SKIP.has(e.name)) walk(path.join(p, e.name));
   };
-  paths.forEach(walk);
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    if (fs.statSync(abs).isFile()) {
+      if (/\.ya?ml$/.test(abs)) out.push(abs);
+    } else walk(abs, realpathOrSelf(abs));
+  }
   return [...new Set(out)].sort();
+}
+
+/** Why a link inside `top` is not followed, or undefined when it names a file inside `top`. */
+function linkProblem(link: string, top: string): string | undefined {
+  let target: string;
+  try {
+    target = fs.realpathSync(link);
+  } catch (e) {
+    return `symbolic link not followed: ${(e as NodeJS.ErrnoException).code === 'ELOOP' ? 'it loops' : 'it names nothing'}`;
+  }
+  if (target !== top && !target.startsWith(top + path.sep)) return `symbolic link not followed: it leads out of ${top}`;
+  return fs.statSync(target).isFile() ? undefined : 'symbolic link to a folder not followed (it may loop)';
+}
+
+function realpathOrSelf(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
 }
