@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderPlanTemplates, rolesDataFromFolder } from '../../src/tripleo/templateRendering';
+import { RenderedTemplate, renderPlanTemplates, rolesDataFromFolder } from '../../src/tripleo/templateRendering';
 import { corpusTree, describeCorpus } from '../support/corpus';
 import { readTree } from '../support/files';
 import { pythonRender } from '../support/renderOracle';
@@ -13,6 +13,29 @@ function firstDifference(a: string, b: string): string {
     if (la[i] !== lb[i]) return `line ${i + 1}:\n  jinja2: ${JSON.stringify(lb[i])}\n  ours:   ${JSON.stringify(la[i])}`;
   }
   return 'identical lines';
+}
+
+/**
+ * Each output line has an origin, and an output line whose origin is a template line without any Jinja
+ * (no `{`, `}`, `#` or `%`) starts with that line's text: the map points at the text that produced it.
+ */
+function checkLineMap(r: RenderedTemplate, files: ReadonlyMap<string, string>): void {
+  const out = r.text.split('\n');
+  assert.equal(r.lines.length, out.length, `${r.path}: one origin per output line`);
+  const sources = new Map<string, string[]>();
+  r.lines.forEach((o, i) => {
+    if (!sources.has(o.file)) sources.set(o.file, files.get(o.file)!.replace(/\r\n?/g, '\n').split('\n'));
+    const src = sources.get(o.file)!;
+    assert.ok(o.line >= 0 && o.line < src.length, `${r.path}:${i + 1} maps to ${o.file}:${o.line + 1}, beyond its end`);
+    const line = src[o.line];
+    const previous = o.line > 0 ? src[o.line - 1] : '';
+    // an empty line has no first character (it maps to the newline before it); a line after a `-%}` or
+    // `-}}` may start mid-line: check the lines that are plain text through and through
+    // (a `{%-` on the next line may strip its end and join what follows)
+    if (out[i] !== '' && !/[{}#%]/.test(line) && !/-[%}]\}\s*$/.test(previous) && !out[i].startsWith(line.trimEnd())) {
+      assert.fail(`${r.path}:${i + 1} ${JSON.stringify(out[i])} maps to ${o.file}:${o.line + 1} ${JSON.stringify(line)}`);
+    }
+  });
 }
 
 function assertSameAsPython(tree: string, rolesData?: string): void {
@@ -33,7 +56,7 @@ function assertSameAsPython(tree: string, rolesData?: string): void {
   for (const r of ours.rendered) {
     const want = python.rendered[r.path];
     if (r.text !== want) differing.push(`${r.path} (from ${r.source}) differs at ${firstDifference(r.text, want)}`);
-    assert.equal(r.lines.length, r.text.split('\n').length, `${r.path}: one source line per output line`);
+    checkLineMap(r, files);
   }
   assert.deepEqual(differing, [], `${differing.length} of ${ourNames.length} files differ from Python's Jinja2`);
 }
