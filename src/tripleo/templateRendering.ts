@@ -264,7 +264,9 @@ export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: Re
       else renderedAt.set(out, result.rendered.push(done) - 1);
     } catch (e) {
       // no template content may take down the caller (the language server renders too)
-      result.errors.push(e instanceof TemplateRenderError ? e : new TemplateRenderError(source, 1, `internal error while rendering: ${(e as Error).message ?? String(e)}`));
+      const err = e instanceof TemplateRenderError ? e : new TemplateRenderError(source, 1, `internal error while rendering: ${(e as Error).message ?? String(e)}`);
+      // a syntax error in a role or network template fails every render of it: report it once
+      if (!result.errors.some((x) => x.message === err.message)) result.errors.push(err);
     }
   };
 

@@ -141,6 +141,9 @@ describe('Jinja interpreter', () => {
       assert.equal(render("{{ {'b': 1, 'a': 2}|dictsort }}{{ [3, 1, 2]|sort }}{{ ['b', 'A', 'a']|sort }}{{ [1, 2]|join(', ') }}{{ [1,2,2,1]|unique|list }}{{ [1,2]|sum }}"), "[('a', 2), ('b', 1)][1, 2, 3]['A', 'a', 'b']1, 2[1, 2]3");
       assert.equal(render("{{ {'a': 1}|tojson }}{{ 'a\\nb'|indent(2) }}{{ [1,2]|first }}{{ [1,2]|last }}{{ 'abc'|length }}{{ [1, 2]|map('string')|list }}"), "{\"a\": 1}a\n  b12['1', '2']3".replace("2['1', '2']3", "23['1', '2']"));
     });
+    it('title-cases like Jinja2 (the filter) and like Python (the method)', () => {
+      assert.equal(render("{{ \"hello-world's (x) 1st [ab]\"|title }}|{{ \"they're 1st\".title() }}"), "Hello-World's (X) 1st [Ab]|They'Re 1St");
+    });
     it('tests like Jinja2', () => {
       assert.equal(render("{{ 5 is divisibleby 5 }}{{ 3 is odd }}{{ 'a' is string }}{{ x is not defined }}{{ none is none }}{{ {} is mapping }}{{ 2 is in [1,2] }}"), 'TrueTrueTrueTrueTrueTrueTrue');
     });

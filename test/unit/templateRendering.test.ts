@@ -119,6 +119,8 @@ describe('plan template processing (tripleo-common)', () => {
       ],
     );
     assert.ok(r.errors.every((e) => e instanceof TemplateRenderError));
+    const perRole = renderPlanTemplates(plan({ 'puppet/role.role.j2.yaml': 'a\n{% for %}\n' }));
+    assert.deepEqual(perRole.errors.map((e) => [e.file, e.line]), [['puppet/role.role.j2.yaml', 2]]);
     assert.match(r.errors[0].message, /'list object' has no attribute 'nope'/);
   });
 

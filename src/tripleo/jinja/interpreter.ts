@@ -715,7 +715,11 @@ class Renderer {
         return s ? s[0].toUpperCase() + s.slice(1).toLowerCase() : s;
       }
       case 'title':
-        return str(v).replace(/([\p{L}\p{N}]+)/gu, (w) => w[0].toUpperCase() + w.slice(1).toLowerCase());
+        // Jinja2's do_title: words begin after -, whitespace, (, {, [ or <
+        return str(v)
+          .split(/([-\s({[<]+)/u)
+          .map((w) => (w ? w[0].toUpperCase() + w.slice(1).toLowerCase() : w))
+          .join('');
       case 'trim': {
         const chars = a.arg(0, 'chars', null);
         const s = str(v);
