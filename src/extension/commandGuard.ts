@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CancelledError } from '../openstack/errors';
 import type { Undercloud } from '../tripleo/undercloud';
 import type { ConnectionManager } from './connectionManager';
 
@@ -12,11 +13,11 @@ export function commandGuard(log: vscode.LogOutputChannel) {
       try {
         return await fn(...args);
       } catch (e) {
-        const message = (e as Error).message;
-        if (/cancelled/.test(message)) {
+        if (e instanceof CancelledError || e instanceof vscode.CancellationError) {
           log.info(`${name}: cancelled`);
           return undefined;
         }
+        const message = (e as Error).message;
         log.error(`${name}: ${message}`);
         void vscode.window.showErrorMessage(`TripleO: ${message}`, 'Show Log').then((a) => a && log.show());
         return undefined;

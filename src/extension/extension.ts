@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { commandGuard, connectedUndercloud } from './commandGuard';
 import { registerConnectionCommands } from './commands';
 import { ConnectionManager, ProfileRef } from './connectionManager';
 import { startLanguageClient } from './languageClient';
@@ -9,6 +10,9 @@ import { NodeTreeProvider } from './views/nodeTreeProvider';
 import { PlanTreeProvider } from './views/planTreeProvider';
 import { registerPlanCommands } from './planCommands';
 import { registerNodeCommands } from './nodeCommands';
+import { registerImageCommands } from './imageCommands';
+import type { ImageTreeProvider } from './views/imageTreeProvider';
+import { registerWalkthrough, WalkthroughState } from './walkthrough';
 import { PlanStateSync } from './planStateSync';
 import { DEPLOY_PREVIEW_SCHEME, DeployPreviewProvider, registerDeployCommand } from './deployCommand';
 import { PARAMETERS_SCHEME, ParameterFileSystem, PLAN_SCHEME, PlanFileSystem } from './planFileSystem';
@@ -34,6 +38,8 @@ export interface TripleOApi {
   plansView: vscode.TreeView<unknown>;
   nodesView: vscode.TreeView<unknown>;
   planState: PlanStateSync;
+  images: ImageTreeProvider;
+  walkthrough: WalkthroughState;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TripleOApi> {
@@ -73,23 +79,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
     }),
   );
   const executionsView = vscode.window.createTreeView('tripleo.executions', { treeDataProvider: executions });
-  executions.visible = executionsView.visible;
-  const executionAction = (state: 'PAUSED' | 'RUNNING' | 'CANCELLED') => async (node?: ExecutionNode) => {
-    const uc = connection.undercloud;
-    if (!uc || node?.kind !== 'execution') return;
-    try {
-      await uc.mistral.updateExecutionState(node.ex.id, state);
-    } catch (e) {
-      void vscode.window.showErrorMessage(`TripleO: ${(e as Error).message}`);
-    }
-    executions.refresh();
-  };
+  const guarded = commandGuard(log);
+  const executionAction = (state: 'PAUSED' | 'RUNNING' | 'CANCELLED') =>
+    guarded(`execution ${state.toLowerCase()}`, async (node?: ExecutionNode) => {
+      const uc = connectedUndercloud(connection, 'changing an execution');
+      if (node?.kind !== 'execution') return;
+      try {
+        await uc.mistral.updateExecutionState(node.ex.id, state);
+      } finally {
+        executions.refresh();
+      }
+    });
   context.subscriptions.push(
     executionsView,
-    executionsView.onDidChangeVisibility((e) => {
-      executions.visible = e.visible;
-      if (e.visible) executions.refresh();
-    }),
+    executions.attach(executionsView),
     vscode.commands.registerCommand('tripleo.loadMoreExecutions', () => executions.loadMore()),
     vscode.commands.registerCommand('tripleo.pauseExecution', executionAction('PAUSED')),
     vscode.commands.registerCommand('tripleo.resumeExecution', executionAction('RUNNING')),
@@ -99,31 +102,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
       if (chosen === undefined) return;
       executions.setFilter(chosen.trim() || undefined);
     }),
-    vscode.commands.registerCommand('tripleo.showExecution', async (node?: ExecutionNode) => {
-      const uc = connection.undercloud;
-      if (!uc || node?.kind !== 'execution') return undefined;
-      const ex = (await uc.mistral.getExecution(node.ex.id)) ?? node.ex;
-      const doc = await vscode.workspace.openTextDocument({ language: 'json', content: executionDocument(ex) });
-      await vscode.window.showTextDocument(doc, { preview: true });
-      return doc;
-    }),
+    vscode.commands.registerCommand(
+      'tripleo.showExecution',
+      guarded('show execution', async (node?: ExecutionNode) => {
+        const uc = connection.undercloud;
+        if (!uc) throw new Error('not connected to an undercloud: run "TripleO: Connect"');
+        if (node?.kind !== 'execution') return undefined;
+        const ex = (await uc.mistral.getExecution(node.ex.id)) ?? node.ex;
+        const doc = await vscode.workspace.openTextDocument({ language: 'json', content: executionDocument(ex) });
+        await vscode.window.showTextDocument(doc, { preview: true });
+        return doc;
+      }),
+    ),
   );
   const api = { ui: windowUi } as TripleOApi;
   registerPlanCommands({ context, manager: connection, plans, log, ui: () => api.ui });
   const nodesView = vscode.window.createTreeView('tripleo.nodes', { treeDataProvider: nodes, canSelectMany: true, showCollapseAll: true });
   context.subscriptions.push(nodesView);
   registerNodeCommands({ context, manager: connection, nodes, log, ui: () => api.ui, onWorkflowEnded: () => executions.refresh() });
+  const walkthrough = registerWalkthrough(context, connection, log);
+  const { images } = registerImageCommands({ context, manager: connection, plans, nodes, log, ui: () => api.ui, onSucceeded: (c) => walkthrough.succeeded(c) });
   const validations = new ValidationTreeProvider(connection);
   const validationsView = vscode.window.createTreeView('tripleo.validations', { treeDataProvider: validations, showCollapseAll: true });
-  validations.visible = validationsView.visible;
   context.subscriptions.push(
     validations,
     validationsView,
     validations.onDidChangePlan((plan) => (validationsView.description = plan ? `plan ${plan}` : 'no plan')),
-    validationsView.onDidChangeVisibility((e) => {
-      validations.visible = e.visible;
-      if (e.visible) validations.refresh();
-    }),
+    validations.attach(validationsView),
   );
   registerValidationCommands({ context, manager: connection, validations, results: new ValidationResultsProvider(connection), log, ui: () => api.ui });
   const previews = new DeployPreviewProvider();
@@ -164,7 +169,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   );
 
   log.info(`TripleO extension activated in ${Date.now() - started} ms (VS Code ${vscode.version})`);
-  return Object.assign(api, { connection, plans, nodes, executions, validations, statusBar, languageClient: () => client, logDirectory: context.logUri, plansView, nodesView, planState });
+  return Object.assign(api, { connection, plans, nodes, executions, validations, statusBar, languageClient: () => client, logDirectory: context.logUri, plansView, nodesView, planState, images, walkthrough });
 }
 
 export async function deactivate(): Promise<void> {

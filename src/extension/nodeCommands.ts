@@ -9,6 +9,7 @@ import {
   manageNodes,
   NodeOperationResult,
   nodeSummary,
+  profileForRole,
   provideNodes,
   registerNodes,
   RegistrationResult,
@@ -28,12 +29,6 @@ interface Deps {
   log: vscode.LogOutputChannel;
   ui: () => Ui;
   onWorkflowEnded: () => void;
-}
-
-/** The profile TripleO's flavors use for a role (Controller nodes are tagged "control"). */
-export function profileForRole(role: string): string {
-  const known: Record<string, string> = { Controller: 'control', Compute: 'compute', CephStorage: 'ceph-storage', BlockStorage: 'block-storage', ObjectStorage: 'swift-storage' };
-  return known[role] ?? role.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
 function toDiagnostic(p: NodeFileProblem): vscode.Diagnostic {

@@ -6,7 +6,8 @@ import { needsRendering, type RenderedTemplate } from '../tripleo/templateRender
 import { folderOf, resolvePlanPath } from './planPaths';
 import { forgetSourceLines, isRenderInput, RenderedPlan, renderSources, sourcePosition } from './renderedPlan';
 import { allEnvironments, CapabilitiesMap, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
-import { fullMatch, MATCH_DEADLINE_MS } from './boundedMatch';
+import { fullMatch } from './boundedMatch';
+import { isSecretName, MASK } from '../openstack/redact';
 
 export interface ParameterDefinition {
   name: string;
@@ -89,11 +90,6 @@ export interface PlanIndex {
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-
-/** Parameters declared by a Heat template's text. */
-export function templateParameters(template: string, text: string): ParameterDefinition[] {
-  return summarizeFile(template, parseForIndex(text)).parameters;
-}
 
 /** Heat's reading without the checks for repeated keys and merges: indexing reads files nobody is editing. */
 function parseForIndex(text: string): ParsedYaml {
@@ -487,18 +483,20 @@ export function valueCheck(def: ParameterDefinition, value: unknown): ValueCheck
     if (c.allowedPattern === undefined) continue;
     const matched = fullMatch(c.allowedPattern, s);
     if (matched === false) return { message: c.description ?? `${def.name} must match ${c.allowedPattern}` };
-    if (matched === undefined) return { message: `${def.name}: allowed_pattern ${c.allowedPattern} was not checked: it did not finish in ${MATCH_DEADLINE_MS} ms (or the value is too long); Heat may take as long`, undecided: true };
+    if (matched === undefined) return { message: `${def.name}: allowed_pattern ${c.allowedPattern} was not checked: matching it backtracks without end (or the value is too long); Heat may hang on it too`, undecided: true };
   }
   return undefined;
 }
 
 /** Every rule but allowed_pattern. */
 function typeOrConstraintProblem(def: ParameterDefinition, value: unknown): string | undefined {
+  // a diagnostic leaves the process: a hidden or secret parameter's value is not repeated in it
+  const shown = () => (def.hidden || isSecretName(def.name) ? MASK : JSON.stringify(value));
   const t = def.type.toLowerCase();
   if (value === null || value === undefined) return undefined;
   if (t === 'number') {
     const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && !isNaN(Number(value)) ? Number(value) : undefined;
-    if (n === undefined) return `${def.name} is a number, not ${JSON.stringify(value)}`;
+    if (n === undefined) return `${def.name} is a number, not ${shown()}`;
     for (const c of def.constraints) {
       if (c.range && ((c.range.min !== undefined && n < c.range.min) || (c.range.max !== undefined && n > c.range.max))) return c.description ?? `${def.name} must be between ${c.range.min ?? '-∞'} and ${c.range.max ?? '∞'}`;
       if (c.allowedValues && !c.allowedValues.some((a) => Number(a) === n)) return c.description ?? `${def.name} must be one of ${c.allowedValues.join(', ')}`;
@@ -507,12 +505,12 @@ function typeOrConstraintProblem(def: ParameterDefinition, value: unknown): stri
   }
   if (t === 'boolean') {
     const ok = typeof value === 'boolean' || (typeof value === 'string' && /^(true|false|yes|no|on|off|t|f|y|n|1|0)$/i.test(value)) || value === 0 || value === 1;
-    return ok ? undefined : `${def.name} is a boolean, not ${JSON.stringify(value)}`;
+    return ok ? undefined : `${def.name} is a boolean, not ${shown()}`;
   }
-  if (t === 'json') return typeof value === 'object' || typeof value === 'string' ? undefined : `${def.name} is json (a mapping or a list), not ${JSON.stringify(value)}`;
+  if (t === 'json') return typeof value === 'object' || typeof value === 'string' ? undefined : `${def.name} is json (a mapping or a list), not ${shown()}`;
   if (t === 'comma_delimited_list') {
     const ok = Array.isArray(value) || typeof value === 'string';
-    if (!ok) return `${def.name} is a comma_delimited_list, not ${JSON.stringify(value)}`;
+    if (!ok) return `${def.name} is a comma_delimited_list, not ${shown()}`;
     const items = Array.isArray(value) ? value.map(String) : String(value).split(',').map((s) => s.trim());
     for (const c of def.constraints) if (c.allowedValues) for (const i of items) if (!c.allowedValues.map(String).includes(i)) return c.description ?? `${i} is not one of ${c.allowedValues.join(', ')}`;
     return undefined;

@@ -126,12 +126,11 @@ function validateMap(ctx: DocumentContext, diag: Report): void {
     diag(start, start + Math.max(1, (text.slice(start).split('\n')[0] ?? '').length), p.message, 'map-invalid', DiagnosticSeverity.Warning);
   }
   if (!place) return;
+  const codes = { duplicate: 'map-duplicate', 'outside-plan': 'path-outside-plan', 'missing-file': 'map-missing-file', 'missing-requirement': 'map-missing-file' } as const;
   for (const problem of checkMapAgainstFiles(map, place.index.files)) {
-    const file = problem.split(' ')[problem.startsWith('root_') ? 1 : 0];
-    const mentioned = problem.includes(' requires ') ? problem.split(' requires ')[1].split(',')[0] : file;
-    const at = Math.max(0, text.indexOf(mentioned));
+    const at = Math.max(0, text.indexOf(problem.mentioned));
     // Heat never reads the map: a wrong entry is one the clients offer and a deploy then lacks
-    diag(at, at + mentioned.length, problem, problem.includes('more than once') ? 'map-duplicate' : isOutsidePlan(file) ? 'path-outside-plan' : 'map-missing-file', DiagnosticSeverity.Warning);
+    diag(at, at + problem.mentioned.length, problem.message, codes[problem.kind], DiagnosticSeverity.Warning);
   }
 }
 

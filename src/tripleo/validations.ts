@@ -4,7 +4,8 @@ import { mapLimit } from './concurrency';
 import { PlanError } from './errors';
 import type { Undercloud } from './undercloud';
 import { ensureWorkbooks } from './workbookInstaller';
-import { executionPlan, redactStateInfo } from './workflows';
+import { executionPlan } from './workflows';
+import { redactText } from '../openstack/redact';
 
 export const VALIDATIONS_WORKBOOK = 'tripleo.validations.v1';
 export const RUN_GROUP_WORKFLOW = `${VALIDATIONS_WORKBOOK}.run_group`;
@@ -103,7 +104,7 @@ export function validationRun(e: MistralExecution & { task_execution_id?: string
           : e.state === 'SUCCESS'
             ? 'pass'
             : 'fail';
-  const fallback = e.state === 'CANCELLED' ? 'stopped' : e.state === 'ERROR' ? redactStateInfo(String(e.state_info ?? out.result ?? 'failed')).slice(0, 600) : result === 'running' ? 'running' : '';
+  const fallback = e.state === 'CANCELLED' ? 'stopped' : e.state === 'ERROR' ? redactText(String(e.state_info ?? out.result ?? 'failed')).slice(0, 600) : result === 'running' ? 'running' : '';
   return {
     executionId: e.id,
     validation: e.workflow_name.split('.').pop()!,
@@ -168,7 +169,7 @@ async function groupRun(uc: Undercloud, done: MistralExecution, group: string, p
   const ids = Array.isArray(out.results) ? (out.results as { id?: string }[]).map((r) => r.id).filter((x): x is string => !!x) : [];
   // the runs themselves, not the summary: a stopped group has no summary
   const results = ids.length ? await Promise.all(ids.map(async (id) => validationRun((await uc.mistral.getExecution(id, signal))!))) : await groupChildren(uc, done.id, signal);
-  const message = typeof out.message === 'string' && out.message ? out.message : done.state === 'CANCELLED' ? `${group}: stopped` : redactStateInfo(String(done.state_info ?? done.state)).slice(0, 600);
+  const message = typeof out.message === 'string' && out.message ? out.message : done.state === 'CANCELLED' ? `${group}: stopped` : redactText(String(done.state_info ?? done.state)).slice(0, 600);
   return { executionId: done.id, group, plan, state: done.state, message, results: results.sort((a, b) => a.validation.localeCompare(b.validation)) };
 }
 
@@ -250,4 +251,33 @@ export async function latestRuns(uc: Undercloud, plan: string | undefined, signa
 export function formatRun(r: ValidationRun): string {
   const head = `${r.validation}  ${r.result.toUpperCase()}${r.plan ? `  plan ${r.plan}` : ''}  ${r.createdAt}  execution ${r.executionId}`;
   return [head, `  ${r.message}`, ...r.messages.map((m) => `    - ${m}`)].join('\n');
+}
+
+export interface PreDeploymentChecks {
+  /** lines for the deploy confirmation */
+  summary: string;
+  failed: number;
+  group?: GroupRun;
+}
+
+function summarize(runs: ValidationRun[], intro: string): PreDeploymentChecks {
+  const failed = runs.filter((r) => r.result === 'fail' || r.result === 'cancelled');
+  const warned = runs.filter((r) => r.result === 'warning');
+  const head = failed.length ? `${intro}: ${failed.length} of ${runs.length} failed.` : `${intro}: all ${runs.length} passed${warned.length ? `, ${warned.length} with warnings` : ''}.`;
+  return { summary: [head, ...[...failed, ...warned].map((r) => `• ${r.validation}: ${r.messages[0] ?? r.message}`)].join('\n'), failed: failed.length };
+}
+
+/** Runs the pre-deployment group for a plan, summed up for the deploy confirmation (extension and CLI). */
+export async function runPreDeploymentValidations(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<PreDeploymentChecks & { group: GroupRun }> {
+  const group = await runGroup(uc, 'pre-deployment', { plan, signal });
+  return { ...summarize(group.results, 'Pre-deployment validations'), group };
+}
+
+/** What the last runs of the pre-deployment validations said about a plan, without running them. */
+export async function preDeploymentStatus(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<PreDeploymentChecks> {
+  const members = new Set((await listValidations(uc, { group: 'pre-deployment', signal })).map((v) => v.id));
+  const runs = (await validationResults(uc, { plan, limit: 1, signal })).filter((r) => members.has(r.validation) && r.result !== 'running');
+  if (!runs.length) return { summary: 'The pre-deployment validations have not been run for this plan.', failed: 0 };
+  const oldest = runs.map((r) => r.createdAt).sort()[0];
+  return summarize(runs, `Last pre-deployment validations (${runs.length} of ${members.size} run, since ${oldest} UTC)`);
 }

@@ -10,6 +10,8 @@ import { ROOT, undercloudProfile } from '../support/undercloud';
 import { benchUpload } from './uploadBench';
 import { benchCorpusLanguage, benchLanguage } from './languageBench';
 import { benchNodes } from './nodesBench';
+import { benchRendering } from './renderBench';
+import { benchPlanCreate } from './planCreateBench';
 
 interface Measure {
   name: string;
@@ -83,6 +85,19 @@ async function languageServer(): Promise<void> {
   for (const [text, ok] of corpus.goals) console.log(`  ${ok ? 'met ' : 'MISS'} ${text}`);
 }
 
+/** Jinja rendering of the corpus trees against Python's Jinja2 doing the same processing. */
+function rendering(): void {
+  const measures = benchRendering();
+  if (measures.length === 0) console.log('rendering measures skipped: no tripleo-heat-templates corpus (THT_CORPUS)');
+  for (const m of measures) {
+    record({ name: `render ${m.name}: ours`, value: m.ours, unit: 'ms', detail: `${m.files} files` });
+    record({ name: `render ${m.name}: Python Jinja2 as tripleo-common`, value: m.python, unit: 'ms' });
+    record({ name: `render ${m.name}: Python Jinja2 compiling once`, value: m.pythonCompileOnce, unit: 'ms' });
+    const best = Math.min(m.python, m.pythonCompileOnce);
+    console.log(`  ${m.ours <= best ? 'met ' : 'MISS'} ${m.name}: fastest Python / ours = ${(best / m.ours).toFixed(2)} (goal >= 1)`);
+  }
+}
+
 async function undercloud(): Promise<void> {
   let uc: Undercloud;
   try {
@@ -116,10 +131,8 @@ async function nodes(): Promise<void> {
   }
 }
 
-async function upload(): Promise<void> {
-  const profile = undercloudProfile();
-  const uc = new Undercloud(profile);
-  const env = {
+function openstackEnv(profile: ReturnType<typeof undercloudProfile>): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     OS_AUTH_URL: profile.auth.authUrl,
     OS_USERNAME: profile.auth.username,
@@ -129,6 +142,12 @@ async function upload(): Promise<void> {
     OS_PROJECT_DOMAIN_NAME: 'Default',
     OS_IDENTITY_API_VERSION: '3',
   };
+}
+
+async function upload(): Promise<void> {
+  const profile = undercloudProfile();
+  const uc = new Undercloud(profile);
+  const env = openstackEnv(profile);
   try {
     const m = await benchUpload(uc, env);
     for (const x of m) record({ name: `upload ${x.name}`, value: x.seconds * 1000, unit: 'ms', detail: x.requests !== undefined ? `${x.requests} requests` : undefined });
@@ -150,14 +169,41 @@ async function upload(): Promise<void> {
   }
 }
 
+async function planCreate(): Promise<void> {
+  const profile = undercloudProfile();
+  const uc = new Undercloud(profile);
+  try {
+    const m = await benchPlanCreate(uc, openstackEnv(profile));
+    for (const x of m) record({ name: `queens ${x.name}`, value: x.seconds * 1000, unit: 'ms' });
+    const get = (n: string) => m.find((x) => x.name === n)!.seconds;
+    const create = get('plan create');
+    const budget = 1.25 * get('floor: 16 parallel keep-alive PUTs') + get('create workflow alone');
+    const goals = [
+      [`plan create / (1.25 x floor + workflow) = ${(create / budget).toFixed(2)} (goal <= 1)`, create <= budget],
+      [`swift upload / plan create = ${(get('swift upload of the rendered tree') / create).toFixed(2)} (goal >= 1.6)`, get('swift upload of the rendered tree') / create >= 1.6],
+    ] as const;
+    for (const [text, ok] of goals) console.log(`  ${ok ? 'met ' : 'MISS'} ${text}`);
+  } catch (e) {
+    console.log(`plan create measures skipped: ${(e as Error).message}`);
+  } finally {
+    uc.dispose();
+  }
+}
+
 (async () => {
+  if (process.argv.includes('--rendering-only')) {
+    rendering();
+    return;
+  }
   await languageService();
   await languageServer();
+  rendering();
   // --language-only: what needs no undercloud
   if (!process.argv.includes('--language-only')) {
     await undercloud();
     if (!process.argv.includes('--no-upload')) await upload();
     if (!process.argv.includes('--no-nodes')) await nodes();
+    if (!process.argv.includes('--no-plan-create')) await planCreate();
   }
   fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'test-results/bench.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));

@@ -44,4 +44,20 @@ describe('the Mistral workbooks the project ships', () => {
     }
     assert.deepEqual(problems, []);
   });
+
+  it('define introspect, provide and manage once: set_provision_state with their verb and target', () => {
+    const { parse } = require('yaml') as typeof import('yaml');
+    const wb = workbooks.find((w) => w.name === 'tripleo.baremetal.v1')!;
+    const wf = parse(wb.definition).workflows as Record<string, { tasks: Record<string, { workflow?: string; input?: Record<string, unknown> }> }>;
+    const moves = ['introspect', 'provide', 'manage'].map((name) => {
+      const tasks = Object.values(wf[name].tasks);
+      assert.deepEqual(tasks.map((t) => t.workflow), ['set_provision_state'], name);
+      return [tasks[0].input?.verb, tasks[0].input?.target, tasks[0].input?.select_state];
+    });
+    assert.deepEqual(moves, [
+      ['inspect', 'manageable', 'manageable'],
+      ['provide', 'available', 'manageable'],
+      ['manage', 'manageable', 'available'],
+    ]);
+  });
 });

@@ -1,14 +1,11 @@
 import * as vscode from 'vscode';
-import { messageItem } from './messageItem';
 import type { MistralExecution, MistralTask } from '../../openstack/mistral';
-import { executionPlan, redactStateInfo } from '../../tripleo/workflows';
-import type { ConnectionManager } from '../connectionManager';
+import type { Undercloud } from '../../tripleo/undercloud';
+import { executionPlan } from '../../tripleo/workflows';
+import { redactText, redactValue } from '../../openstack/redact';
+import { MessageNode, UndercloudTreeProvider } from './undercloudTreeProvider';
 
-export type ExecutionNode =
-  | { kind: 'execution'; ex: MistralExecution }
-  | { kind: 'task'; task: MistralTask }
-  | { kind: 'more' }
-  | { kind: 'message'; text: string; error?: boolean };
+export type ExecutionNode = { kind: 'execution'; ex: MistralExecution } | { kind: 'task'; task: MistralTask } | { kind: 'more' } | MessageNode;
 
 const STATE_ICONS: Record<string, [string, string?]> = {
   RUNNING: ['sync~spin'],
@@ -37,25 +34,12 @@ function duration(ex: MistralExecution): string {
 }
 
 /** Mistral executions newest first, paged, with their tasks; refreshes itself while something runs and the view is visible. */
-export class ExecutionTreeProvider implements vscode.TreeDataProvider<ExecutionNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<ExecutionNode | undefined>();
-  readonly onDidChangeTreeData = this.emitter.event;
-  private readonly subs: vscode.Disposable[] = [];
+export class ExecutionTreeProvider extends UndercloudTreeProvider<ExecutionNode> {
   private executions: MistralExecution[] = [];
   private exhausted = false;
   private limit = PAGE;
-  private timer?: NodeJS.Timeout;
-  visible = false;
   /** only executions of this plan, when set */
   planFilter?: string;
-
-  constructor(private readonly manager: ConnectionManager) {
-    this.subs.push(manager.onDidChange(() => this.refresh()));
-  }
-
-  refresh(): void {
-    this.emitter.fire(undefined);
-  }
 
   loadMore(): void {
     this.limit += PAGE;
@@ -67,35 +51,27 @@ export class ExecutionTreeProvider implements vscode.TreeDataProvider<ExecutionN
     this.refresh();
   }
 
-  private schedule(): void {
-    clearTimeout(this.timer);
-    const running = this.executions.some((e) => e.state === 'RUNNING');
-    if (this.visible && running && this.manager.undercloud) this.timer = setTimeout(() => this.refresh(), 3000);
+  protected override emptyText(): string {
+    return this.planFilter ? `No executions for plan ${this.planFilter}` : 'No workflow executions yet';
   }
 
-  async getChildren(node?: ExecutionNode): Promise<ExecutionNode[]> {
-    const uc = this.manager.undercloud;
-    if (!uc) return [];
-    try {
-      if (!node) {
-        const fetched = await uc.mistral.listExecutions({ limit: this.planFilter ? Math.max(this.limit * 4, 200) : this.limit * 3 + 1 });
-        // a sub-workflow (one per node of a node operation) is part of its parent, not a row of its own
-        const topLevel = fetched.filter((e) => !e.task_execution_id);
-        const filtered = this.planFilter ? topLevel.filter((e) => executionPlan(e) === this.planFilter) : topLevel;
-        this.exhausted = filtered.length <= this.limit;
-        this.executions = filtered.slice(0, this.limit);
-        this.schedule();
-        if (!this.executions.length) return [{ kind: 'message', text: this.planFilter ? `No executions for plan ${this.planFilter}` : 'No workflow executions yet' }];
-        return [...this.executions.map((ex) => ({ kind: 'execution' as const, ex })), ...(this.exhausted ? [] : [{ kind: 'more' as const }])];
-      }
-      if (node.kind === 'execution') return (await uc.mistral.listTasks(node.ex.id)).map((task) => ({ kind: 'task', task }));
-      return [];
-    } catch (e) {
-      return [{ kind: 'message', text: (e as Error).message, error: true }];
+  protected async children(uc: Undercloud, node?: ExecutionNode): Promise<ExecutionNode[]> {
+    if (!node) {
+      const fetched = await uc.mistral.listExecutions({ limit: this.planFilter ? Math.max(this.limit * 4, 200) : this.limit * 3 + 1 });
+      // a sub-workflow (one per node of a node operation) is part of its parent, not a row of its own
+      const topLevel = fetched.filter((e) => !e.task_execution_id);
+      const filtered = this.planFilter ? topLevel.filter((e) => executionPlan(e) === this.planFilter) : topLevel;
+      this.exhausted = filtered.length <= this.limit;
+      this.executions = filtered.slice(0, this.limit);
+      this.poll(this.executions.some((e) => e.state === 'RUNNING'), 3000);
+      if (!this.executions.length) return [];
+      return [...this.executions.map((ex) => ({ kind: 'execution' as const, ex })), ...(this.exhausted ? [] : [{ kind: 'more' as const }])];
     }
+    if (node.kind === 'execution') return (await uc.mistral.listTasks(node.ex.id)).map((task) => ({ kind: 'task', task }));
+    return [];
   }
 
-  getTreeItem(node: ExecutionNode): vscode.TreeItem {
+  protected treeItem(node: Exclude<ExecutionNode, MessageNode>): vscode.TreeItem {
     switch (node.kind) {
       case 'execution': {
         const ex = node.ex;
@@ -105,7 +81,7 @@ export class ExecutionTreeProvider implements vscode.TreeDataProvider<ExecutionN
         item.description = [plan, ex.state, utc(ex.created_at).toLocaleString(), duration(ex)].filter(Boolean).join(' · ');
         item.iconPath = icon(ex.state);
         item.contextValue = `execution.${ex.state}`;
-        item.tooltip = `${ex.workflow_name}\n${ex.id}\n${ex.state}${ex.state_info ? `: ${redactStateInfo(ex.state_info).slice(0, 300)}` : ''}`;
+        item.tooltip = `${ex.workflow_name}\n${ex.id}\n${ex.state}${ex.state_info ? `: ${redactText(ex.state_info).slice(0, 300)}` : ''}`;
         item.command = { command: 'tripleo.showExecution', title: 'Show', arguments: [node] };
         return item;
       }
@@ -114,7 +90,7 @@ export class ExecutionTreeProvider implements vscode.TreeDataProvider<ExecutionN
         item.id = `task:${node.task.id}`;
         item.description = node.task.state;
         item.iconPath = icon(node.task.state);
-        item.tooltip = node.task.state_info ? redactStateInfo(node.task.state_info).slice(0, 500) : node.task.state;
+        item.tooltip = node.task.state_info ? redactText(node.task.state_info).slice(0, 500) : node.task.state;
         return item;
       }
       case 'more': {
@@ -123,15 +99,7 @@ export class ExecutionTreeProvider implements vscode.TreeDataProvider<ExecutionN
         item.command = { command: 'tripleo.loadMoreExecutions', title: 'Load more' };
         return item;
       }
-      case 'message':
-        return messageItem(node.text, node.error);
     }
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.subs.forEach((s) => s.dispose());
-    this.emitter.dispose();
   }
 }
 
@@ -139,13 +107,13 @@ export class ExecutionTreeProvider implements vscode.TreeDataProvider<ExecutionN
 export function executionDocument(ex: MistralExecution): string {
   const parse = (s?: string | null) => {
     try {
-      return s ? JSON.parse(redactStateInfo(s)) : null;
+      return s ? redactValue(JSON.parse(s)) : null;
     } catch {
-      return s;
+      return redactText(s ?? '');
     }
   };
   return JSON.stringify(
-    { workflow: ex.workflow_name, id: ex.id, state: ex.state, state_info: ex.state_info ? redactStateInfo(ex.state_info) : null, created_at: ex.created_at, updated_at: ex.updated_at, input: parse(ex.input), output: parse(ex.output) },
+    { workflow: ex.workflow_name, id: ex.id, state: ex.state, state_info: ex.state_info ? redactText(ex.state_info) : null, created_at: ex.created_at, updated_at: ex.updated_at, input: parse(ex.input), output: parse(ex.output) },
     null,
     2,
   );

@@ -1,13 +1,10 @@
 import * as vscode from 'vscode';
-import { messageItem } from './messageItem';
 import type { IronicNode } from '../../openstack/ironic';
 import { hardwareText, nodeSummary } from '../../tripleo/nodes';
-import type { ConnectionManager } from '../connectionManager';
+import type { Undercloud } from '../../tripleo/undercloud';
+import { MessageNode, UndercloudTreeProvider } from './undercloudTreeProvider';
 
-export type NodeTreeElement =
-  | { kind: 'group'; state: string; nodes: IronicNode[] }
-  | { kind: 'node'; node: IronicNode }
-  | { kind: 'message'; text: string; error?: boolean };
+export type NodeTreeElement = { kind: 'group'; state: string; nodes: IronicNode[] } | { kind: 'node'; node: IronicNode } | MessageNode;
 
 /** The order a person reads the provision states in; states not listed come after, by name. */
 const STATE_ORDER = ['enroll', 'verifying', 'manageable', 'inspecting', 'inspect wait', 'cleaning', 'clean wait', 'available', 'deploying', 'wait call-back', 'active', 'deleting'];
@@ -34,27 +31,16 @@ function stateIcon(state: string): vscode.ThemeIcon {
  * started here) the view polls so that nodes move between groups as they change, introspection's
  * end included; it stops polling when nothing is moving.
  */
-export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.emitter.event;
-  private readonly sub: vscode.Disposable;
+export class NodeTreeProvider extends UndercloudTreeProvider<NodeTreeElement> {
   private nodes: IronicNode[] | undefined;
   private loading: Promise<IronicNode[]> | undefined;
-  private timer: NodeJS.Timeout | undefined;
   /** nodes an operation started here is working on, by uuid, with how many operations */
   private readonly working = new Map<string, number>();
   pollIntervalMs = 2000;
 
-  constructor(private readonly manager: ConnectionManager) {
-    this.sub = manager.onDidChange(() => {
-      this.nodes = undefined;
-      this.refresh();
-    });
-  }
-
-  refresh(): void {
+  override refresh(): void {
     this.nodes = undefined;
-    this.emitter.fire();
+    super.refresh();
   }
 
   /** The nodes as last listed (listing them if they never were). */
@@ -80,7 +66,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   /** Marks nodes as being worked on until the returned promise settles. */
   async track<T>(uuids: string[], work: Promise<T>): Promise<T> {
     for (const u of uuids) this.working.set(u, (this.working.get(u) ?? 0) + 1);
-    this.emitter.fire();
+    super.refresh();
     this.schedulePoll();
     try {
       return await work;
@@ -99,33 +85,24 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   }
 
   private schedulePoll(): void {
-    if (this.timer) return;
-    const moving = this.working.size > 0 || (this.nodes ?? []).some((n) => this.isBusy(n));
-    if (!moving || !this.manager.undercloud) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.refresh();
-    }, this.pollIntervalMs);
+    this.poll(this.working.size > 0 || (this.nodes ?? []).some((n) => this.isBusy(n)), this.pollIntervalMs);
   }
 
-  async getChildren(element?: NodeTreeElement): Promise<NodeTreeElement[]> {
+  protected override emptyText(): string {
+    return 'No bare-metal nodes registered: run "TripleO: Register Nodes" on an instackenv file';
+  }
+
+  protected async children(_uc: Undercloud, element?: NodeTreeElement): Promise<NodeTreeElement[]> {
     if (element?.kind === 'group') return element.nodes.map((node) => ({ kind: 'node', node }));
-    if (element || !this.manager.undercloud) return [];
-    let nodes: IronicNode[];
-    try {
-      nodes = await this.current();
-    } catch (e) {
-      return [{ kind: 'message', text: (e as Error).message, error: true }];
-    }
-    if (!nodes.length) return [{ kind: 'message', text: 'No bare-metal nodes registered: run "TripleO: Register Nodes" on an instackenv file' }];
+    if (element) return [];
+    const nodes = await this.current();
     const groups = new Map<string, IronicNode[]>();
     for (const n of nodes) groups.set(n.provision_state, [...(groups.get(n.provision_state) ?? []), n]);
     const rank = (s: string) => (STATE_ORDER.includes(s) ? STATE_ORDER.indexOf(s) : FAILED.test(s) ? -1 : STATE_ORDER.length);
     return [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)).map(([state, list]) => ({ kind: 'group', state, nodes: list }));
   }
 
-  getTreeItem(element: NodeTreeElement): vscode.TreeItem {
-    if (element.kind === 'message') return messageItem(element.text, element.error);
+  protected treeItem(element: Exclude<NodeTreeElement, MessageNode>): vscode.TreeItem {
     if (element.kind === 'group') {
       const item = new vscode.TreeItem(element.state, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `state:${element.state}`;
@@ -161,11 +138,5 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     }
     item.tooltip = md;
     return item;
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.sub.dispose();
-    this.emitter.dispose();
   }
 }

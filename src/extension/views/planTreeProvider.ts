@@ -1,28 +1,32 @@
 import * as vscode from 'vscode';
 import type { CapabilityEnvironment, CapabilityGroup, CapabilityTopic } from '../../tripleo/capabilities';
+import { roleFlavorStatus, RoleFlavorStatus } from '../../tripleo/flavors';
 import type { PlanParameter } from '../../tripleo/parameters';
 import { getPlanParameters } from '../../tripleo/parameters';
 import { getPlanCapabilities, listPlanRoles, listPlans, planFileNames, updatePlanCapabilities } from '../../tripleo/plans';
 import type { Undercloud } from '../../tripleo/undercloud';
 import type { ConnectionManager } from '../connectionManager';
 import { planUri } from '../planFileSystem';
+import { MessageNode, UndercloudTreeProvider } from './undercloudTreeProvider';
 
 export type PlanNode =
   | { kind: 'plan'; plan: string; files: number; stackStatus?: string }
-  | { kind: 'section'; plan: string; section: 'environments' | 'parameters' | 'roles' | 'templates' }
+  | { kind: 'section'; plan: string; section: 'environments' | 'parameters' | 'roles' | 'flavors' | 'templates' }
   | { kind: 'topic'; plan: string; topic: CapabilityTopic }
   | { kind: 'group'; plan: string; group: CapabilityGroup }
   | { kind: 'environment'; plan: string; env: CapabilityEnvironment; group: CapabilityGroup }
   | { kind: 'template-group'; plan: string; template: string; params: PlanParameter[] }
   | { kind: 'parameter'; plan: string; param: PlanParameter }
   | { kind: 'role'; plan: string; name: string; countDefault?: number; description?: string }
+  | { kind: 'flavor'; plan: string; flavor: RoleFlavorStatus }
   | { kind: 'template'; plan: string; path: string }
-  | { kind: 'message'; text: string; error?: boolean };
+  | MessageNode;
 
 const SECTIONS = [
   { section: 'environments', label: 'Environments', icon: 'settings' },
   { section: 'parameters', label: 'Parameters', icon: 'symbol-parameter' },
   { section: 'roles', label: 'Roles', icon: 'organization' },
+  { section: 'flavors', label: 'Flavors', icon: 'tag' },
   { section: 'templates', label: 'Templates', icon: 'files' },
 ] as const;
 
@@ -58,39 +62,22 @@ function parameterTooltip(p: PlanParameter): vscode.MarkdownString {
 }
 
 /** Plans of the undercloud, each with its environments, parameters, roles and templates. */
-export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<PlanNode | undefined>();
-  readonly onDidChangeTreeData = this.emitter.event;
-  private readonly subs: vscode.Disposable[] = [];
+export class PlanTreeProvider extends UndercloudTreeProvider<PlanNode> {
   /** Fired when a change of the selection was refused (tests and status messages listen). */
   readonly onDidRefuse = new vscode.EventEmitter<string>();
 
-  constructor(private readonly manager: ConnectionManager) {
-    this.subs.push(manager.onDidChange(() => this.refresh()));
+  constructor(manager: ConnectionManager) {
+    super(manager);
+    this.subs.push(this.onDidRefuse);
   }
 
-  refresh(node?: PlanNode): void {
-    this.emitter.fire(node);
+  protected override emptyText(): string {
+    return 'No deployment plans yet: run "TripleO: Create Plan from Folder"';
   }
 
-  private get undercloud(): Undercloud | undefined {
-    return this.manager.undercloud;
-  }
-
-  async getChildren(node?: PlanNode): Promise<PlanNode[]> {
-    const uc = this.undercloud;
-    if (!uc) return [];
-    try {
-      return await this.children(uc, node);
-    } catch (e) {
-      return [{ kind: 'message', text: (e as Error).message, error: true }];
-    }
-  }
-
-  private async children(uc: Undercloud, node?: PlanNode): Promise<PlanNode[]> {
+  protected async children(uc: Undercloud, node?: PlanNode): Promise<PlanNode[]> {
     if (!node) {
       const [plans, stacks] = await Promise.all([listPlans(uc), stackStatuses(uc).catch(() => new Map<string, string>())]);
-      if (!plans.length) return [{ kind: 'message', text: 'No deployment plans yet: run "TripleO: Create Plan from Folder"' }];
       return plans.map((p) => ({ kind: 'plan', plan: p.name, files: p.objects, stackStatus: stacks.get(p.name) }));
     }
     switch (node.kind) {
@@ -99,6 +86,7 @@ export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vsco
       case 'section':
         if (node.section === 'environments') return (await getPlanCapabilities(uc, node.plan)).map((topic) => ({ kind: 'topic', plan: node.plan, topic }));
         if (node.section === 'roles') return (await listPlanRoles(uc, node.plan)).map((r) => ({ kind: 'role', plan: node.plan, ...r }));
+        if (node.section === 'flavors') return (await roleFlavorStatus(uc, node.plan)).map((flavor) => ({ kind: 'flavor', plan: node.plan, flavor }));
         if (node.section === 'templates') return (await planFileNames(uc, node.plan)).sort().map((path) => ({ kind: 'template', plan: node.plan, path }));
         {
           const { parameters } = await getPlanParameters(uc, node.plan);
@@ -120,7 +108,7 @@ export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vsco
     }
   }
 
-  getTreeItem(node: PlanNode): vscode.TreeItem {
+  protected treeItem(node: Exclude<PlanNode, MessageNode>): vscode.TreeItem {
     const C = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
       case 'plan': {
@@ -195,6 +183,17 @@ export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vsco
         item.iconPath = new vscode.ThemeIcon('server-environment');
         return item;
       }
+      case 'flavor': {
+        const f = node.flavor;
+        const item = new vscode.TreeItem(f.role, C.None);
+        item.id = `plan:${node.plan}/flavor/${f.role}`;
+        const profile = f.flavorProfile ?? f.profile;
+        item.description = `${f.flavor}${f.exists ? '' : ' (not in Nova)'} · profile ${profile} · ${f.availableNodes} available node(s)`;
+        item.iconPath = new vscode.ThemeIcon(f.exists && f.availableNodes >= f.count ? 'pass' : 'warning', new vscode.ThemeColor(f.exists && f.availableNodes >= f.count ? 'testing.iconPassed' : 'list.warningForeground'));
+        item.tooltip = `${f.role} deploys ${f.count} node(s) on flavor ${f.flavor}${f.exists ? '' : ', which Nova does not have yet: run "TripleO: Sync Flavors"'}\nprofile ${profile}: ${f.availableNodes} available node(s) carry it`;
+        item.contextValue = f.exists ? 'flavor' : 'flavor.missing';
+        return item;
+      }
       case 'template': {
         const item = new vscode.TreeItem(node.path.split('/').pop()!, C.None);
         item.id = `plan:${node.plan}/file/${node.path}`;
@@ -202,13 +201,6 @@ export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vsco
         item.resourceUri = planUri(node.plan, node.path);
         item.command = { command: 'vscode.open', title: 'Open', arguments: [planUri(node.plan, node.path)] };
         item.contextValue = 'template';
-        return item;
-      }
-      case 'message': {
-        const item = new vscode.TreeItem(node.text, C.None);
-        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info', node.error ? new vscode.ThemeColor('errorForeground') : undefined);
-        item.tooltip = node.text;
-        item.contextValue = node.error ? 'error' : 'message';
         return item;
       }
     }
@@ -219,7 +211,7 @@ export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vsco
    * shown and the boxes go back to what the plan has.
    */
   async applyCheckboxes(changes: readonly [PlanNode, vscode.TreeItemCheckboxState][]): Promise<{ ok: boolean; message?: string }> {
-    const uc = this.undercloud;
+    const uc = this.manager.undercloud;
     const byPlan = new Map<string, Record<string, boolean>>();
     for (const [node, state] of changes) {
       if (node.kind !== 'environment') continue;
@@ -236,12 +228,6 @@ export class PlanTreeProvider implements vscode.TreeDataProvider<PlanNode>, vsco
     } finally {
       this.refresh();
     }
-  }
-
-  dispose(): void {
-    this.subs.forEach((s) => s.dispose());
-    this.emitter.dispose();
-    this.onDidRefuse.dispose();
   }
 }
 

@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
-import { messageItem } from './messageItem';
 import { listPlans } from '../../tripleo/plans';
-import { latestRuns, listValidations, Validation, VALIDATION_GROUPS, ValidationRun } from '../../tripleo/validations';
+import type { Undercloud } from '../../tripleo/undercloud';
 import type { ConnectionManager } from '../connectionManager';
+import { latestRuns, listValidations, Validation, VALIDATION_GROUPS, ValidationRun } from '../../tripleo/validations';
+import { MessageNode, UndercloudTreeProvider } from './undercloudTreeProvider';
 
 export type ValidationNode =
   | { kind: 'group'; group: string; validations: Validation[] }
   | { kind: 'validation'; group: string; validation: Validation; run?: ValidationRun }
   | { kind: 'line'; text: string; result: ValidationRun['result'] }
-  | { kind: 'message'; text: string; error?: boolean };
+  | MessageNode;
 
 const RESULT_ICONS: Record<ValidationRun['result'], [string, string?]> = {
   pass: ['pass', 'testing.iconPassed'],
@@ -31,26 +32,22 @@ const utc = (t: string) => new Date(t.endsWith('Z') ? t : `${t.replace(' ', 'T')
  * The validations by group, each with the result of its last run for the selected plan (the
  * first plan until the user picks one); a validation expands into that run's messages.
  */
-export class ValidationTreeProvider implements vscode.TreeDataProvider<ValidationNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<ValidationNode | undefined>();
-  readonly onDidChangeTreeData = this.emitter.event;
+export class ValidationTreeProvider extends UndercloudTreeProvider<ValidationNode> {
   private readonly planEmitter = new vscode.EventEmitter<string | undefined>();
   /** fires when the plan the view shows changes */
   readonly onDidChangePlan = this.planEmitter.event;
-  private readonly subs: vscode.Disposable[] = [];
-  private timer?: NodeJS.Timeout;
   private chosenPlan?: string;
   private shownPlan?: string;
   private runs = new Map<string, ValidationRun>();
-  visible = false;
 
-  constructor(private readonly manager: ConnectionManager) {
-    this.subs.push(
-      manager.onDidChange(() => {
-        this.chosenPlan = undefined;
-        this.refresh();
-      }),
-    );
+  constructor(manager: ConnectionManager) {
+    super(manager);
+    this.subs.push(this.planEmitter);
+  }
+
+  protected override connectionChanged(): void {
+    this.chosenPlan = undefined;
+    this.refresh();
   }
 
   /** The plan whose runs the view shows. */
@@ -63,47 +60,31 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
     this.refresh();
   }
 
-  refresh(): void {
-    this.emitter.fire(undefined);
-  }
-
   /** The last run of a validation for the shown plan, as last read. */
   lastRun(validation: string): ValidationRun | undefined {
     return this.runs.get(validation);
   }
 
-  private schedule(): void {
-    clearTimeout(this.timer);
-    const running = [...this.runs.values()].some((r) => r.result === 'running');
-    if (this.visible && running && this.manager.undercloud) this.timer = setTimeout(() => this.refresh(), 3000);
-  }
-
-  async getChildren(node?: ValidationNode): Promise<ValidationNode[]> {
-    const uc = this.manager.undercloud;
-    if (!uc) return [];
-    try {
-      if (!node) {
-        let plan = this.chosenPlan;
-        if (!plan) plan = (await listPlans(uc))[0]?.name;
-        if (plan !== this.shownPlan) {
-          this.shownPlan = plan;
-          this.planEmitter.fire(plan);
-        }
-        const [validations, runs] = await Promise.all([listValidations(uc), latestRuns(uc, plan)]);
-        this.runs = runs;
-        this.schedule();
-        const groups = [...VALIDATION_GROUPS, ...new Set(validations.flatMap((v) => v.groups).filter((g) => !(VALIDATION_GROUPS as readonly string[]).includes(g)))];
-        return groups.map((group) => ({ kind: 'group' as const, group, validations: validations.filter((v) => v.groups.includes(group)) })).filter((g) => g.validations.length > 0);
+  protected async children(uc: Undercloud, node?: ValidationNode): Promise<ValidationNode[]> {
+    if (!node) {
+      let plan = this.chosenPlan;
+      if (!plan) plan = (await listPlans(uc))[0]?.name;
+      if (plan !== this.shownPlan) {
+        this.shownPlan = plan;
+        this.planEmitter.fire(plan);
       }
-      if (node.kind === 'group') return node.validations.map((validation) => ({ kind: 'validation', group: node.group, validation, run: this.runs.get(validation.id) }));
-      if (node.kind === 'validation' && node.run) return [node.run.message, ...node.run.messages].filter(Boolean).map((text) => ({ kind: 'line', text, result: node.run!.result }));
-      return [];
-    } catch (e) {
-      return [{ kind: 'message', text: (e as Error).message, error: true }];
+      const [validations, runs] = await Promise.all([listValidations(uc), latestRuns(uc, plan)]);
+      this.runs = runs;
+      this.poll([...runs.values()].some((r) => r.result === 'running'), 3000);
+      const groups = [...VALIDATION_GROUPS, ...new Set(validations.flatMap((v) => v.groups).filter((g) => !(VALIDATION_GROUPS as readonly string[]).includes(g)))];
+      return groups.map((group) => ({ kind: 'group' as const, group, validations: validations.filter((v) => v.groups.includes(group)) })).filter((g) => g.validations.length > 0);
     }
+    if (node.kind === 'group') return node.validations.map((validation) => ({ kind: 'validation', group: node.group, validation, run: this.runs.get(validation.id) }));
+    if (node.kind === 'validation' && node.run) return [node.run.message, ...node.run.messages].filter(Boolean).map((text) => ({ kind: 'line', text, result: node.run!.result }));
+    return [];
   }
 
-  getTreeItem(node: ValidationNode): vscode.TreeItem {
+  protected treeItem(node: Exclude<ValidationNode, MessageNode>): vscode.TreeItem {
     switch (node.kind) {
       case 'group': {
         const item = new vscode.TreeItem(node.group, vscode.TreeItemCollapsibleState.Expanded);
@@ -138,15 +119,6 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
         item.iconPath = new vscode.ThemeIcon('dash');
         return item;
       }
-      case 'message':
-        return messageItem(node.text, node.error);
     }
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.subs.forEach((s) => s.dispose());
-    this.emitter.dispose();
-    this.planEmitter.dispose();
   }
 }
