@@ -106,8 +106,11 @@ export class ConnectionManager implements vscode.Disposable {
     return { kind: 'saved', id: p.id };
   }
 
+  /** Forgets a connection entered in VS Code, its password in SecretStorage too (Forget Connection). */
   async forgetProfile(ref: ProfileRef): Promise<void> {
     if (ref.kind !== 'saved') return;
+    const saved = this.savedProfiles().find((o) => o.id === ref.id);
+    if (saved) await this.context.secrets.delete(secretKey(ref, profileFromSaved(saved)));
     await this.context.globalState.update(SAVED_PROFILES_KEY, this.savedProfiles().filter((o) => o.id !== ref.id));
   }
 

@@ -132,7 +132,10 @@ export class HttpClient {
   private retrying(info: RequestInfo, attempt: number, reason: string): void {
     this.logger.debug(`${reason}; retry ${attempt}`);
     if (attempt < 2 || this.outages.has(info.service)) return;
-    const why = reason.replace(/^.*(?:reason|failed): /, '').replace(/https?:\/\/\S+/g, '').trim();
+    const why = reason
+      .replace(/^.*(?:reason|failed): /, '')
+      .replace(/https?:\/\/\S+/g, '')
+      .trim();
     this.outages.set(info.service, why);
     this.logger.warn(`${info.service} is not answering (${why}); retrying`);
   }
@@ -247,8 +250,7 @@ function carriesSecret(body: unknown): boolean {
 
 /** Builds an HttpError from a response, digging the service's own message out of its body. */
 async function httpError(info: RequestInfo, res: Response): Promise<HttpError> {
-  const requestId =
-    res.headers.get('x-openstack-request-id') ?? res.headers.get('x-compute-request-id') ?? res.headers.get('x-trans-id') ?? undefined;
+  const requestId = res.headers.get('x-openstack-request-id') ?? res.headers.get('x-compute-request-id') ?? res.headers.get('x-trans-id') ?? undefined;
   const text = await res.text().catch(() => '');
   return new HttpError(info, res.status, serviceMessage(text), requestId);
 }
@@ -277,7 +279,11 @@ export function serviceMessage(text: string): string {
     const heatDetail = (body.error as Record<string, unknown> | undefined)?.message;
     return pick(heatDetail) ?? pick(body.error) ?? pick(body) ?? text.slice(0, 500);
   } catch {
-    return text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+    return text
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 500);
   }
 }
 

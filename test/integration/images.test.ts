@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { ConnectionError } from '../../src/openstack/errors';
+import { CancelledError, ConnectionError } from '../../src/openstack/errors';
 import { GlanceClient } from '../../src/openstack/glance';
 import { PlanError } from '../../src/tripleo/errors';
 import { configureNodes, IMAGE_SPECS, tripleoImages, uploadImages } from '../../src/tripleo/images';
@@ -207,6 +207,19 @@ describe('images in the real Glance, nodes configured with them', function () {
     } finally {
       proxy.close();
     }
+    assert.deepEqual((await uc.glance.listImages()).map((i) => i.id).sort(), before);
+  });
+
+  it('cancelled mid-upload: a cancelled error, and no image of that run left behind', async () => {
+    for (const i of await tripleoNamedImages(uc)) await uc.glance.deleteImage(i.id);
+    const before = (await uc.glance.listImages()).map((i) => i.id).sort();
+    const dir = imageFolder({ 'overcloud-full.qcow2': 8 * 1024 * 1024 });
+    folders.push(dir);
+    const abort = new AbortController();
+    await assert.rejects(
+      uploadImages(uc.glance, dir, { signal: abort.signal, onProgress: (p) => p.file === 'overcloud-full.qcow2' && p.sent > 0 && abort.abort() }),
+      (e: Error) => e instanceof CancelledError,
+    );
     assert.deepEqual((await uc.glance.listImages()).map((i) => i.id).sort(), before);
   });
 });

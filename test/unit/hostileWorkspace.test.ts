@@ -22,7 +22,7 @@ describe('a hostile workspace: patterns', () => {
     const index = buildPlanIndex(
       ROOT,
       new Map([
-        ['t.yaml', template('(a+)+b')],
+        ['overcloud.yaml', template('(a+)+b')],
         ['environments/e.yaml', env],
       ]),
     );
@@ -46,7 +46,7 @@ describe('a hostile workspace: patterns', () => {
     const index = buildPlanIndex(
       ROOT,
       new Map([
-        ['t.yaml', template('[a-z]+')],
+        ['overcloud.yaml', template('[a-z]+')],
         ['environments/e.yaml', env],
       ]),
     );

@@ -91,7 +91,10 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
   it('does not retry a POST', async () => {
     const s = await faultServer([unavailable, ok]);
     try {
-      await assert.rejects(client().request({ service: 'test', method: 'POST', url: `${s.url}/x`, body: {} }), (e: Error) => e instanceof HttpError && e.status === 503);
+      await assert.rejects(
+        client().request({ service: 'test', method: 'POST', url: `${s.url}/x`, body: {} }),
+        (e: Error) => e instanceof HttpError && e.status === 503,
+      );
       assert.equal(s.hits(), 1);
     } finally {
       await s.close();
@@ -101,7 +104,10 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
   it('gives up after the configured retries with the last status', async () => {
     const s = await faultServer([unavailable]);
     try {
-      await assert.rejects(client({ retries: 2 }).request({ service: 'test', method: 'GET', url: `${s.url}/x` }), (e: Error) => e instanceof HttpError && e.status === 503);
+      await assert.rejects(
+        client({ retries: 2 }).request({ service: 'test', method: 'GET', url: `${s.url}/x` }),
+        (e: Error) => e instanceof HttpError && e.status === 503,
+      );
       assert.equal(s.hits(), 3);
     } finally {
       await s.close();
@@ -111,7 +117,10 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
   it('times out a request that never answers', async () => {
     const s = await faultServer([() => undefined]);
     try {
-      await assert.rejects(client({ retries: 0 }).request({ service: 'test', method: 'GET', url: `${s.url}/hang`, timeoutMs: 200 }), (e: Error) => e instanceof TimeoutError && /timed out after 200 ms/.test(e.message));
+      await assert.rejects(
+        client({ retries: 0 }).request({ service: 'test', method: 'GET', url: `${s.url}/hang`, timeoutMs: 200 }),
+        (e: Error) => e instanceof TimeoutError && /timed out after 200 ms/.test(e.message),
+      );
     } finally {
       await s.close();
     }
@@ -144,7 +153,9 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
   it('puts service, method, URL, status, the service message and the request id in errors', async () => {
     const s = await faultServer([
       (_q, res) =>
-        res.writeHead(409, { 'Content-Type': 'application/json', 'x-openstack-request-id': 'req-123' }).end(JSON.stringify({ explanation: 'x', code: 409, error: { message: 'Stack overcloud already exists', type: 'StackExists' }, title: 'Conflict' })),
+        res
+          .writeHead(409, { 'Content-Type': 'application/json', 'x-openstack-request-id': 'req-123' })
+          .end(JSON.stringify({ explanation: 'x', code: 409, error: { message: 'Stack overcloud already exists', type: 'StackExists' }, title: 'Conflict' })),
     ]);
     try {
       await assert.rejects(client().request({ service: 'heat', method: 'POST', url: `${s.url}/v1/p/stacks`, body: { password: 'pw' } }), (e: Error) => {
@@ -152,7 +163,10 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
         assert.equal(e.status, 409);
         assert.equal(e.requestId, 'req-123');
         assert.equal(e.serviceMessage, 'Stack overcloud already exists');
-        assert.match(e.message, /^heat: POST http:\/\/127\.0\.0\.1:\d+\/v1\/p\/stacks failed with HTTP 409: Stack overcloud already exists \(request id req-123\)$/);
+        assert.match(
+          e.message,
+          /^heat: POST http:\/\/127\.0\.0\.1:\d+\/v1\/p\/stacks failed with HTTP 409: Stack overcloud already exists \(request id req-123\)$/,
+        );
         assert.doesNotMatch(e.message, /pw/);
         return true;
       });
@@ -162,8 +176,14 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
   });
 
   it('extracts the message from each service error format', () => {
-    assert.equal(serviceMessage('{"error":{"message":"The request you have made requires authentication.","code":401}}'), 'The request you have made requires authentication.');
-    assert.equal(serviceMessage(JSON.stringify({ error_message: JSON.stringify({ faultstring: 'Node abc could not be found.' }) })), 'Node abc could not be found.');
+    assert.equal(
+      serviceMessage('{"error":{"message":"The request you have made requires authentication.","code":401}}'),
+      'The request you have made requires authentication.',
+    );
+    assert.equal(
+      serviceMessage(JSON.stringify({ error_message: JSON.stringify({ faultstring: 'Node abc could not be found.' }) })),
+      'Node abc could not be found.',
+    );
     assert.equal(serviceMessage('{"faultstring":"Workflow not found","debuginfo":null}'), 'Workflow not found');
     assert.equal(serviceMessage('<html><h1>Not Found</h1><p>The resource could not be found.</p></html>'), 'Not Found The resource could not be found.');
     assert.equal(serviceMessage(''), '');
