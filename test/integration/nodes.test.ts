@@ -203,7 +203,7 @@ describe('bare-metal nodes through tripleo.baremetal.v1 on the real Ironic', fun
     for (const args of [['execution', 'show', ex.id], ['execution', 'show', ex.id, '--json'], ['execution', 'list', '--limit', '50', '--json']]) {
       const shown = await tripleo(...args);
       assert.doesNotMatch(shown.stdout, /never-shown-pw/, args.join(' '));
-      assert.match(shown.stdout, new RegExp(ex.id), args.join(' '));
+      assert.match(shown.stdout, args.includes('--json') ? new RegExp(ex.id) : /^input: .*\*{6}/m, args.join(' '));
     }
     assert.match(JSON.parse((await tripleo('execution', 'show', ex.id, '--json')).stdout).input, /"pm_password": ?"\*{6}"/);
   });

@@ -18,7 +18,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const INPUTS = Number(process.env.FUZZ_INPUTS ?? 2000);
 /** Far above what any input takes: an input over it is a hang, whatever the machine. */
-const HANG_MS = 5_000;
+const HANG_MS = 15_000;
 const LINT_EVERY = 100;
 
 function prng(seed: number): () => number {
