@@ -128,7 +128,8 @@ function readDeployedEnvironments(text: string | undefined): string[] | undefine
   return Array.isArray(v) ? v.filter((e): e is string => typeof e === 'string' && !e.startsWith(RESERVED_PREFIX)).map(normalizePath) : undefined;
 }
 
-function diffParameters(before: Record<string, unknown>, after: Record<string, unknown>, secrets: Set<string>): ParameterChange[] {
+/** The parameter values that differ, secrets masked: redact()'s names and the plan's generated passwords. */
+export function diffParameters(before: Record<string, unknown>, after: Record<string, unknown>, secrets: Set<string>): ParameterChange[] {
   // redact() masks the secret-looking names; the plan's generated passwords are secret whatever their name
   const mask = (values: Record<string, unknown>) => {
     const shown = redact(values) as Record<string, unknown>;
