@@ -15,8 +15,9 @@ node scripts/build.mjs --no-tests
 mkdir -p "$ROOT/.cache"
 CLOUDS=$ROOT/.cache/clouds.yaml
 node scripts/undercloud/env.mjs --clouds-yaml "$CLOUDS" >/dev/null
-# OS_CLOUD makes the extension connect on start, as openstackclient would with the same variables
-LINK_EXTENSION=1 CODE_SERVER_ENV="OS_CLIENT_CONFIG_FILE=$CLOUDS OS_CLOUD=undercloud" \
+# OS_CLOUD makes the extension connect on start, as openstackclient would with the same variables;
+# TRIPLEO_OPEN_WALKTHROUGH shows the first-deployment walkthrough
+LINK_EXTENSION=1 CODE_SERVER_ENV="OS_CLIENT_CONFIG_FILE=$CLOUDS OS_CLOUD=undercloud TRIPLEO_OPEN_WALKTHROUGH=1" \
   bash scripts/vscode/start.sh "$RUN" "$PORT" "$ROOT/samples/overcloud-lite"
 echo
 echo "VS Code with the TripleO extension: http://127.0.0.1:$PORT/?folder=$ROOT/samples/overcloud-lite"

@@ -6,14 +6,14 @@ UC_ADMIN_PASSWORD=${UC_ADMIN_PASSWORD:-admin}
 UC_SERVICE_PASSWORD=${UC_SERVICE_PASSWORD:-servicepass}
 # Keystone token lifetime in seconds; tests of token renewal start an undercloud with a short one.
 UC_TOKEN_EXPIRATION=${UC_TOKEN_EXPIRATION:-3600}
-UC_SERVICES=${UC_SERVICES:-"keystone swift mistral heat ironic inspector"}
+UC_SERVICES=${UC_SERVICES:-"keystone swift mistral heat ironic inspector glance nova"}
 ETC=$UC_DIR/etc; DATA=$UC_DIR/data; LOG=$UC_DIR/log; RUN=$UC_DIR/run
 # Debian's OpenStack libraries live in Debian's python; a pyenv python3 on PATH cannot import them.
 PY=/usr/bin/python3
 export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore}
 
 # name:port:probe-path of every service, in start order
-UC_ENDPOINTS="keystone:5000:/v3 swift-proxy:8080:/healthcheck mistral:8989:/ heat:8004:/ ironic:6385:/ inspector:5050:/"
+UC_ENDPOINTS="keystone:5000:/v3 swift-proxy:8080:/healthcheck mistral:8989:/ heat:8004:/ ironic:6385:/ inspector:5050:/ glance:9292:/ nova:8774:/"
 
 uc_has() { case " $UC_SERVICES " in *" $1 "*) return 0;; esac; return 1; }
 

@@ -10,6 +10,7 @@ PKGS=(
   mistral-common
   heat-common heat-api heat-engine
   ironic-common ironic-inspector
+  glance-api nova-api
   python3-keystoneclient python3-swiftclient
   python3-jinja2 python3-yaml   # the oracle of the Jinja rendering tests and bench (test/support/render_oracle.py)
   curl jq sqlite3
@@ -36,13 +37,16 @@ trap '[ "$OWN_POLICY" = 1 ] && rm -f "$POLICY"' EXIT
 if ! command -v debconf-set-selections >/dev/null; then apt-get update -q; fi
 apt-get install -y -q --no-install-recommends debconf-utils >/dev/null 2>&1 || { apt-get update -q; apt-get install -y -q --no-install-recommends debconf-utils; }
 for q in keystone/configure_db keystone/create-admin-tenant keystone/register-endpoint; do echo "keystone $q boolean false"; done | debconf-set-selections
-for svc in mistral-common:mistral heat-common:heat ironic-common:ironic ironic-inspector:ironic-inspector; do
+for svc in mistral-common:mistral heat-common:heat ironic-common:ironic ironic-inspector:ironic-inspector \
+    glance-common:glance nova-common:nova; do
   pkg=${svc%%:*}; ns=${svc#*:}
   for q in configure_db configure_rabbit configure_ksat configure_with_debconf configure_api-endpoint; do
     echo "$pkg $ns/$q boolean false"
   done
 done | debconf-set-selections
-echo "heat-api heat/configure_api-endpoint boolean false" | debconf-set-selections
+for svc in heat-api:heat glance-api:glance nova-api:nova; do
+  echo "${svc%%:*} ${svc#*:}/configure_api-endpoint boolean false"
+done | debconf-set-selections
 
 t0=$(date +%s)
 [ -n "${SKIP_APT_UPDATE:-}" ] || apt-get update -q

@@ -24,6 +24,8 @@ SERVICES = [
     ('orchestration', 'heat', 'http://%s:8004/v1/%%(project_id)s' % host, None),
     ('baremetal', 'ironic', 'http://%s:6385' % host, None),
     ('baremetal-introspection', 'ironic-inspector', 'http://%s:5050' % host, None),
+    ('image', 'glance', 'http://%s:9292' % host, None),
+    ('compute', 'nova', 'http://%s:8774/v2.1' % host, None),
 ]
 # Catalog entries only, no server behind them: Heat refuses to validate a template whose resource
 # types belong to a service missing from the catalog ("neutron network endpoint is not in service
@@ -31,8 +33,6 @@ SERVICES = [
 # listens on these ports: deploying a real tree needs a real undercloud.
 CATALOG_ONLY = [
     ('network', 'neutron', 'http://%s:9696' % host, None),
-    ('compute', 'nova', 'http://%s:8774/v2.1' % host, None),
-    ('image', 'glance', 'http://%s:9292' % host, None),
     ('volume', 'cinder', 'http://%s:8776/v1/%%(project_id)s' % host, None),
     ('volumev2', 'cinderv2', 'http://%s:8776/v2/%%(project_id)s' % host, None),
     ('volumev3', 'cinderv3', 'http://%s:8776/v3/%%(project_id)s' % host, None),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configure (first time) and start the undercloud on 127.0.0.1:
 #   keystone :5000  swift :8080  mistral :8989  heat :8004  ironic :6385  ironic-inspector :5050
+#   glance :9292  nova-api :8774 (flavors only)
 # Idempotent: a running service is left alone, databases/rings/catalog are made once.
 # Every config, database, object, log and pid lives under $UC_DIR.
 set -euo pipefail
@@ -381,16 +382,113 @@ EOC
   start_daemon inspector ironic-inspector --config-file "$ETC/inspector/inspector.conf"
 }
 
+start_glance() {
+  mkdir -p "$ETC/glance" "$DATA/glance/images" "$DATA/glance/staging"
+  cat >"$ETC/glance/glance-api.conf" <<EOC
+[DEFAULT]
+use_stderr = true
+bind_host = $UC_HOST
+bind_port = 9292
+workers = 1
+enabled_backends = local:file
+# the interoperable-import staging area; uploads here go straight to the store (PUT .../file)
+node_staging_uri = file://$DATA/glance/staging
+[glance_store]
+default_backend = local
+[local]
+filesystem_store_datadir = $DATA/glance/images
+[os_glance_staging_store]
+filesystem_store_datadir = $DATA/glance/staging
+[os_glance_tasks_store]
+filesystem_store_datadir = $DATA/glance/tasks
+[database]
+connection = sqlite:///$DATA/glance.sqlite
+[paste_deploy]
+flavor = keystone
+config_file = $ETC/glance/glance-api-paste.ini
+[oslo_concurrency]
+lock_path = $RUN/glance
+[oslo_messaging_notifications]
+driver = noop
+$(keystone_authtoken glance)
+EOC
+  if [ ! -f "$DATA/glance.done" ]; then
+    glance-manage --config-file "$ETC/glance/glance-api.conf" db_sync >>"$LOG/glance-manage.log" 2>&1 \
+      || { tail -20 "$LOG/glance-manage.log" >&2; exit 1; }
+    wal "$DATA/glance.sqlite"
+    touch "$DATA/glance.done"
+    say "glance database created"
+  fi
+  # one uwsgi worker instead of glance-api's parent plus forked worker (half the memory). uwsgi's
+  # http-socket does not decode chunked request bodies: uploads must send Content-Length.
+  cp /etc/glance/glance-api-paste.ini "$ETC/glance/"
+  start_daemon glance uwsgi --plugin python3 --http-socket "$UC_HOST:9292" \
+    --wsgi-file /usr/bin/glance-wsgi-api --master --processes 1 --threads 4 \
+    --enable-threads --lazy-apps --die-on-term --need-app --buffer-size 65535 \
+    --add-header "Connection: close" \
+    --env OS_GLANCE_CONFIG_DIR="$ETC/glance" --env PYTHONWARNINGS=ignore
+}
+
+# Only Nova's API: flavors live in its API database, so no conductor, scheduler, compute or placement
+# is needed; nothing here boots a server.
+start_nova() {
+  mkdir -p "$ETC/nova" "$RUN/nova"
+  cat >"$ETC/nova/nova.conf" <<EOC
+[DEFAULT]
+use_stderr = true
+host = undercloud
+state_path = $DATA/nova
+enabled_apis = osapi_compute
+osapi_compute_listen = $UC_HOST
+osapi_compute_listen_port = 8774
+osapi_compute_workers = 1
+transport_url = fake:/
+[api]
+auth_strategy = keystone
+[api_database]
+connection = sqlite:///$DATA/nova_api.sqlite
+[database]
+connection = sqlite:///$DATA/nova.sqlite
+[wsgi]
+api_paste_config = $ETC/nova/api-paste.ini
+[oslo_concurrency]
+lock_path = $RUN/nova
+[oslo_messaging_notifications]
+driver = noop
+[glance]
+api_servers = http://$UC_HOST:9292
+$(keystone_authtoken nova)
+EOC
+  if [ ! -f "$DATA/nova.done" ]; then
+    { nova-manage --config-file "$ETC/nova/nova.conf" api_db sync
+      nova-manage --config-file "$ETC/nova/nova.conf" db sync --local_cell
+    } >>"$LOG/nova-manage.log" 2>&1 || { tail -20 "$LOG/nova-manage.log" >&2; exit 1; }
+    wal "$DATA/nova_api.sqlite"; wal "$DATA/nova.sqlite"
+    touch "$DATA/nova.done"
+    say "nova databases created"
+  fi
+  cp /etc/nova/api-paste.ini "$ETC/nova/api-paste.ini"
+  start_daemon nova uwsgi --plugin python3 --http-socket "$UC_HOST:8774" \
+    --wsgi-file /usr/bin/nova-api-wsgi --master --processes 1 --threads 1 \
+    --enable-threads --lazy-apps --die-on-term --need-app --buffer-size 65535 \
+    --add-header "Connection: close" \
+    --env OS_NOVA_CONFIG_DIR="$ETC/nova" --env PYTHONWARNINGS=ignore
+}
+
 uc_has keystone && start_keystone
 uc_has swift && start_swift
 uc_has mistral && start_mistral
 uc_has heat && start_heat
 uc_has ironic && start_ironic
 uc_has inspector && start_inspector
+uc_has glance && start_glance
+uc_has nova && start_nova
 
 uc_has swift && { wait_http "http://$UC_HOST:8080/healthcheck" 60 swift-proxy; say "swift up"; }
 uc_has mistral && { wait_http "http://$UC_HOST:8989/" 180 mistral; say "mistral up"; }
 uc_has heat && { wait_http "http://$UC_HOST:8004/" 180 heat; say "heat up"; }
 uc_has ironic && { wait_http "http://$UC_HOST:6385/" 180 ironic; say "ironic up"; }
 uc_has inspector && { wait_http "http://$UC_HOST:5050/" 180 inspector; say "ironic-inspector up"; }
+uc_has glance && { wait_http "http://$UC_HOST:9292/" 180 glance; say "glance up"; }
+uc_has nova && { wait_http "http://$UC_HOST:8774/" 180 nova; say "nova-api up"; }
 say "undercloud ready (state in $UC_DIR)"

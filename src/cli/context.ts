@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { resolveProfile } from '../openstack/cloudConfig';
 import { Logger } from '../openstack/http';
 import { Undercloud } from '../tripleo/undercloud';
+import { redactText, redactValue } from '../openstack/redact';
 
 export interface GlobalOptions {
   osCloud?: string;
@@ -17,7 +18,7 @@ export interface JsonOption {
 export type WithUndercloud = <T>(cmd: Command, fn: (u: Undercloud) => Promise<T>) => Promise<T>;
 
 function stderrLogger(debug: boolean): Logger {
-  const w = (level: string) => (m: string) => process.stderr.write(`${level}: ${m}\n`);
+  const w = (level: string) => (m: string) => process.stderr.write(`${level}: ${redactText(m)}\n`);
   return { debug: debug ? w('debug') : () => {}, info: debug ? w('info') : () => {}, warn: w('warning'), error: w('error') };
 }
 
@@ -39,7 +40,8 @@ export async function withUndercloud<T>(cmd: Command, fn: (u: Undercloud) => Pro
 }
 
 export function printJson(v: unknown): void {
-  console.log(JSON.stringify(v, null, 2));
+  // what a command prints is the service's data: a secret in it is masked here too
+  console.log(JSON.stringify(redactValue(v), null, 2));
 }
 
 /**

@@ -4,6 +4,7 @@ import { isResourceComplete } from '../openstack/heat';
 import { deployPlan, describeFailure, followStack } from '../tripleo/deploy';
 import { deployDiff, formatDeployDiff } from '../tripleo/deployDiff';
 import { PlanError } from '../tripleo/errors';
+import { registerStackRecoveryCommands } from './recoveryCommands';
 import type { Undercloud } from '../tripleo/undercloud';
 import { formatRun, runPreDeploymentValidations } from '../tripleo/validations';
 import { jsonCommand, JsonOption, printJson, report, WithUndercloud } from './context';
@@ -97,6 +98,7 @@ export function registerDeployCommands(program: Command, withUndercloud: WithUnd
     );
 
   const stack = program.command('stack').description("a plan's Heat stack");
+  registerStackRecoveryCommands(stack, withUndercloud);
   jsonCommand(stack, 'status <plan>', 'the stack status and how many of its resources are complete').action(async (planName: string, opts: JsonOption, cmd: Command) =>
     withUndercloud(cmd, async (u) => {
       const s = await u.heat.getStack(planName);

@@ -4,6 +4,7 @@ import { PlanError } from '../tripleo/errors';
 import { withUndercloud } from './context';
 import { registerDeployCommands } from './deployCommands';
 import { registerExecutionCommands } from './executionCommands';
+import { registerImageCommands } from './imageCommands';
 import { registerLintCommand } from './lintCommand';
 import { registerNodeCommands } from './nodeCommands';
 import { registerPlanCommands } from './planCommands';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerLintCommand(program);
   registerNodeCommands(program, withUndercloud);
   registerValidationCommands(program, withUndercloud);
+  registerImageCommands(program, withUndercloud);
   return program;
 }
 

@@ -1,3 +1,4 @@
+import { cancelStack, deleteStack } from '../tripleo/recovery';
 import * as vscode from 'vscode';
 import { deployPlan, describeFailure, followStack, FollowResult } from '../tripleo/deploy';
 import { DeployDiff, deployDiff, formatDeployDiff } from '../tripleo/deployDiff';
@@ -75,7 +76,7 @@ export function registerDeployCommand(d: {
         if (!plan) return undefined;
         const target = plan;
         const diff = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `TripleO: comparing ${target} with its stack` }, () => deployDiff(uc, target));
-        if (diff.stackStatus?.endsWith('_IN_PROGRESS')) throw new Error(`stack busy: ${target} is ${diff.stackStatus}`);
+        if (diff.stackStatus?.endsWith('_IN_PROGRESS')) return void (await offerStuckStack(uc, target, diff.stackStatus));
         const summary = showableDiff(d.previews, diff);
         lastDiffs.set(target, diff);
         if (opts.showDiff !== false) await vscode.window.showTextDocument(summary, { preview: true });
@@ -129,6 +130,35 @@ export function registerDeployCommand(d: {
       }),
     ),
   );
+
+  /** A busy stack may be stuck for good (Heat was killed mid-way): offer the ways out, each confirmed. */
+  async function offerStuckStack(uc: Undercloud, plan: string, stackStatus: string): Promise<void> {
+    const CANCEL = 'Cancel Its Operation';
+    const DELETE = 'Delete the Stack…';
+    const answer = await d.ui().showWarningMessage(
+      `Stack ${plan} is ${stackStatus}: a deploy cannot start now.`,
+      {
+        modal: true,
+        detail: 'Wait for it to finish. If it stays in progress (Heat was restarted while it worked), cancel its operation or delete the stack.',
+      },
+      CANCEL,
+      DELETE,
+    );
+    if (answer === CANCEL) {
+      const was = await cancelStack(uc, plan);
+      log.info(`asked Heat to cancel ${was} of ${plan}`);
+      void vscode.window.showInformationMessage(`TripleO: asked Heat to cancel ${was} of ${plan}.`);
+    } else if (answer === DELETE) {
+      const sure = await d.ui().showWarningMessage(`Delete stack ${plan} and every server it deployed? The plan stays.`, { modal: true }, 'Delete Stack');
+      if (sure !== 'Delete Stack') return;
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: deleting stack ${plan}` }, (progress) =>
+        deleteStack(uc, plan, { onProgress: (s) => progress.report({ message: s }) }),
+      );
+      log.info(`stack ${plan} deleted`);
+      void vscode.window.showInformationMessage(`TripleO: stack ${plan} deleted.`);
+      d.onDeployEnded();
+    }
+  }
 
   async function validateWithProgress(uc: Undercloud, plan: string) {
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: running the pre-deployment validations of ${plan}` }, () => runPreDeploymentValidations(uc, plan));

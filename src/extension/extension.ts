@@ -10,6 +10,9 @@ import { NodeTreeProvider } from './views/nodeTreeProvider';
 import { PlanTreeProvider } from './views/planTreeProvider';
 import { registerPlanCommands } from './planCommands';
 import { registerNodeCommands } from './nodeCommands';
+import { registerImageCommands } from './imageCommands';
+import type { ImageTreeProvider } from './views/imageTreeProvider';
+import { registerWalkthrough, WalkthroughState } from './walkthrough';
 import { PlanStateSync } from './planStateSync';
 import { DEPLOY_PREVIEW_SCHEME, DeployPreviewProvider, registerDeployCommand } from './deployCommand';
 import { PARAMETERS_SCHEME, ParameterFileSystem, PLAN_SCHEME, PlanFileSystem } from './planFileSystem';
@@ -35,6 +38,8 @@ export interface TripleOApi {
   plansView: vscode.TreeView<unknown>;
   nodesView: vscode.TreeView<unknown>;
   planState: PlanStateSync;
+  images: ImageTreeProvider;
+  walkthrough: WalkthroughState;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TripleOApi> {
@@ -115,6 +120,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   const nodesView = vscode.window.createTreeView('tripleo.nodes', { treeDataProvider: nodes, canSelectMany: true, showCollapseAll: true });
   context.subscriptions.push(nodesView);
   registerNodeCommands({ context, manager: connection, nodes, log, ui: () => api.ui, onWorkflowEnded: () => executions.refresh() });
+  const walkthrough = registerWalkthrough(context, connection, log);
+  const { images } = registerImageCommands({ context, manager: connection, plans, nodes, log, ui: () => api.ui, onSucceeded: (c) => walkthrough.succeeded(c) });
   const validations = new ValidationTreeProvider(connection);
   const validationsView = vscode.window.createTreeView('tripleo.validations', { treeDataProvider: validations, showCollapseAll: true });
   context.subscriptions.push(
@@ -162,7 +169,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   );
 
   log.info(`TripleO extension activated in ${Date.now() - started} ms (VS Code ${vscode.version})`);
-  return Object.assign(api, { connection, plans, nodes, executions, validations, statusBar, languageClient: () => client, logDirectory: context.logUri, plansView, nodesView, planState });
+  return Object.assign(api, { connection, plans, nodes, executions, validations, statusBar, languageClient: () => client, logDirectory: context.logUri, plansView, nodesView, planState, images, walkthrough });
 }
 
 export async function deactivate(): Promise<void> {

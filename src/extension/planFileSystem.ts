@@ -3,6 +3,7 @@ import { heatValue, parseHeatYaml } from '../tripleo/heatYaml';
 import { ParameterError, PlanError } from '../tripleo/errors';
 import { getPlanParameters, updatePlanParameters } from '../tripleo/parameters';
 import { requirePlanData } from '../tripleo/planData';
+import { MASK, redactValue, unmask } from '../openstack/redact';
 import type { ConnectionManager } from './connectionManager';
 
 export const PLAN_SCHEME = 'tripleo-plan';
@@ -94,7 +95,10 @@ export class ParameterFileSystem extends UndercloudFileSystem {
     ];
     const set = Object.entries(data.parameter_defaults);
     if (!set.length) lines[2] = 'parameter_defaults: {}';
-    for (const [k, v] of set) lines.push(`  ${k}: ${JSON.stringify(v)}`);
+    // NoEcho and secret-named values show masked; saved unchanged, a mask keeps the value it stands for
+    const hidden = new Set(parameters.filter((p) => p.noEcho).map((p) => p.name));
+    if (set.length) lines.splice(2, 0, `# Secret values show as "${MASK}": leave one as it is to keep it, or type a new value.`);
+    for (const [k, v] of set) lines.push(`  ${k}: ${JSON.stringify((redactValue({ [k]: v }, hidden) as Record<string, unknown>)[k])}`);
     lines.push('', '# Other parameters of the plan (type: current value):');
     for (const p of parameters) {
       if (p.name in data.parameter_defaults) continue;
@@ -122,8 +126,9 @@ export class ParameterFileSystem extends UndercloudFileSystem {
       throw vscode.FileSystemError.NoPermissions(`not saved: ${e.message}`);
     }
     const js = (heatValue(doc.contents, doc) ?? {}) as { parameter_defaults?: Record<string, unknown> };
-    const values = js.parameter_defaults ?? {};
+    let values = js.parameter_defaults ?? {};
     try {
+      if (JSON.stringify(values).includes(MASK)) values = unmask(values, (await requirePlanData(this.undercloud().mistral, plan)).parameter_defaults) as Record<string, unknown>;
       await updatePlanParameters(this.undercloud(), plan, values, { replace: true });
       this.diagnostics.delete(uri);
     } catch (e) {

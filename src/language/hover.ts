@@ -2,7 +2,8 @@ import { Hover, MarkupKind, Position } from 'vscode-languageserver-types';
 import { nodeAt } from './cursorContext';
 import { DocumentContext, namedFile, parameterNameAt } from './navigation';
 import type { ParameterDefinition, PlanIndex } from './planIndex';
-import { isSecretName, MASK, PlanState } from './planState';
+import { PlanState } from './planState';
+import { isSecretName, MASK, redactValue } from '../openstack/redact';
 import { keyName, nodeRange } from './yamlDocument';
 
 const SECTION_DOCS: Record<string, string> = {
@@ -32,7 +33,9 @@ function fileHover(ctx: DocumentContext, offset: number): Hover | null {
 export function parameterValues(name: string, defs: ParameterDefinition[], index: PlanIndex, planState: PlanState | null): string[] {
   const state = planState && (!planState.planFolder || planState.planFolder.replace(/\/+$/, '') === index.root) ? planState : undefined;
   const secret = defs.some((d) => d.hidden) || isSecretName(name) || !!state?.hidden?.includes(name);
-  const show = (v: unknown) => `\`${secret ? MASK : JSON.stringify(v)}\``;
+  // a value that is not secret itself may hold one (ExtraConfig: {nova::rabbit_password: ...})
+  const hidden = new Set([...index.parameters].filter(([, ds]) => ds.some((d) => d.hidden)).map(([n]) => n).concat(state?.hidden ?? []));
+  const show = (v: unknown) => `\`${secret ? MASK : JSON.stringify(redactValue(v, hidden))}\``;
   const setBy = (selection: string[]) => selection.flatMap((file) => (index.summaries.get(file)?.values?.has(name) ? [`\`${file}\`: ${show(index.summaries.get(file)!.values!.get(name))}`] : []));
   const lines: string[] = [];
   if (index.selection) {
@@ -54,7 +57,7 @@ export function parameterDocs(defs: ParameterDefinition[]): string {
   const d = defs[0];
   const lines = [`**${d.name}**${d.label && d.label !== d.name ? ` — ${d.label}` : ''} \`${d.type}\``, ''];
   if (d.description) lines.push(d.description, '');
-  if (d.default !== undefined) lines.push(`default: \`${d.hidden ? '******' : JSON.stringify(d.default)}\``);
+  if (d.default !== undefined) lines.push(`default: \`${d.hidden || isSecretName(d.name) ? MASK : JSON.stringify(redactValue(d.default))}\``);
   for (const c of d.constraints) {
     if (c.allowedValues) lines.push(`allowed values: ${c.allowedValues.map((v) => `\`${JSON.stringify(v)}\``).join(', ')}`);
     if (c.range) lines.push(`range: ${c.range.min ?? '…'} to ${c.range.max ?? '…'}`);
@@ -63,7 +66,13 @@ export function parameterDocs(defs: ParameterDefinition[]): string {
     if (c.description) lines.push(`_${c.description}_`);
   }
   if (d.hidden) lines.push('hidden (NoEcho): its value is never shown');
-  lines.push('', `defined in: ${defs.map((x) => `\`${x.template}\``).join(', ')}`);
+  // a Jinja source rendered once per role declares the same name on the same line several times
+  const places = new Map<string, string[]>();
+  for (const x of defs) {
+    const at = x.rendered ? `\`${x.template}\` line ${x.line + 1}` : `\`${x.template}\``;
+    places.set(at, [...(places.get(at) ?? []), ...(x.rendered ? [`\`${x.rendered}\``] : [])]);
+  }
+  lines.push('', `defined in: ${[...places].map(([at, outs]) => (outs.length ? `${at} (rendered as ${outs.join(', ')})` : at)).join(', ')}`);
   return lines.join('  \n');
 }
 

@@ -1,4 +1,5 @@
 import { NotificationType } from 'vscode-languageserver-protocol';
+import { redactValue } from '../openstack/redact';
 
 /** What the extension tells the language server of the plan it is connected to (no credentials: masked before sending). */
 export interface PlanState {
@@ -17,19 +18,9 @@ export interface PlanState {
 /** The notification that carries a PlanState (or null when no plan is connected) to the server. */
 export const PLAN_STATE_NOTIFICATION = new NotificationType<PlanState | null>('tripleo/planState');
 
-export const MASK = '******';
-
-// TripleO declares its passwords hidden, but a plan's values may name a secret no template declares.
-const SECRET_NAME = /password|secret|token|credential|private_?key|passphrase/i;
-
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
-
-/** A copy whose hidden and secret-looking values are masked. */
+/** A copy whose hidden and secret-looking values are masked, at any depth (the one rule of openstack/redact). */
 export function maskPlanState(state: PlanState): PlanState {
   const hidden = new Set(state.hidden ?? []);
-  const parameters: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(state.parameters ?? {})) parameters[name] = hidden.has(name) || isSecretName(name) ? MASK : value;
+  const parameters = redactValue(state.parameters ?? {}, hidden) as Record<string, unknown>;
   return { plan: state.plan, planFolder: state.planFolder, environments: [...(state.environments ?? [])], parameters, hidden: [...hidden] };
 }

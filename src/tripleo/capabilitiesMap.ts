@@ -34,6 +34,8 @@ export interface CapabilitiesMap {
 export interface MapProblem {
   message: string;
   line?: number;
+  /** a YAML syntax error (the rest are problems of the map's structure) */
+  syntax?: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export function readCapabilitiesMap(text: string): { map: CapabilitiesMap; probl
     const r = (node as { range?: [number, number, number] } | null)?.range;
     return r ? lines.linePos(r[0]).line : undefined;
   };
-  for (const e of errors) problems.push({ message: e.message, line: e.line });
+  for (const e of errors) problems.push({ message: e.message, line: e.line, syntax: true });
   const map: CapabilitiesMap = { topics: [] };
   const root = doc.contents;
   if (!isMap(root)) {

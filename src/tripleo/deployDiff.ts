@@ -1,5 +1,6 @@
 import { parse, stringify } from 'yaml';
-import { redact } from '../openstack/redact';
+import { redactValue } from '../openstack/redact';
+import { readHeatYaml } from './heatYaml';
 import { normalizePath } from './capabilitiesMap';
 import { RESERVED_PREFIX } from './localPlan';
 import { environmentValues, readPlanFiles } from './parameters';
@@ -41,8 +42,6 @@ export interface DeployDiff {
   /** the number of changes a deploy would make */
   changes: number;
 }
-
-const MASK = '******';
 
 /** The plan's values in the order Heat applies them: selected environments, then passwords, then the plan's own values. */
 function planValues(files: Record<string, string>, data: PlanData): Record<string, unknown> {
@@ -89,7 +88,7 @@ export async function deployDiff(uc: Undercloud, plan: string, signal?: AbortSig
   const { files } = await readPlanFiles(uc, plan, signal);
   const selected = selectedPaths(data).map(normalizePath);
   const after = planValues(files, data);
-  const secrets = new Set(Object.keys(data.passwords ?? {}));
+  const secrets = new Set([...Object.keys(data.passwords ?? {}), ...hiddenParameters(files)]);
   const stack = await uc.heat.getStack(plan, { signal });
   if (!stack) {
     const parameters = diffParameters({}, after, secrets);
@@ -123,19 +122,26 @@ export async function deployDiff(uc: Undercloud, plan: string, signal?: AbortSig
   return { plan, stackStatus: stack.stack_status, files: changes, environments, parameters, changes: count };
 }
 
+/** The parameters the plan's templates declare hidden (NoEcho: SSLKey and the like). */
+function hiddenParameters(files: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [name, text] of Object.entries(files)) {
+    if (!/\.ya?ml$/.test(name) || /\.j2\.ya?ml$/.test(name) || !/\bhidden:\s*true/.test(text)) continue;
+    const params = (readHeatYaml(text).value as { parameters?: unknown } | null)?.parameters;
+    if (params && typeof params === 'object') for (const [p, def] of Object.entries(params)) if ((def as { hidden?: unknown })?.hidden === true) out.push(p);
+  }
+  return out;
+}
+
 function readDeployedEnvironments(text: string | undefined): string[] | undefined {
   const v = text === undefined ? undefined : safeParse(text);
   return Array.isArray(v) ? v.filter((e): e is string => typeof e === 'string' && !e.startsWith(RESERVED_PREFIX)).map(normalizePath) : undefined;
 }
 
-/** The parameter values that differ, secrets masked: redact()'s names and the plan's generated passwords. */
+/** The parameter values that differ, secrets masked (one rule: redactValue). */
 export function diffParameters(before: Record<string, unknown>, after: Record<string, unknown>, secrets: Set<string>): ParameterChange[] {
-  // redact() masks the secret-looking names; the plan's generated passwords are secret whatever their name
-  const mask = (values: Record<string, unknown>) => {
-    const shown = redact(values) as Record<string, unknown>;
-    for (const k of Object.keys(shown)) if (secrets.has(k)) shown[k] = MASK;
-    return shown;
-  };
+  // secret-looking names are masked at any depth (ExtraConfig); generated passwords and hidden parameters whatever their name
+  const mask = (values: Record<string, unknown>) => redactValue(values, secrets) as Record<string, unknown>;
   const shownBefore = mask(before);
   const shownAfter = mask(after);
   const out: ParameterChange[] = [];

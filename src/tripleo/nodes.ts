@@ -1,10 +1,12 @@
 import * as fs from 'node:fs/promises';
 import type { IronicNode } from '../openstack/ironic';
 import { PlanError } from './errors';
+import { checkNodeCount } from './limits';
 import { formatNodeProblem, NodeFile, NodeSpec, parseNodeFile } from './instackenv';
 import type { Undercloud } from './undercloud';
 import { ensureWorkbooks } from './workbookInstaller';
-import { redactStateInfo, startAndWait } from './workflows';
+import { startAndWait } from './workflows';
+import { redactText } from '../openstack/redact';
 
 const WORKBOOK = 'tripleo.baremetal.v1';
 
@@ -73,7 +75,7 @@ function reports(value: unknown): NodeReport[] {
     name: String(r.name ?? r.node ?? r.uuid ?? '?'),
     ok: r.ok === true,
     provisionState: (r.provision_state as string | null | undefined) ?? undefined,
-    message: redactStateInfo(String(r.message ?? '')),
+    message: redactText(String(r.message ?? '')),
   }));
 }
 
@@ -86,10 +88,10 @@ async function runNodeWorkflow(uc: Undercloud, workflow: string, input: Record<s
   const done = await startAndWait(uc.mistral, `${WORKBOOK}.${workflow}`, input, { timeoutMs: ((opts.timeout ?? 1200) + 120) * 1000, intervalMs: 1000, signal: opts.signal, onStarted: opts.onStarted });
   const output = done.parsedOutput ?? {};
   if (typeof output.message !== 'string' || !output.message) {
-    throw new PlanError('workflow-failed', `${workflow} failed: ${redactStateInfo(done.state_info ?? String(output.result ?? done.state)).slice(0, 600)}`);
+    throw new PlanError('workflow-failed', `${workflow} failed: ${redactText(done.state_info ?? String(output.result ?? done.state)).slice(0, 600)}`);
   }
   // the raw output is not returned: on failure Mistral puts the whole context, token included, in it
-  return { result: { executionId: done.id, ok: done.state === 'SUCCESS' && output.status !== 'FAILED', message: redactStateInfo(output.message), nodes: reports(output.nodes) }, output };
+  return { result: { executionId: done.id, ok: done.state === 'SUCCESS' && output.status !== 'FAILED', message: redactText(output.message), nodes: reports(output.nodes) }, output };
 }
 
 /**
@@ -101,6 +103,7 @@ export async function registerNodes(
   nodes: NodeSpec[],
   opts: NodeOperationOptions & { remove?: boolean; dryRun?: boolean; instanceBootOption?: 'local' | 'netboot'; introspect?: boolean; provide?: boolean } = {},
 ): Promise<RegistrationResult> {
+  checkNodeCount(nodes.length);
   const { result: r, output } = await runNodeWorkflow(uc, 'register_or_update', { nodes, remove: !!opts.remove, dry_run: !!opts.dryRun, instance_boot_option: opts.instanceBootOption ?? null, timeout: opts.timeout ?? 600 }, opts);
   const pairs = (v: unknown) => (Array.isArray(v) ? v.map((x: { uuid: string; name: string }) => ({ uuid: x.uuid, name: x.name })) : []);
   const result: RegistrationResult = { ...r, dryRun: !!opts.dryRun, registered: pairs(output.registered), updated: pairs(output.updated), removed: pairs(output.removed) };

@@ -23,16 +23,17 @@ async function readRenderSources(names: Iterable<string>, read: (name: string) =
   const all = new Set(names);
   const files = new Map<string, string>();
   let level = [...all].filter((n) => isJinjaSource(n) || RENDER_INPUTS.includes(n));
+  // Jinja looks an include up beside the template being rendered, then at the root
+  const dirs = [...new Set(level.filter(isJinjaSource).map((n) => path.posix.dirname(n)))];
   while (level.length) {
     const texts = await mapLimit(level, 16, async (n) => read(n));
     const next = new Set<string>();
     level.forEach((name, i) => files.set(name, texts[i]));
-    level.forEach((name, i) => {
-      for (const m of texts[i].matchAll(INCLUDE)) {
-        const found = [path.posix.join(path.posix.dirname(name), m[1]), m[1]].find((c) => all.has(c));
-        if (found && !files.has(found)) next.add(found);
+    for (const text of texts) {
+      for (const m of text.matchAll(INCLUDE)) {
+        for (const c of [...dirs.map((d) => path.posix.join(d, m[1])), path.posix.normalize(m[1])]) if (all.has(c) && !files.has(c)) next.add(c);
       }
-    });
+    }
     level = [...next];
   }
   return files;
@@ -43,7 +44,7 @@ function rendered(result: RenderResult, where: string): LocalFile[] {
     throw new PlanError(
       'render-failed',
       `rendering the Jinja templates of ${where} failed; nothing was written`,
-      result.errors.map((e) => `${e.file}:${e.line}: ${e.message}`),
+      result.errors.map((e) => e.message),
     );
   }
   return result.rendered.map((t) => {

@@ -1,10 +1,12 @@
 import { ConnectionProfile } from '../openstack/cloudConfig';
 import { HttpClient, Logger } from '../openstack/http';
+import { GlanceClient } from '../openstack/glance';
 import { HeatClient } from '../openstack/heat';
 import { IronicClient } from '../openstack/ironic';
 import { InspectorClient } from '../openstack/inspector';
 import { KeystoneSession, Token } from '../openstack/keystone';
 import { MistralClient } from '../openstack/mistral';
+import { NovaClient } from '../openstack/nova';
 import { SwiftClient } from '../openstack/swift';
 
 export interface UndercloudOptions {
@@ -12,6 +14,8 @@ export interface UndercloudOptions {
   timeoutMs?: number;
   /** Extra CA bundle that applies on top of the profile's own cacert. */
   extraCaFile?: string;
+  /** Skip certificate verification whatever the profile says (the tripleo.insecure setting); warned about. */
+  insecure?: boolean;
 }
 
 /** One authenticated connection to an undercloud and a client for each of its services. */
@@ -23,12 +27,14 @@ export class Undercloud {
   readonly heat: HeatClient;
   readonly ironic: IronicClient;
   readonly inspector: InspectorClient;
+  readonly glance: GlanceClient;
+  readonly nova: NovaClient;
 
   constructor(readonly profile: ConnectionProfile, opts: UndercloudOptions = {}) {
     this.http = new HttpClient({
       logger: opts.logger,
       timeoutMs: opts.timeoutMs,
-      tls: { ...profile.tls, caFile: profile.tls.caFile ?? opts.extraCaFile },
+      tls: { ...profile.tls, ...(opts.extraCaFile ? { extraCaFiles: [opts.extraCaFile] } : {}), ...(opts.insecure ? { insecure: true } : {}) },
     });
     this.session = new KeystoneSession(this.http, profile.auth);
     this.swift = new SwiftClient(this.session);
@@ -36,6 +42,8 @@ export class Undercloud {
     this.heat = new HeatClient(this.session);
     this.ironic = new IronicClient(this.session);
     this.inspector = new InspectorClient(this.session);
+    this.glance = new GlanceClient(this.session);
+    this.nova = new NovaClient(this.session);
   }
 
   /** Authenticates now, so that a wrong password shows at connect time rather than on first use. */

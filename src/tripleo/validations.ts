@@ -4,7 +4,8 @@ import { mapLimit } from './concurrency';
 import { PlanError } from './errors';
 import type { Undercloud } from './undercloud';
 import { ensureWorkbooks } from './workbookInstaller';
-import { executionPlan, redactStateInfo } from './workflows';
+import { executionPlan } from './workflows';
+import { redactText } from '../openstack/redact';
 
 export const VALIDATIONS_WORKBOOK = 'tripleo.validations.v1';
 export const RUN_GROUP_WORKFLOW = `${VALIDATIONS_WORKBOOK}.run_group`;
@@ -103,7 +104,7 @@ export function validationRun(e: MistralExecution & { task_execution_id?: string
           : e.state === 'SUCCESS'
             ? 'pass'
             : 'fail';
-  const fallback = e.state === 'CANCELLED' ? 'stopped' : e.state === 'ERROR' ? redactStateInfo(String(e.state_info ?? out.result ?? 'failed')).slice(0, 600) : result === 'running' ? 'running' : '';
+  const fallback = e.state === 'CANCELLED' ? 'stopped' : e.state === 'ERROR' ? redactText(String(e.state_info ?? out.result ?? 'failed')).slice(0, 600) : result === 'running' ? 'running' : '';
   return {
     executionId: e.id,
     validation: e.workflow_name.split('.').pop()!,
@@ -168,7 +169,7 @@ async function groupRun(uc: Undercloud, done: MistralExecution, group: string, p
   const ids = Array.isArray(out.results) ? (out.results as { id?: string }[]).map((r) => r.id).filter((x): x is string => !!x) : [];
   // the runs themselves, not the summary: a stopped group has no summary
   const results = ids.length ? await Promise.all(ids.map(async (id) => validationRun((await uc.mistral.getExecution(id, signal))!))) : await groupChildren(uc, done.id, signal);
-  const message = typeof out.message === 'string' && out.message ? out.message : done.state === 'CANCELLED' ? `${group}: stopped` : redactStateInfo(String(done.state_info ?? done.state)).slice(0, 600);
+  const message = typeof out.message === 'string' && out.message ? out.message : done.state === 'CANCELLED' ? `${group}: stopped` : redactText(String(done.state_info ?? done.state)).slice(0, 600);
   return { executionId: done.id, group, plan, state: done.state, message, results: results.sort((a, b) => a.validation.localeCompare(b.validation)) };
 }
 

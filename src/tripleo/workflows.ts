@@ -1,22 +1,12 @@
 import type { FinishedExecution, MistralClient } from '../openstack/mistral';
 import { PlanError } from './errors';
+import { redactText } from '../openstack/redact';
 
 export interface WorkflowOutcome {
   executionId: string;
   state: 'SUCCESS' | 'ERROR' | 'CANCELLED';
   output: Record<string, unknown>;
   message: string;
-}
-
-/**
- * Mistral puts the whole task context, token and node power passwords included, into some error
- * texts, and keeps workflow inputs (an instackenv's passwords) as they were given.
- */
-export function redactStateInfo(text: string): string {
-  return text
-    .replace(/('(?:auth_token|X-Auth-Token|[\w-]*password)': ')(?:[^'\\]|\\.)*/gi, '$1***')
-    .replace(/("(?:auth_token|X-Auth-Token|[\w-]*password)": ")(?:[^"\\]|\\.)*/gi, '$1***')
-    .replace(/gAAAAA[\w-]{40,}/g, '***');
 }
 
 function shorten(text: string, max = 600): string {
@@ -38,7 +28,12 @@ export async function startAndWait(
   try {
     return await mistral.waitForExecution(ex.id, { timeoutMs: opts.timeoutMs ?? 300_000, intervalMs: opts.intervalMs, signal: opts.signal });
   } catch (e) {
-    if ((e as Error).name === 'TimeoutError') throw new PlanError('workflow-timeout', `${workflow} (execution ${ex.id}) did not finish in time`);
+    if ((e as Error).name === 'TimeoutError') {
+      throw new PlanError(
+        'workflow-timeout',
+        `${workflow} did not finish in time: ${await describeExecution(mistral, ex.id)}; tripleo execution cancel ${ex.id} stops it`,
+      );
+    }
     throw e;
   }
 }
@@ -55,7 +50,7 @@ export async function runWorkflow(
 ): Promise<WorkflowOutcome> {
   const done = await startAndWait(mistral, workflow, input, opts);
   const output = done.parsedOutput ?? {};
-  const message = typeof output.message === 'string' && output.message ? output.message : shorten(redactStateInfo(done.state_info ?? String(output.result ?? '')));
+  const message = typeof output.message === 'string' && output.message ? output.message : shorten(redactText(done.state_info ?? String(output.result ?? '')));
   if (done.state !== 'SUCCESS' || output.status === 'FAILED') {
     throw new PlanError('workflow-failed', `${workflow.split('.').pop()} failed: ${message || done.state}`);
   }
@@ -70,4 +65,15 @@ export function executionPlan(e: { input?: string }): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What an execution that did not finish in time is doing: its state, its error, its unfinished or failed tasks. */
+export async function describeExecution(mistral: MistralClient, id: string, signal?: AbortSignal): Promise<string> {
+  const ex = await mistral.getExecution(id, signal).catch(() => undefined);
+  if (!ex) return `execution ${id} cannot be read`;
+  const tasks = await mistral.listTasks(id, { signal }).catch(() => []);
+  const notDone = tasks
+    .filter((t) => t.state !== 'SUCCESS')
+    .map((t) => `${t.name} ${t.state}${t.state_info ? `: ${shorten(redactText(t.state_info), 200)}` : ''}`);
+  return `execution ${id} is ${ex.state}${ex.state_info ? `: ${shorten(redactText(ex.state_info), 400)}` : ''}${notDone.length ? ` (tasks: ${notDone.slice(0, 5).join('; ')})` : ''}`;
 }

@@ -8,9 +8,10 @@ import { TripleOLanguageService } from '../../src/language/languageService';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { ROOT, undercloudProfile } from '../support/undercloud';
 import { benchUpload } from './uploadBench';
-import { benchLanguage } from './languageBench';
+import { benchCorpusLanguage, benchLanguage } from './languageBench';
 import { benchNodes } from './nodesBench';
 import { benchRendering } from './renderBench';
+import { benchPlanCreate } from './planCreateBench';
 
 interface Measure {
   name: string;
@@ -78,6 +79,10 @@ async function languageServer(): Promise<void> {
   const { measures, goals } = await benchLanguage(ROOT);
   for (const m of measures) record({ ...m, name: `language: ${m.name}` });
   for (const [text, ok] of goals) console.log(`  ${ok ? 'met ' : 'MISS'} ${text}`);
+  // the same on a released tree, rendered (the corpus)
+  const corpus = await benchCorpusLanguage(ROOT);
+  for (const m of corpus.measures) record({ ...m, name: `language: ${m.name}` });
+  for (const [text, ok] of corpus.goals) console.log(`  ${ok ? 'met ' : 'MISS'} ${text}`);
 }
 
 /** Jinja rendering of the corpus trees against Python's Jinja2 doing the same processing. */
@@ -126,10 +131,8 @@ async function nodes(): Promise<void> {
   }
 }
 
-async function upload(): Promise<void> {
-  const profile = undercloudProfile();
-  const uc = new Undercloud(profile);
-  const env = {
+function openstackEnv(profile: ReturnType<typeof undercloudProfile>): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     OS_AUTH_URL: profile.auth.authUrl,
     OS_USERNAME: profile.auth.username,
@@ -139,6 +142,12 @@ async function upload(): Promise<void> {
     OS_PROJECT_DOMAIN_NAME: 'Default',
     OS_IDENTITY_API_VERSION: '3',
   };
+}
+
+async function upload(): Promise<void> {
+  const profile = undercloudProfile();
+  const uc = new Undercloud(profile);
+  const env = openstackEnv(profile);
   try {
     const m = await benchUpload(uc, env);
     for (const x of m) record({ name: `upload ${x.name}`, value: x.seconds * 1000, unit: 'ms', detail: x.requests !== undefined ? `${x.requests} requests` : undefined });
@@ -160,6 +169,27 @@ async function upload(): Promise<void> {
   }
 }
 
+async function planCreate(): Promise<void> {
+  const profile = undercloudProfile();
+  const uc = new Undercloud(profile);
+  try {
+    const m = await benchPlanCreate(uc, openstackEnv(profile));
+    for (const x of m) record({ name: `queens ${x.name}`, value: x.seconds * 1000, unit: 'ms' });
+    const get = (n: string) => m.find((x) => x.name === n)!.seconds;
+    const create = get('plan create');
+    const budget = 1.25 * get('floor: 16 parallel keep-alive PUTs') + get('create workflow alone');
+    const goals = [
+      [`plan create / (1.25 x floor + workflow) = ${(create / budget).toFixed(2)} (goal <= 1)`, create <= budget],
+      [`swift upload / plan create = ${(get('swift upload of the rendered tree') / create).toFixed(2)} (goal >= 1.6)`, get('swift upload of the rendered tree') / create >= 1.6],
+    ] as const;
+    for (const [text, ok] of goals) console.log(`  ${ok ? 'met ' : 'MISS'} ${text}`);
+  } catch (e) {
+    console.log(`plan create measures skipped: ${(e as Error).message}`);
+  } finally {
+    uc.dispose();
+  }
+}
+
 (async () => {
   if (process.argv.includes('--rendering-only')) {
     rendering();
@@ -173,6 +203,7 @@ async function upload(): Promise<void> {
     await undercloud();
     if (!process.argv.includes('--no-upload')) await upload();
     if (!process.argv.includes('--no-nodes')) await nodes();
+    if (!process.argv.includes('--no-plan-create')) await planCreate();
   }
   fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'test-results/bench.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { CancelledError, HttpError, OpenStackError, TimeoutError } from '../../src/openstack/errors';
 import { HttpClient } from '../../src/openstack/http';
 import { ActionExecutionError, MistralClient } from '../../src/openstack/mistral';
-import { redactStateInfo } from '../../src/tripleo/workflows';
+import { redactText } from '../../src/openstack/redact';
 import { recordingSession, uniqueName } from '../support/undercloud';
 
 const wb = uniqueName('it_wb');
@@ -165,7 +165,7 @@ describe('Mistral against the real undercloud', function () {
       assert.equal(ex.description, 'integration test');
       assert.deepEqual(JSON.parse(ex.input!), { who: 'tests' });
       const done = await mistral.waitForExecution(ex.id, { timeoutMs: 30_000 });
-      assert.equal(done.state, 'SUCCESS', redactStateInfo(done.state_info ?? ''));
+      assert.equal(done.state, 'SUCCESS', redactText(done.state_info ?? ''));
       assert.deepEqual(done.parsedOutput, { greeting: 'hello tests' });
       assert.equal((await mistral.getExecution(ex.id))?.state, 'SUCCESS');
       assert.equal(await mistral.getExecution('00000000-0000-0000-0000-000000000000'), undefined);
@@ -183,7 +183,7 @@ describe('Mistral against the real undercloud', function () {
     it('calls Keystone over HTTP from a workflow (std.http), with the caller\'s token from $.openstack', async () => {
       const ex = await mistral.createExecution(`${wb}.keystone`);
       const done = await mistral.waitForExecution(ex.id, { timeoutMs: 30_000 });
-      assert.equal(done.state, 'SUCCESS', redactStateInfo(done.state_info ?? ''));
+      assert.equal(done.state, 'SUCCESS', redactText(done.state_info ?? ''));
       assert.equal(done.parsedOutput.status, 200);
       assert.match(String(done.parsedOutput.version), /^v3\.\d+$/);
       assert.equal(done.parsedOutput.user, 'admin');
@@ -197,7 +197,7 @@ describe('Mistral against the real undercloud', function () {
       const ex = await mistral.createExecution(`${wb}.broken`);
       const done = await mistral.waitForExecution(ex.id, { timeoutMs: 30_000 });
       assert.equal(done.state, 'ERROR');
-      assert.match(redactStateInfo(done.state_info ?? ''), /broken on purpose/);
+      assert.match(redactText(done.state_info ?? ''), /broken on purpose/);
       const [task] = await mistral.listTasks(ex.id);
       assert.equal(task.state, 'ERROR');
     });
@@ -307,7 +307,7 @@ describe('Mistral against the real undercloud', function () {
       // a workflow reads it with env() when the execution names it
       const ex = await mistral.createExecution(`${wb}.from_env`, { params: { env: envName } });
       const done = await mistral.waitForExecution(ex.id, { timeoutMs: 30_000 });
-      assert.equal(done.state, 'SUCCESS', redactStateInfo(done.state_info ?? ''));
+      assert.equal(done.state, 'SUCCESS', redactText(done.state_info ?? ''));
       assert.deepEqual(done.parsedOutput, { greeting: 'hello again', nested: 'two' });
 
       await mistral.deleteEnvironment(envName);

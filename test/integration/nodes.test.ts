@@ -6,7 +6,7 @@ import { PlanError } from '../../src/tripleo/errors';
 import type { NodeSpec } from '../../src/tripleo/instackenv';
 import { deleteNodes, introspectNodes, manageNodes, nodeCapabilities, provideNodes, readNodeFile, registerNodes, tagNodes } from '../../src/tripleo/nodes';
 import { Undercloud } from '../../src/tripleo/undercloud';
-import { redactStateInfo } from '../../src/tripleo/workflows';
+import { redactText } from '../../src/openstack/redact';
 import { simulateRamdisk, tripleoCli, uniqueName, undercloudProfile, waitForInspectorWaiting } from '../support/undercloud';
 
 const octet = () => Math.floor(Math.random() * 200) + 20;
@@ -199,6 +199,12 @@ describe('bare-metal nodes through tripleo.baremetal.v1 on the real Ironic', fun
     // Mistral keeps the input with the password; what we show of an execution does not
     const ex = (await uc.mistral.getExecution(imported.execution ?? ''))!;
     assert.match(ex.input ?? '', /never-shown-pw/);
-    assert.doesNotMatch(redactStateInfo(ex.input ?? ''), /never-shown-pw/);
+    assert.doesNotMatch(redactText(ex.input ?? ''), /never-shown-pw/);
+    for (const args of [['execution', 'show', ex.id], ['execution', 'show', ex.id, '--json'], ['execution', 'list', '--limit', '50', '--json']]) {
+      const shown = await tripleo(...args);
+      assert.doesNotMatch(shown.stdout, /never-shown-pw/, args.join(' '));
+      assert.match(shown.stdout, new RegExp(ex.id), args.join(' '));
+    }
+    assert.match(JSON.parse((await tripleo('execution', 'show', ex.id, '--json')).stdout).input, /"pm_password": ?"\*{6}"/);
   });
 });

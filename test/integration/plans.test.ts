@@ -75,11 +75,11 @@ describe('deployment plans through the Mistral workflows (real undercloud)', fun
     await uploadPlanFolder(uc.swift, dir, c);
     try {
       await assert.rejects(runWorkflow(uc.mistral, 'tripleo.plan_management.v1.create_deployment_plan', { container: c }), /has no capabilities-map.yaml/);
-      fs.writeFileSync(path.join(dir, 'capabilities-map.yaml'), 'topics:\n- title: T\n  environment_groups:\n  - title: G\n    environments:\n    - {file: environments/missing.yaml, title: M, requires: [nope.yaml]}\n');
+      fs.writeFileSync(path.join(dir, 'capabilities-map.yaml'), 'root_template: nope.yaml\ntopics:\n- title: T\n  environment_groups:\n  - title: G\n    environments:\n    - {title: M}\n');
       await uploadPlanFolder(uc.swift, dir, c);
       await assert.rejects(
         runWorkflow(uc.mistral, 'tripleo.plan_management.v1.create_deployment_plan', { container: c }),
-        /capabilities-map.yaml is invalid: environments\/missing.yaml does not exist; required file nope.yaml does not exist/,
+        /capabilities-map.yaml is invalid: an environment has no file; root template nope.yaml does not exist/,
       );
       assert.equal(await readPlanData(uc.mistral, c), undefined);
     } finally {

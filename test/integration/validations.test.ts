@@ -93,13 +93,13 @@ describe('validations (tripleo.validations.v1) on the real undercloud', function
   it('undercloud_services: every service answers, with its API versions', async () => {
     const r = await runValidation(uc, 'undercloud_services');
     assert.equal(r.result, 'pass', r.message);
-    for (const s of ['Keystone', 'Swift', 'Mistral', 'Heat', 'Ironic', 'ironic-inspector']) assert.ok(r.messages.some((m) => m.startsWith(`${s} answers at http`)), `${s}: ${r.messages.join('\n')}`);
+    for (const s of ['Keystone', 'Swift', 'Mistral', 'Heat', 'Ironic', 'ironic-inspector', 'Glance', 'Nova']) assert.ok(r.messages.some((m) => m.startsWith(`${s} answers at http`)), `${s}: ${r.messages.join('\n')}`);
     assert.ok(r.messages.some((m) => /^Ironic .*microversions 1\.1 to 1\.\d+/.test(m)), r.messages.join('\n'));
-    // an undercloud without an image service, asked for one
-    const bad = await runValidation(uc, 'undercloud_services', { input: { services: { identity: 'Keystone', image: 'Glance' } } });
+    // an undercloud without a placement service, asked for one
+    const bad = await runValidation(uc, 'undercloud_services', { input: { services: { identity: 'Keystone', placement: 'Placement' } } });
     assert.equal(bad.result, 'fail');
-    assert.equal(bad.message, '1 undercloud service(s) missing or not answering: not in the catalog: Glance (image)');
-    assert.equal(bad.messages[0], 'Glance (image) has no public endpoint in the Keystone catalog: register it with openstack endpoint create');
+    assert.equal(bad.message, '1 undercloud service(s) missing or not answering: not in the catalog: Placement (placement)');
+    assert.equal(bad.messages[0], 'Placement (placement) has no public endpoint in the Keystone catalog: register it with openstack endpoint create');
   });
 
   it('environment_selection: passes on the sample; fails on conflicting and unmet selections written behind the library\'s back', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { EndpointNotFoundError } from '../../src/openstack/errors';
 import { CatalogService, findEndpoint, normalizeAuthUrl } from '../../src/openstack/keystone';
-import { redact, redactUrl } from '../../src/openstack/redact';
+import { MASK, redactUrl, redactValue } from '../../src/openstack/redact';
 
 const catalog: CatalogService[] = [
   {
@@ -35,10 +35,11 @@ describe('Keystone helpers', () => {
   });
 
   it('redacts secrets from logged bodies and URLs', () => {
-    assert.deepEqual(redact({ auth: { identity: { password: { user: { name: 'admin', password: 'pw' } } } }, application_credential: { secret: 's' } }), {
-      auth: { identity: { password: { user: { name: 'admin', password: '***' } } } },
-      application_credential: { secret: '***' },
+    // a secret name masks its whole value, a map (Keystone's password method) included
+    assert.deepEqual(redactValue({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: 'pw' } } } }, application_credential: { id: 'i', secret: 's' } }), {
+      auth: { identity: { methods: ['password'], password: MASK } },
+      application_credential: MASK,
     });
-    assert.equal(redactUrl('http://s/o?temp_url_sig=abc&temp_url_expires=1'), 'http://s/o?temp_url_sig=***&temp_url_expires=1');
+    assert.equal(redactUrl('http://s/o?temp_url_sig=abc&temp_url_expires=1'), `http://s/o?temp_url_sig=${MASK}&temp_url_expires=1`);
   });
 });

@@ -60,6 +60,20 @@ describe('language features against the sample plan', () => {
       assert.doesNotMatch(text, /sekrit/);
     });
 
+    it('masks secrets inside values (ExtraConfig hiera) and the plan state\'s key-like secrets', () => {
+      service.setPlanState({ plan: 'overcloud', environments: [], parameters: { ExtraConfig: { 'nova::rabbit_password': 'hunter2', 'nova::debug': true }, HeatAuthEncryptionKey: 'k1', RabbitCookie: 'c1', MigrationSshKey: { private_key: 'p1' } } });
+      const tpl = 'heat_template_version: rocky\nparameters:\n  ExtraConfig:\n    type: json\n  HeatAuthEncryptionKey:\n    type: string\n  RabbitCookie:\n    type: string\n  MigrationSshKey:\n    type: json\nresources: {}\n';
+      const plan = sampleIndex({ 'extra.yaml': tpl });
+      for (const [name, secret] of [['Extra|Config', 'hunter2'], ['HeatAuthEncryption|Key', 'k1'], ['Rabbit|Cookie', 'c1'], ['MigrationSsh|Key', 'p1']]) {
+        const { doc, position } = at('environments/mine.yaml', `parameter_defaults:\n  ${name}: x\n`);
+        const text = hoverText(service.hover(doc, position, [plan]));
+        assert.match(text, /value in plan \*\*overcloud\*\*/, name);
+        assert.doesNotMatch(text, new RegExp(secret), name);
+      }
+      const { doc, position } = at('environments/mine.yaml', 'parameter_defaults:\n  Extra|Config: x\n');
+      assert.match(hoverText(service.hover(doc, position, [plan])), /"nova::debug":true/);
+    });
+
     it('leaves out the plan state of another folder', () => {
       service.setPlanState({ plan: 'elsewhere', planFolder: 'file:///other', environments: [], parameters: { ComputeCount: 9 } });
       const { doc, position } = at('environments/mine.yaml', 'parameter_defaults:\n  Compute|Count: 3\n');

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { MistralExecution, MistralTask } from '../../openstack/mistral';
 import type { Undercloud } from '../../tripleo/undercloud';
-import { executionPlan, redactStateInfo } from '../../tripleo/workflows';
+import { executionPlan } from '../../tripleo/workflows';
+import { redactText, redactValue } from '../../openstack/redact';
 import { MessageNode, UndercloudTreeProvider } from './undercloudTreeProvider';
 
 export type ExecutionNode = { kind: 'execution'; ex: MistralExecution } | { kind: 'task'; task: MistralTask } | { kind: 'more' } | MessageNode;
@@ -80,7 +81,7 @@ export class ExecutionTreeProvider extends UndercloudTreeProvider<ExecutionNode>
         item.description = [plan, ex.state, utc(ex.created_at).toLocaleString(), duration(ex)].filter(Boolean).join(' · ');
         item.iconPath = icon(ex.state);
         item.contextValue = `execution.${ex.state}`;
-        item.tooltip = `${ex.workflow_name}\n${ex.id}\n${ex.state}${ex.state_info ? `: ${redactStateInfo(ex.state_info).slice(0, 300)}` : ''}`;
+        item.tooltip = `${ex.workflow_name}\n${ex.id}\n${ex.state}${ex.state_info ? `: ${redactText(ex.state_info).slice(0, 300)}` : ''}`;
         item.command = { command: 'tripleo.showExecution', title: 'Show', arguments: [node] };
         return item;
       }
@@ -89,7 +90,7 @@ export class ExecutionTreeProvider extends UndercloudTreeProvider<ExecutionNode>
         item.id = `task:${node.task.id}`;
         item.description = node.task.state;
         item.iconPath = icon(node.task.state);
-        item.tooltip = node.task.state_info ? redactStateInfo(node.task.state_info).slice(0, 500) : node.task.state;
+        item.tooltip = node.task.state_info ? redactText(node.task.state_info).slice(0, 500) : node.task.state;
         return item;
       }
       case 'more': {
@@ -106,13 +107,13 @@ export class ExecutionTreeProvider extends UndercloudTreeProvider<ExecutionNode>
 export function executionDocument(ex: MistralExecution): string {
   const parse = (s?: string | null) => {
     try {
-      return s ? JSON.parse(redactStateInfo(s)) : null;
+      return s ? redactValue(JSON.parse(s)) : null;
     } catch {
-      return s;
+      return redactText(s ?? '');
     }
   };
   return JSON.stringify(
-    { workflow: ex.workflow_name, id: ex.id, state: ex.state, state_info: ex.state_info ? redactStateInfo(ex.state_info) : null, created_at: ex.created_at, updated_at: ex.updated_at, input: parse(ex.input), output: parse(ex.output) },
+    { workflow: ex.workflow_name, id: ex.id, state: ex.state, state_info: ex.state_info ? redactText(ex.state_info) : null, created_at: ex.created_at, updated_at: ex.updated_at, input: parse(ex.input), output: parse(ex.output) },
     null,
     2,
   );

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CapabilityEnvironment, CapabilityGroup, CapabilityTopic } from '../../tripleo/capabilities';
+import { roleFlavorStatus, RoleFlavorStatus } from '../../tripleo/flavors';
 import type { PlanParameter } from '../../tripleo/parameters';
 import { getPlanParameters } from '../../tripleo/parameters';
 import { getPlanCapabilities, listPlanRoles, listPlans, planFileNames, updatePlanCapabilities } from '../../tripleo/plans';
@@ -10,13 +11,14 @@ import { MessageNode, UndercloudTreeProvider } from './undercloudTreeProvider';
 
 export type PlanNode =
   | { kind: 'plan'; plan: string; files: number; stackStatus?: string }
-  | { kind: 'section'; plan: string; section: 'environments' | 'parameters' | 'roles' | 'templates' }
+  | { kind: 'section'; plan: string; section: 'environments' | 'parameters' | 'roles' | 'flavors' | 'templates' }
   | { kind: 'topic'; plan: string; topic: CapabilityTopic }
   | { kind: 'group'; plan: string; group: CapabilityGroup }
   | { kind: 'environment'; plan: string; env: CapabilityEnvironment; group: CapabilityGroup }
   | { kind: 'template-group'; plan: string; template: string; params: PlanParameter[] }
   | { kind: 'parameter'; plan: string; param: PlanParameter }
   | { kind: 'role'; plan: string; name: string; countDefault?: number; description?: string }
+  | { kind: 'flavor'; plan: string; flavor: RoleFlavorStatus }
   | { kind: 'template'; plan: string; path: string }
   | MessageNode;
 
@@ -24,6 +26,7 @@ const SECTIONS = [
   { section: 'environments', label: 'Environments', icon: 'settings' },
   { section: 'parameters', label: 'Parameters', icon: 'symbol-parameter' },
   { section: 'roles', label: 'Roles', icon: 'organization' },
+  { section: 'flavors', label: 'Flavors', icon: 'tag' },
   { section: 'templates', label: 'Templates', icon: 'files' },
 ] as const;
 
@@ -83,6 +86,7 @@ export class PlanTreeProvider extends UndercloudTreeProvider<PlanNode> {
       case 'section':
         if (node.section === 'environments') return (await getPlanCapabilities(uc, node.plan)).map((topic) => ({ kind: 'topic', plan: node.plan, topic }));
         if (node.section === 'roles') return (await listPlanRoles(uc, node.plan)).map((r) => ({ kind: 'role', plan: node.plan, ...r }));
+        if (node.section === 'flavors') return (await roleFlavorStatus(uc, node.plan)).map((flavor) => ({ kind: 'flavor', plan: node.plan, flavor }));
         if (node.section === 'templates') return (await planFileNames(uc, node.plan)).sort().map((path) => ({ kind: 'template', plan: node.plan, path }));
         {
           const { parameters } = await getPlanParameters(uc, node.plan);
@@ -177,6 +181,17 @@ export class PlanTreeProvider extends UndercloudTreeProvider<PlanNode> {
         item.description = node.countDefault !== undefined ? `default count ${node.countDefault}` : undefined;
         item.tooltip = node.description;
         item.iconPath = new vscode.ThemeIcon('server-environment');
+        return item;
+      }
+      case 'flavor': {
+        const f = node.flavor;
+        const item = new vscode.TreeItem(f.role, C.None);
+        item.id = `plan:${node.plan}/flavor/${f.role}`;
+        const profile = f.flavorProfile ?? f.profile;
+        item.description = `${f.flavor}${f.exists ? '' : ' (not in Nova)'} · profile ${profile} · ${f.availableNodes} available node(s)`;
+        item.iconPath = new vscode.ThemeIcon(f.exists && f.availableNodes >= f.count ? 'pass' : 'warning', new vscode.ThemeColor(f.exists && f.availableNodes >= f.count ? 'testing.iconPassed' : 'list.warningForeground'));
+        item.tooltip = `${f.role} deploys ${f.count} node(s) on flavor ${f.flavor}${f.exists ? '' : ', which Nova does not have yet: run "TripleO: Sync Flavors"'}\nprofile ${profile}: ${f.availableNodes} available node(s) carry it`;
+        item.contextValue = f.exists ? 'flavor' : 'flavor.missing';
         return item;
       }
       case 'template': {
