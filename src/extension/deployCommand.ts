@@ -112,8 +112,9 @@ export function registerDeployCommand(d: {
         const uc = connectedUndercloud(manager, 'comparing a plan with its stack');
         const target = plan ?? (await d.ui().showQuickPick((await listPlans(uc)).map((p) => ({ label: p.name })), { title: 'TripleO: compare which plan with its stack?' }))?.label;
         if (!target) return undefined;
-        let diff = lastDiffs.get(target);
-        if (!diff || plan === undefined) {
+        // the deploy's confirmation names only the plan: its list is the diff it shows; otherwise compare afresh
+        let diff = plan !== undefined && path === undefined ? lastDiffs.get(target) : undefined;
+        if (!diff) {
           diff = await deployDiff(uc, target);
           lastDiffs.set(target, diff);
           await vscode.window.showTextDocument(showableDiff(d.previews, diff), { preview: true });

@@ -43,7 +43,6 @@ export interface DeployDiff {
   changes: number;
 }
 
-
 /** The plan's values in the order Heat applies them: selected environments, then passwords, then the plan's own values. */
 function planValues(files: Record<string, string>, data: PlanData): Record<string, unknown> {
   return { ...environmentValues(files, data), ...data.passwords, ...data.parameter_defaults };
@@ -139,7 +138,8 @@ function readDeployedEnvironments(text: string | undefined): string[] | undefine
   return Array.isArray(v) ? v.filter((e): e is string => typeof e === 'string' && !e.startsWith(RESERVED_PREFIX)).map(normalizePath) : undefined;
 }
 
-function diffParameters(before: Record<string, unknown>, after: Record<string, unknown>, secrets: Set<string>): ParameterChange[] {
+/** The parameter values that differ, secrets masked (one rule: redactValue). */
+export function diffParameters(before: Record<string, unknown>, after: Record<string, unknown>, secrets: Set<string>): ParameterChange[] {
   // secret-looking names are masked at any depth (ExtraConfig); generated passwords and hidden parameters whatever their name
   const mask = (values: Record<string, unknown>) => redactValue(values, secrets) as Record<string, unknown>;
   const shownBefore = mask(before);
