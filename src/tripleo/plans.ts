@@ -177,7 +177,9 @@ export async function readPlanMap(uc: Undercloud, plan: string, signal?: AbortSi
 }
 
 export async function getPlanCapabilities(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<CapabilityTopic[]> {
-  const [data, map, files] = await Promise.all([requirePlanData(uc.mistral, plan, signal), readPlanMap(uc, plan, signal), planFileNames(uc, plan, signal)]);
+  // the plan data first: a missing plan is "does not exist", not whichever 404 comes back first
+  const data = await requirePlanData(uc.mistral, plan, signal);
+  const [map, files] = await Promise.all([readPlanMap(uc, plan, signal), planFileNames(uc, plan, signal)]);
   return getCapabilities(map, selectedPaths(data), files);
 }
 
