@@ -19,6 +19,18 @@ start_daemon() {
   echo $! >"$RUN/$name.pid"
 }
 
+# start_uwsgi NAME PORT WSGI_FILE THREADS [VAR=VALUE...]: one uwsgi worker process (with its master).
+# "Connection: close": uwsgi's http-socket does not do keep-alive and reused sockets get reset.
+start_uwsgi() {
+  local name=$1 port=$2 wsgi=$3 threads=$4 kv envs=()
+  shift 4
+  for kv in "$@" PYTHONWARNINGS=ignore; do envs+=(--env "$kv"); done
+  start_daemon "$name" uwsgi --plugin python3 --http-socket "$UC_HOST:$port" \
+    --wsgi-file "$wsgi" --master --processes 1 --threads "$threads" \
+    --enable-threads --lazy-apps --die-on-term --need-app --buffer-size 65535 \
+    --add-header "Connection: close" "${envs[@]}"
+}
+
 # Readers must not block writers: without WAL, Keystone fails with "database is locked".
 wal() { sqlite3 "$1" 'PRAGMA journal_mode=WAL;' >/dev/null; }
 
@@ -69,12 +81,7 @@ EOC
     say "keystone database bootstrapped"
   fi
   # One process, one thread: concurrent sqlite writers (Heat deleting trusts) hit "database is locked".
-  # "Connection: close": uwsgi's http-socket does not do keep-alive and reused sockets get reset.
-  start_daemon keystone uwsgi --plugin python3 --http-socket "$UC_HOST:5000" \
-    --wsgi-file /usr/bin/keystone-wsgi-public --master --processes 1 --threads 1 \
-    --enable-threads --lazy-apps --die-on-term --need-app --buffer-size 65535 \
-    --add-header "Connection: close" \
-    --env OS_KEYSTONE_CONFIG_FILES="$ETC/keystone/keystone.conf" --env PYTHONWARNINGS=ignore
+  start_uwsgi keystone 5000 /usr/bin/keystone-wsgi-public 1 OS_KEYSTONE_CONFIG_FILES="$ETC/keystone/keystone.conf"
   wait_http "http://$UC_HOST:5000/v3" 120 keystone
   say "keystone up"
   # the marker holds the catalog script's checksum: a changed catalog is added to an existing undercloud
@@ -422,11 +429,7 @@ EOC
   # one uwsgi worker instead of glance-api's parent plus forked worker (half the memory). uwsgi's
   # http-socket does not decode chunked request bodies: uploads must send Content-Length.
   cp /etc/glance/glance-api-paste.ini "$ETC/glance/"
-  start_daemon glance uwsgi --plugin python3 --http-socket "$UC_HOST:9292" \
-    --wsgi-file /usr/bin/glance-wsgi-api --master --processes 1 --threads 4 \
-    --enable-threads --lazy-apps --die-on-term --need-app --buffer-size 65535 \
-    --add-header "Connection: close" \
-    --env OS_GLANCE_CONFIG_DIR="$ETC/glance" --env PYTHONWARNINGS=ignore
+  start_uwsgi glance 9292 /usr/bin/glance-wsgi-api 4 OS_GLANCE_CONFIG_DIR="$ETC/glance"
 }
 
 # Only Nova's API: flavors live in its API database, so no conductor, scheduler, compute or placement
@@ -468,11 +471,7 @@ EOC
     say "nova databases created"
   fi
   cp /etc/nova/api-paste.ini "$ETC/nova/api-paste.ini"
-  start_daemon nova uwsgi --plugin python3 --http-socket "$UC_HOST:8774" \
-    --wsgi-file /usr/bin/nova-api-wsgi --master --processes 1 --threads 1 \
-    --enable-threads --lazy-apps --die-on-term --need-app --buffer-size 65535 \
-    --add-header "Connection: close" \
-    --env OS_NOVA_CONFIG_DIR="$ETC/nova" --env PYTHONWARNINGS=ignore
+  start_uwsgi nova 8774 /usr/bin/nova-api-wsgi 1 OS_NOVA_CONFIG_DIR="$ETC/nova"
 }
 
 uc_has keystone && start_keystone
