@@ -43,8 +43,13 @@ export function configFileCandidates(base: 'clouds' | 'secure', ctx: CloudConfig
   return [...(explicit ? [explicit] : []), ...configDirs(ctx).flatMap((d) => [`${base}.yaml`, `${base}.yml`].map((n) => path.join(d, n)))];
 }
 
+/** The user's own configuration folders, then the current folder. */
 function configDirs(ctx: CloudConfigContext): string[] {
-  return [path.join(ctx.home ?? os.homedir(), '.config', 'openstack'), '/etc/openstack', ctx.cwd ?? process.cwd()];
+  return [...userDirs(ctx), ctx.cwd ?? process.cwd()];
+}
+
+function userDirs(ctx: CloudConfigContext): string[] {
+  return [path.join(ctx.home ?? os.homedir(), '.config', 'openstack'), '/etc/openstack'];
 }
 
 export function readYamlFile(file: string): Yamlish {
@@ -116,7 +121,8 @@ export function loadClouds(ctx: CloudConfigContext = {}): CloudsFile {
     if (!file || seen.has(path.resolve(file))) continue;
     seen.add(path.resolve(file));
     first ??= file;
-    const local = dir !== undefined && path.resolve(dir) === cwd && !isUserDir(dir, ctx);
+    // the CLI may run from ~/.config/openstack itself: that folder stays the user's
+    const local = dir !== undefined && path.resolve(dir) === cwd && !userDirs(ctx).some((d) => path.resolve(d) === cwd);
     const secureFile = (dir ? firstExisting(['secure.yaml', 'secure.yml'].map((n) => path.join(dir, n))) : undefined) ?? (local ? undefined : explicitSecure || undefined);
     const own = (readYamlFile(file).clouds ?? {}) as Record<string, Yamlish>;
     const secure = secureFile ? ((readYamlFile(secureFile).clouds ?? {}) as Record<string, Yamlish>) : {};
@@ -129,10 +135,6 @@ export function loadClouds(ctx: CloudConfigContext = {}): CloudsFile {
   return { file: first, clouds, origins };
 }
 
-/** The current folder may be the user's own configuration folder (the CLI run from ~/.config/openstack). */
-function isUserDir(dir: string, ctx: CloudConfigContext): boolean {
-  return configDirs({ ...ctx, cwd: '/nonexistent-cwd' }).some((d) => path.resolve(d) === path.resolve(dir));
-}
 
 function bool(v: unknown): boolean | undefined {
   if (v === undefined || v === null || v === '') return undefined;
