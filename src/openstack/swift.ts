@@ -73,14 +73,18 @@ export class SwiftClient {
       const q = new URLSearchParams({ format: 'json', limit: String(limit) });
       if (marker) q.set('marker', marker);
       if (opts.prefix) q.set('prefix', opts.prefix);
-      const page = await this.session.json<T[]>({
+      const res = await this.session.request({
         service: 'swift',
         serviceType: 'object-store',
         method: 'GET',
         path: `${path}?${q}`,
+        headers: { Accept: 'application/json' },
         signal: opts.signal,
         okStatuses: [404],
       });
+      // a missing container answers 404 with an HTML body: an empty listing, not a parse error
+      const text = await res.text();
+      const page = res.status === 404 || !text ? undefined : (JSON.parse(text) as T[]);
       if (!page || !Array.isArray(page)) break;
       out.push(...page);
       if (page.length < limit) break;

@@ -84,7 +84,7 @@ describe('faults: plans under killed clients, a killed Swift and two clients at 
     const next = planFolder(work, 'new', 600);
     const run = startCli('plan', 'update', plan, '--templates', next);
     // kill it once the journal is there and part of the new files are written
-    await until('the upload to start writing', async () => (await uc.swift.listObjects(plan, { prefix: 'extra/f01' })).length > 0);
+    await until('the upload to start writing', async () => (await uc.swift.listObjects(plan, { prefix: 'extra/f01' })).length > 0, 300_000);
     run.child.kill('SIGKILL');
     await run.done;
     assert.ok(await uc.swift.objectMetadata(plan, JOURNAL), 'the killed upload left its journal');
