@@ -10,7 +10,7 @@ failed=()
 # the layer rules and the formatting, before any test (scripts/lint.mjs)
 echo "=== lint"
 node scripts/lint.mjs || failed+=(lint)
-for tier in ${TEST_TIERS:-unit integration exthost ui}; do
+for tier in ${TEST_TIERS:-unit integration corpus faults exthost ui}; do
   echo "=== $tier tests"
   SKIP_BUILD=1 bash test/run-tier.sh "$tier" || failed+=("$tier")
 done

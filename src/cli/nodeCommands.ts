@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { IronicNode } from '../openstack/ironic';
+import { PlanError } from '../tripleo/errors';
 import { formatNodeProblem } from '../tripleo/instackenv';
 import {
   deleteNodes,
@@ -8,6 +9,7 @@ import {
   manageNodes,
   NodeOperationResult,
   nodeSummary,
+  profileForRole,
   provideNodes,
   readNodeFile,
   registerNodes,
@@ -136,13 +138,16 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
 
   node
     .command('tag <nodes...>')
-    .description('tag nodes for a role (capability profile:<role>)')
-    .addOption(new Option('--profile <role>', 'the profile, for example control or compute').makeOptionMandatory())
+    .description('tag nodes for a role (capability profile:<profile>), like the extension\'s Tag with Profile')
+    .addOption(new Option('--profile <profile>', 'the profile, for example control or compute').conflicts('role'))
+    .addOption(new Option('--role <role>', "the role (Controller, Compute, ...): its flavors' profile (Controller -> control)"))
     .option('--json', 'print JSON')
-    .action(async (refs: string[], opts: { profile: string; json?: boolean }, cmd: Command) =>
+    .action(async (refs: string[], opts: { profile?: string; role?: string } & JsonOption, cmd: Command) =>
       withUndercloud(cmd, async (u) => {
+        const profile = opts.role !== undefined ? profileForRole(opts.role) : opts.profile;
+        if (profile === undefined) throw new PlanError('nothing-to-do', 'give --role ROLE or --profile PROFILE');
         const uuids = (await resolveNodes(u, refs)).map((n) => n.uuid);
-        printReport(await tagNodes(u, uuids, opts.profile), opts);
+        printReport(await tagNodes(u, uuids, profile), opts);
       }),
     );
 }

@@ -6,6 +6,7 @@ import { PlanError } from '../tripleo/errors';
 import { getPlanParameters, updatePlanParameters } from '../tripleo/parameters';
 import { getPlanCapabilities, listPlanRoles, updatePlanCapabilities } from '../tripleo/plans';
 import { collect, jsonCommand, JsonOption, report, WithUndercloud } from './context';
+import { MASK } from '../openstack/redact';
 
 /** Parameter values from a file, with the file and line of a syntax error. */
 function readParameterFile(file: string): Record<string, unknown> {
@@ -60,7 +61,7 @@ export function registerPlanDataCommands(program: Command, withUndercloud: WithU
     .action(async (planName: string, opts: { showHidden?: boolean } & JsonOption, cmd: Command) =>
       withUndercloud(cmd, async (u) => {
         const { parameters } = await getPlanParameters(u, planName);
-        const shown = parameters.map((p) => (p.noEcho && !opts.showHidden && p.value !== undefined && p.value !== '' ? { ...p, value: '******', default: p.default === '' ? '' : '******' } : p));
+        const shown = parameters.map((p) => (p.noEcho && !opts.showHidden && p.value !== undefined && p.value !== '' ? { ...p, value: MASK, default: p.default === '' ? '' : MASK } : p));
         report(opts, shown, () => {
           const w = Math.max(...shown.map((p) => p.name.length));
           for (const p of shown) console.log(`${p.name.padEnd(w)}  ${p.type.padEnd(20)} ${JSON.stringify(p.value) ?? '-'}${p.valueSource === 'plan' ? '  (set in the plan)' : ''}`);

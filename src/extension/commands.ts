@@ -105,6 +105,14 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, man
       return ok;
     }),
     vscode.commands.registerCommand('tripleo.disconnect', () => manager.disconnect()),
+    vscode.commands.registerCommand('tripleo.forgetConnection', async (ref?: ProfileRef) => {
+      const saved = manager.savedProfiles().map((p) => ({ label: p.name, description: p.authUrl, ref: { kind: 'saved', id: p.id } as ProfileRef }));
+      const target = ref ?? (await vscode.window.showQuickPick(saved, { title: 'TripleO: forget which connection (and its stored password)?' }))?.ref;
+      if (!target) return false;
+      if (manager.state.kind !== 'disconnected' && JSON.stringify(manager.state.ref) === JSON.stringify(target)) await manager.disconnect();
+      await manager.forgetProfile(target);
+      return true;
+    }),
     vscode.commands.registerCommand('tripleo.showLog', () => log.show()),
     vscode.commands.registerCommand('tripleo.connectionActions', async () => {
       const s = manager.state;
@@ -112,6 +120,7 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, man
       if (s.kind !== 'disconnected') actions.push({ label: '$(refresh) Reconnect', description: s.label, run: () => vscode.commands.executeCommand('tripleo.connect', s.ref) });
       actions.push({ label: '$(arrow-swap) Connect to another undercloud…', run: () => vscode.commands.executeCommand('tripleo.connect') });
       if (s.kind === 'connected') actions.push({ label: '$(debug-disconnect) Disconnect', run: () => manager.disconnect() });
+      if (manager.savedProfiles().length) actions.push({ label: '$(trash) Forget a Connection…', run: () => vscode.commands.executeCommand('tripleo.forgetConnection') });
       actions.push({ label: '$(output) Show Log', run: () => log.show() });
       const picked = await vscode.window.showQuickPick(actions, { title: 'TripleO connection' });
       return picked?.run();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ConnectionProfile, loadClouds, profileFromCloud, profileFromEnv } from '../openstack/cloudConfig';
+import { cloudProfile, ConnectionProfile, loadClouds, profileFromEnv } from '../openstack/cloudConfig';
 import { AuthError } from '../openstack/errors';
 import type { Token } from '../openstack/keystone';
 import { Undercloud } from '../tripleo/undercloud';
@@ -106,8 +106,11 @@ export class ConnectionManager implements vscode.Disposable {
     return { kind: 'saved', id: p.id };
   }
 
+  /** Forgets a connection entered in VS Code, its password in SecretStorage too (Forget Connection). */
   async forgetProfile(ref: ProfileRef): Promise<void> {
     if (ref.kind !== 'saved') return;
+    const saved = this.savedProfiles().find((o) => o.id === ref.id);
+    if (saved) await this.context.secrets.delete(secretKey(ref, profileFromSaved(saved)));
     await this.context.globalState.update(SAVED_PROFILES_KEY, this.savedProfiles().filter((o) => o.id !== ref.id));
   }
 
@@ -119,10 +122,10 @@ export class ConnectionManager implements vscode.Disposable {
   availableProfiles(): { ref: ProfileRef; profile: ConnectionProfile }[] {
     const out: { ref: ProfileRef; profile: ConnectionProfile }[] = [];
     for (const p of this.savedProfiles()) out.push({ ref: { kind: 'saved', id: p.id }, profile: profileFromSaved(p) });
-    const { file, clouds } = loadClouds({ cwd: this.cwd() });
+    const { clouds, origins } = loadClouds({ cwd: this.cwd() });
     for (const [name, cloud] of Object.entries(clouds)) {
       try {
-        out.push({ ref: { kind: 'cloud', name }, profile: profileFromCloud(name, cloud, file ?? 'secure.yaml') });
+        out.push({ ref: { kind: 'cloud', name }, profile: cloudProfile(name, cloud, origins[name]) });
       } catch (e) {
         this.log.warn(`skipping cloud "${name}": ${(e as Error).message}`);
       }
@@ -142,6 +145,25 @@ export class ConnectionManager implements vscode.Disposable {
     return found.profile;
   }
 
+  /**
+   * A cloud from a clouds.yaml of the workspace names its own auth_url: the user says once whether
+   * it may get their credentials (remembered for that file and auth_url in this workspace).
+   */
+  private async confirmLocalCloud(profile: ConnectionProfile, interactive: boolean): Promise<boolean> {
+    const key = `tripleo.localCloud:${profile.localFile}:${profile.name}:${profile.auth.authUrl}`;
+    if (this.context.workspaceState.get<boolean>(key)) return true;
+    if (!interactive) throw new Error(`cloud "${profile.name}" comes from ${profile.localFile} in the workspace: run "TripleO: Connect" to confirm it`);
+    const use = 'Use it';
+    const answer = await vscode.window.showWarningMessage(
+      `Cloud "${profile.name}" is defined in ${profile.localFile}, a file of this workspace, not in your own clouds.yaml. Connecting sends your credentials to ${profile.auth.authUrl}${profile.tls.insecure ? ' without verifying its certificate' : ''}.`,
+      { modal: true },
+      use,
+    );
+    if (answer !== use) return false;
+    await this.context.workspaceState.update(key, true);
+    return true;
+  }
+
   lastConnection(): ProfileRef | undefined {
     return this.context.workspaceState.get<ProfileRef>(LAST_CONNECTION_KEY);
   }
@@ -156,6 +178,10 @@ export class ConnectionManager implements vscode.Disposable {
     this.setState({ kind: 'connecting', ref, label });
     try {
       const profile = this.resolve(ref);
+      if (profile.localFile && !(await this.confirmLocalCloud(profile, opts.interactive))) {
+        this.setState({ kind: 'disconnected' });
+        return false;
+      }
       const needsPassword = !profile.auth.password && !profile.auth.applicationCredentialSecret;
       const key = secretKey(ref, profile);
       let fromSecrets = false;
@@ -185,7 +211,11 @@ export class ConnectionManager implements vscode.Disposable {
       const undercloud = new Undercloud(profile, {
         logger: channelLogger(this.log),
         extraCaFile: vscode.workspace.getConfiguration('tripleo').get<string>('caBundle') || undefined,
+        insecure: vscode.workspace.getConfiguration('tripleo').get<boolean>('insecure') || undefined,
       });
+      if (vscode.workspace.getConfiguration('tripleo').get<boolean>('insecure') && !profile.tls.insecure) {
+        void vscode.window.showWarningMessage(`tripleo.insecure is on: the certificate of ${profile.auth.authUrl} is not verified, anyone in between can read your credentials.`);
+      }
       let token: Token;
       try {
         token = await undercloud.connect();

@@ -1,22 +1,19 @@
 import { cancelStack, deleteStack } from '../tripleo/recovery';
 import * as vscode from 'vscode';
-import { stringify } from 'yaml';
 import { deployPlan, describeFailure, followStack, FollowResult } from '../tripleo/deploy';
-import { environmentValues, planHeatRequest, readPlanFiles } from '../tripleo/parameters';
-import { requirePlanData } from '../tripleo/planData';
+import { DeployDiff, deployDiff, formatDeployDiff } from '../tripleo/deployDiff';
 import { listPlans } from '../tripleo/plans';
 import type { Undercloud } from '../tripleo/undercloud';
-import { md5 } from '../openstack/swift';
-import { isSecretName, redactValue } from '../openstack/redact';
-import { templateParameters } from '../language/planIndex';
+import { preDeploymentStatus, runPreDeploymentValidations } from '../tripleo/validations';
+import { commandGuard, connectedUndercloud } from './commandGuard';
 import type { ConnectionManager } from './connectionManager';
 import type { Ui } from './ui';
-import { preDeploymentStatus, runPreDeploymentValidations } from './validationCommands';
 import type { PlanNode, PlanTreeProvider } from './views/planTreeProvider';
 
 const LAST_DEPLOYED_KEY = 'tripleo.lastDeployedPlan';
 const VALIDATE_FIRST = 'Validate First';
 const SHOW_VALIDATIONS = 'Show Validation Results';
+const SHOW_FILE = 'Show a Changed File…';
 export const DEPLOY_PREVIEW_SCHEME = 'tripleo-deploy-preview';
 
 /** Read-only documents for the deploy diff, kept in memory by URI. */
@@ -33,63 +30,19 @@ export class DeployPreviewProvider implements vscode.TextDocumentContentProvider
   }
 }
 
-interface Side {
-  templates: Record<string, string>;
-  environments: string[];
-  parameter_defaults: Record<string, unknown>;
-}
+/** Where the previews of a plan's deploy diff live: the summary, and each changed file on both sides. */
+export const deployPreviewUri = (plan: string, what: { summary: true } | { side: 'stack' | 'plan'; path: string }) =>
+  vscode.Uri.from({ scheme: DEPLOY_PREVIEW_SCHEME, path: 'summary' in what ? `/${plan}/${plan} changes.diff` : `/${plan}/${what.side}/${what.path}` });
 
-/** Secret values show as a mask with a short MD5, so a change still shows; others are redacted inside (ExtraConfig). */
-function masked(values: Record<string, unknown>, secret: Set<string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(values).sort()) out[k] = isSecretName(k, secret) ? `****** (md5 ${md5(JSON.stringify(values[k])).slice(0, 8)})` : redactValue(values[k], secret);
-  return out;
-}
-
-/** The parameters the plan's templates declare hidden (NoEcho: SSLKey and the like). */
-function hiddenParameters(files: Record<string, string>): string[] {
-  return Object.entries(files)
-    .filter(([name, text]) => /\.ya?ml$/.test(name) && !/\.j2\.ya?ml$/.test(name) && /\bhidden:\s*true/.test(text))
-    .flatMap(([name, text]) => templateParameters(name, text).filter((p) => p.hidden).map((p) => p.name));
-}
-
-/**
- * What the stack has now and what a deploy would send: templates (by MD5), selected environments
- * and the merged parameter values, secrets masked. Returns undefined for the "deployed" side when
- * there is no stack yet.
- */
-export async function deployDiff(uc: Undercloud, plan: string): Promise<{ deployed?: string; next: string; stackStatus?: string; changes: number }> {
-  const data = await requirePlanData(uc.mistral, plan);
-  const { files } = await readPlanFiles(uc, plan);
-  const req = planHeatRequest(files, data);
-  const secret = new Set([...Object.keys(data.passwords ?? {}), ...hiddenParameters(files)]);
-  // the order Heat applies them: selected environments, then passwords, then the plan's own values
-  const merged = { ...environmentValues(files, data), ...data.passwords, ...data.parameter_defaults };
-  const next: Side = {
-    templates: Object.fromEntries(Object.keys(files).sort().map((n) => [n, md5(req.files[n] ?? files[n]).slice(0, 12)])),
-    environments: req.environment_files.filter((e) => !e.startsWith('.tripleo/')),
-    parameter_defaults: masked(merged, secret),
-  };
-  const stack = await uc.heat.getStack(plan);
-  let deployed: string | undefined;
-  let changes = 0;
-  if (stack) {
-    const [env, stackFiles] = await Promise.all([uc.heat.getEnvironment(plan), uc.heat.getFiles(plan)]);
-    const before: Side = {
-      templates: Object.fromEntries(
-        Object.keys(stackFiles)
-          .filter((n) => !n.startsWith('.tripleo/') && !n.startsWith('__'))
-          .sort()
-          .map((n) => [n, md5(stackFiles[n]).slice(0, 12)]),
-      ),
-      environments: next.environments.filter((e) => e in stackFiles),
-      parameter_defaults: masked((env.parameter_defaults as Record<string, unknown>) ?? {}, secret),
-    };
-    deployed = `# stack ${plan} as deployed (${stack.stack_status})\n${stringify(before)}`;
-    changes = [...new Set([...Object.keys(before.templates), ...Object.keys(next.templates)])].filter((k) => before.templates[k] !== next.templates[k]).length +
-      [...new Set([...Object.keys(before.parameter_defaults), ...Object.keys(next.parameter_defaults)])].filter((k) => JSON.stringify(before.parameter_defaults[k]) !== JSON.stringify(next.parameter_defaults[k])).length;
+/** Puts a diff's summary and both sides of each changed file in the previews. */
+function showableDiff(previews: DeployPreviewProvider, diff: DeployDiff): vscode.Uri {
+  const summary = deployPreviewUri(diff.plan, { summary: true });
+  previews.set(summary, formatDeployDiff(diff));
+  for (const f of diff.files) {
+    previews.set(deployPreviewUri(diff.plan, { side: 'stack', path: f.path }), f.before ?? '');
+    previews.set(deployPreviewUri(diff.plan, { side: 'plan', path: f.path }), f.after ?? '');
   }
-  return { deployed, next: `# plan ${plan} as it would be deployed\n${stringify(next)}`, stackStatus: stack?.stack_status, changes };
+  return summary;
 }
 
 export function registerDeployCommand(d: {
@@ -102,16 +55,17 @@ export function registerDeployCommand(d: {
   onDeployEnded: () => void;
 }): void {
   const { context, manager, log } = d;
+  /** the last diff of each plan computed for a deploy: the files the list offers */
+  const lastDiffs = new Map<string, DeployDiff>();
   const status = vscode.window.createStatusBarItem('tripleo.deploy', vscode.StatusBarAlignment.Left, 49);
   status.name = 'TripleO Deploy';
   context.subscriptions.push(status);
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('tripleo.deployPlan', async (node?: PlanNode | string, opts: { confirm?: boolean; showDiff?: boolean } = {}): Promise<FollowResult | undefined> => {
-      const uc = manager.undercloud;
-      if (!uc) return void vscode.window.showErrorMessage('TripleO: not connected to an undercloud');
-      if (!vscode.workspace.isTrusted) return void vscode.window.showErrorMessage('TripleO: deploying needs a trusted workspace');
-      try {
+    vscode.commands.registerCommand(
+      'tripleo.deployPlan',
+      commandGuard(log)('deploy', async (node?: PlanNode | string, opts: { confirm?: boolean; showDiff?: boolean } = {}): Promise<FollowResult | undefined> => {
+        const uc = connectedUndercloud(manager, 'deploying');
         let plan = typeof node === 'string' ? node : node && 'plan' in node ? node.plan : undefined;
         if (!plan) {
           const last = context.workspaceState.get<string>(LAST_DEPLOYED_KEY);
@@ -123,22 +77,22 @@ export function registerDeployCommand(d: {
         const target = plan;
         const diff = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `TripleO: comparing ${target} with its stack` }, () => deployDiff(uc, target));
         if (diff.stackStatus?.endsWith('_IN_PROGRESS')) return void (await offerStuckStack(uc, target, diff.stackStatus));
-        const left = vscode.Uri.from({ scheme: DEPLOY_PREVIEW_SCHEME, path: `/${target}/deployed.yaml` });
-        const right = vscode.Uri.from({ scheme: DEPLOY_PREVIEW_SCHEME, path: `/${target}/to-deploy.yaml` });
-        d.previews.set(left, diff.deployed ?? `# ${target} has no stack yet: this deploy creates it\n`);
-        d.previews.set(right, diff.next);
-        if (opts.showDiff !== false) await vscode.commands.executeCommand('vscode.diff', left, right, `${target}: deployed ↔ to deploy`, { preview: true });
-        const action = diff.deployed ? 'update' : 'create';
+        const summary = showableDiff(d.previews, diff);
+        lastDiffs.set(target, diff);
+        if (opts.showDiff !== false) await vscode.window.showTextDocument(summary, { preview: true });
+        const action = diff.stackStatus ? 'update' : 'create';
         // the pre-deployment validations: run first, or offered in the confirmation (setting)
         const validationMode = vscode.workspace.getConfiguration('tripleo').get<string>('deploy.preDeploymentValidations', 'offer');
         let checks = validationMode === 'never' || opts.confirm === false ? undefined : validationMode === 'always' ? await validateWithProgress(uc, target) : await preDeploymentStatus(uc, target).catch(() => undefined);
         let answer: string | undefined = opts.confirm === false ? 'Deploy' : undefined;
-        while (answer === undefined || answer === VALIDATE_FIRST) {
+        const changedFiles = diff.stackStatus ? diff.files : [];
+        while (answer === undefined || answer === VALIDATE_FIRST || answer === SHOW_FILE) {
           if (answer === VALIDATE_FIRST) checks = await validateWithProgress(uc, target);
-          const items = ['Deploy', ...(checks?.failed ? [SHOW_VALIDATIONS] : []), ...(validationMode === 'never' ? [] : [VALIDATE_FIRST])];
+          if (answer === SHOW_FILE) await vscode.commands.executeCommand('tripleo.showDeployChange', target);
+          const items = ['Deploy', ...(changedFiles.length ? [SHOW_FILE] : []), ...(checks?.failed ? [SHOW_VALIDATIONS] : []), ...(validationMode === 'never' ? [] : [VALIDATE_FIRST])];
           answer = await d.ui().showWarningMessage(
             `Deploy plan "${target}"? This ${action}s its Heat stack.`,
-            { modal: true, detail: `${diff.deployed ? `${diff.changes} template or parameter change(s) since the last deploy (see the diff).` : 'The stack does not exist yet.'}${checks ? `\n\n${checks.summary}` : ''}` },
+            { modal: true, detail: `${diff.stackStatus ? changeSummary(diff) : 'The stack does not exist yet.'}${checks ? `\n\n${checks.summary}` : ''}` },
             ...items,
           );
           if (answer === undefined) break;
@@ -147,13 +101,35 @@ export function registerDeployCommand(d: {
         if (answer !== 'Deploy') return undefined;
         await context.workspaceState.update(LAST_DEPLOYED_KEY, target);
         return await runDeploy(uc, target, action);
-      } catch (e) {
-        const message = (e as Error).message;
-        log.error(`deploy: ${message}`);
-        void vscode.window.showErrorMessage(`TripleO: ${message}`, 'Show Log').then((a) => a && log.show());
-        return undefined;
-      }
-    }),
+      }),
+    ),
+  );
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(
+      'tripleo.showDeployChange',
+      commandGuard(log)('show deploy change', async (plan?: string, path?: string) => {
+        const uc = connectedUndercloud(manager, 'comparing a plan with its stack');
+        const target = plan ?? (await d.ui().showQuickPick((await listPlans(uc)).map((p) => ({ label: p.name })), { title: 'TripleO: compare which plan with its stack?' }))?.label;
+        if (!target) return undefined;
+        // the deploy's confirmation names only the plan: its list is the diff it shows; otherwise compare afresh
+        let diff = plan !== undefined && path === undefined ? lastDiffs.get(target) : undefined;
+        if (!diff) {
+          diff = await deployDiff(uc, target);
+          lastDiffs.set(target, diff);
+          await vscode.window.showTextDocument(showableDiff(d.previews, diff), { preview: true });
+        }
+        const files = diff.stackStatus ? diff.files : [];
+        const mark = { added: 'added', removed: 'removed', changed: 'changed' } as const;
+        const file = path ?? (await d.ui().showQuickPick(files.map((f) => ({ label: f.path, description: mark[f.change] })), { title: `TripleO: ${target}: which file, against the stack?` }))?.label;
+        if (!file) return undefined;
+        if (!files.some((f) => f.path === file)) throw new Error(`${file} does not change in a deploy of ${target}`);
+        const left = deployPreviewUri(target, { side: 'stack', path: file });
+        const right = deployPreviewUri(target, { side: 'plan', path: file });
+        await vscode.commands.executeCommand('vscode.diff', left, right, `${file}: deployed ↔ to deploy`, { preview: false });
+        return file;
+      }),
+    ),
   );
 
   /** A busy stack may be stuck for good (Heat was killed mid-way): offer the ways out, each confirmed. */
@@ -162,7 +138,10 @@ export function registerDeployCommand(d: {
     const DELETE = 'Delete the Stack…';
     const answer = await d.ui().showWarningMessage(
       `Stack ${plan} is ${stackStatus}: a deploy cannot start now.`,
-      { modal: true, detail: 'Wait for it to finish. If it stays in progress (Heat was restarted while it worked), cancel its operation or delete the stack.' },
+      {
+        modal: true,
+        detail: 'Wait for it to finish. If it stays in progress (Heat was restarted while it worked), cancel its operation or delete the stack.',
+      },
       CANCEL,
       DELETE,
     );
@@ -239,4 +218,10 @@ export function registerDeployCommand(d: {
       }
     });
   }
+}
+
+/** One line for the confirmation: how many files, environments and parameters a deploy changes. */
+function changeSummary(diff: DeployDiff): string {
+  const envs = diff.environments ? diff.environments.added.length + diff.environments.removed.length : 0;
+  return `${diff.changes} change(s) since the last deploy: ${diff.files.length} file(s), ${envs} environment(s), ${diff.parameters.length} parameter(s) (see ${diff.plan} changes.diff).`;
 }

@@ -17,7 +17,8 @@ export async function startLanguageClient(context: vscode.ExtensionContext, chan
       { scheme: 'untitled', language: 'yaml' },
     ],
     outputChannel: channel,
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}') },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,j2}'), configurationSection: 'tripleo' },
+    initializationOptions: { templatePrefixes: vscode.workspace.getConfiguration('tripleo').get<string[]>('templatePrefixes') },
   };
   const client = new LanguageClient('tripleo.languageServer', 'TripleO Language Server', serverOptions, clientOptions);
   await client.start();

@@ -2,7 +2,6 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IronicNode } from '../openstack/ironic';
-import { profileForRole } from '../tripleo/flavors';
 import { NodeFileProblem, parseNodeFile } from '../tripleo/instackenv';
 import {
   deleteNodes,
@@ -10,6 +9,7 @@ import {
   manageNodes,
   NodeOperationResult,
   nodeSummary,
+  profileForRole,
   provideNodes,
   registerNodes,
   RegistrationResult,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { heatValue, parseHeatYaml } from '../tripleo/heatYaml';
-import { PlanError } from '../tripleo/errors';
+import { ParameterError, PlanError } from '../tripleo/errors';
 import { getPlanParameters, updatePlanParameters } from '../tripleo/parameters';
 import { requirePlanData } from '../tripleo/planData';
 import { MASK, redactValue, unmask } from '../openstack/redact';
@@ -134,8 +134,8 @@ export class ParameterFileSystem extends UndercloudFileSystem {
     } catch (e) {
       const message = (e as Error).message;
       if (e instanceof PlanError) {
-        // point at every parameter the message names
-        const names = Object.keys(values).filter((k) => new RegExp(`\\b${k}\\b`).test(message));
+        // point at every parameter the refusal is about
+        const names = e instanceof ParameterError ? e.parameters : [];
         const found = names.map((k) => {
           const at = text.search(new RegExp(`^\\s+${k}\\s*:`, 'm'));
           const offset = at < 0 ? 0 : text.indexOf(k, at);

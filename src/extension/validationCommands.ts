@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { listPlans } from '../tripleo/plans';
-import type { Undercloud } from '../tripleo/undercloud';
 import { GroupRun, listValidations, runGroup, runValidation, stopValidation, validationResults, ValidationRun } from '../tripleo/validations';
 import { commandGuard, connectedUndercloud } from './commandGuard';
 import type { ConnectionManager } from './connectionManager';
@@ -68,35 +67,6 @@ export class ValidationResultsProvider implements vscode.TextDocumentContentProv
     runs.forEach((r, i) => lines.push(...runSection(r, i === 0 ? '## Last run:' : '### Earlier:')));
     return lines.join('\n');
   }
-}
-
-export interface PreDeploymentChecks {
-  /** lines for the deploy confirmation */
-  summary: string;
-  failed: number;
-  group?: GroupRun;
-}
-
-function summarize(runs: ValidationRun[], intro: string): PreDeploymentChecks {
-  const failed = runs.filter((r) => r.result === 'fail' || r.result === 'cancelled');
-  const warned = runs.filter((r) => r.result === 'warning');
-  const head = failed.length ? `${intro}: ${failed.length} of ${runs.length} failed.` : `${intro}: all ${runs.length} passed${warned.length ? `, ${warned.length} with warnings` : ''}.`;
-  return { summary: [head, ...[...failed, ...warned].map((r) => `• ${r.validation}: ${r.messages[0] ?? r.message}`)].join('\n'), failed: failed.length };
-}
-
-/** Runs the pre-deployment group for a plan, summed up for the deploy confirmation. */
-export async function runPreDeploymentValidations(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<PreDeploymentChecks & { group: GroupRun }> {
-  const group = await runGroup(uc, 'pre-deployment', { plan, signal });
-  return { ...summarize(group.results, 'Pre-deployment validations'), group };
-}
-
-/** What the last runs of the pre-deployment validations said about a plan, without running them. */
-export async function preDeploymentStatus(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<PreDeploymentChecks> {
-  const members = new Set((await listValidations(uc, { group: 'pre-deployment', signal })).map((v) => v.id));
-  const runs = (await validationResults(uc, { plan, limit: 1, signal })).filter((r) => members.has(r.validation) && r.result !== 'running');
-  if (!runs.length) return { summary: 'The pre-deployment validations have not been run for this plan: Validate First runs them.', failed: 0 };
-  const oldest = runs.map((r) => r.createdAt).sort()[0];
-  return summarize(runs, `Last pre-deployment validations (${runs.length} of ${members.size} run, since ${oldest} UTC)`);
 }
 
 export function registerValidationCommands(d: {

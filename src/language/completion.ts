@@ -3,6 +3,7 @@ import { lineContext, LineContext } from './cursorContext';
 import { ENVIRONMENT_SECTIONS } from './fileKind';
 import { DocumentContext, folderOf, PARAMETER_SECTIONS, sectionKeys } from './navigation';
 import type { ParameterDefinition, PlanIndex } from './planIndex';
+import { isSecretName, MASK } from '../openstack/redact';
 
 /** Heat's pseudo parameters: every template may get_param them. */
 const PSEUDO_PARAMETERS = ['OS::stack_name', 'OS::stack_id', 'OS::project_id'];
@@ -34,7 +35,7 @@ function parameterSnippet(name: string, def: ParameterDefinition): string {
 
 export function describeDefault(def: ParameterDefinition): string {
   if (def.default === undefined) return `${def.type}, no default`;
-  return `${def.type}, default ${def.hidden ? '******' : yamlValue(def.default)}`;
+  return `${def.type}, default ${def.hidden || isSecretName(def.name) ? MASK : yamlValue(def.default)}`;
 }
 
 function item(label: string, kind: CompletionItemKind, line: number, lc: LineContext, position: Position, extra: Partial<CompletionItem> = {}): CompletionItem {

@@ -66,7 +66,13 @@ export function parameterDocs(defs: ParameterDefinition[]): string {
     if (c.description) lines.push(`_${c.description}_`);
   }
   if (d.hidden) lines.push('hidden (NoEcho): its value is never shown');
-  lines.push('', `defined in: ${defs.map((x) => `\`${x.template}\``).join(', ')}`);
+  // a Jinja source rendered once per role declares the same name on the same line several times
+  const places = new Map<string, string[]>();
+  for (const x of defs) {
+    const at = x.rendered ? `\`${x.template}\` line ${x.line + 1}` : `\`${x.template}\``;
+    places.set(at, [...(places.get(at) ?? []), ...(x.rendered ? [`\`${x.rendered}\``] : [])]);
+  }
+  lines.push('', `defined in: ${[...places].map(([at, outs]) => (outs.length ? `${at} (rendered as ${outs.join(', ')})` : at)).join(', ')}`);
   return lines.join('  \n');
 }
 

@@ -2,8 +2,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, Hover, Location, Position } from 'vscode-languageserver-types';
 import { detectFileKind, FileKind } from './fileKind';
 import { ChunkCache, parseYamlIncremental, ParsedYaml } from './yamlDocument';
-import { ParameterDefinition, PlanIndex } from './planIndex';
-import { definition, DocumentContext, documentLinks, documentSymbols, references } from './navigation';
+import { isPlanEnvironment, ParameterDefinition, PlanIndex } from './planIndex';
+import { DEFAULT_TEMPLATE_PREFIXES, definition, DocumentContext, documentLinks, documentSymbols, references } from './navigation';
 import { complete, resolveItem } from './completion';
 import { quickFixes } from './codeActions';
 import { maskPlanState, PlanState } from './planState';
@@ -41,8 +41,17 @@ export class TripleOLanguageService {
     this.planState = state ? maskPlanState(state) : null;
   }
 
+  private templatePrefixes: readonly string[] = DEFAULT_TEMPLATE_PREFIXES;
+
+  /** Absolute folders that stand for a plan's root in file references (the `tripleo.templatePrefixes` setting). */
+  setTemplatePrefixes(prefixes: readonly string[] | undefined): void {
+    this.templatePrefixes = prefixes?.length ? prefixes.filter((p) => typeof p === 'string' && p.startsWith('/')) : DEFAULT_TEMPLATE_PREFIXES;
+  }
+
   private context(doc: TextDocument, plans: PlanIndex[]): DocumentContext {
-    return { doc, ...this.analyze(doc), place: this.place(doc, plans) };
+    const { kind, parsed } = this.analyze(doc);
+    const place = this.place(doc, plans);
+    return { doc, kind: kind === 'environment' && place && !isPlanEnvironment(place.index, place.path) ? 'other' : kind, parsed, place, templatePrefixes: this.templatePrefixes };
   }
 
   /** Drops what is kept for a closed document. */

@@ -4,7 +4,12 @@ import { isMap, isPair, isScalar, isSeq, type Node, type Scalar } from 'yaml';
 import { normalizePath } from '../tripleo/capabilitiesMap';
 import { nodeAt, NodeAt } from './cursorContext';
 import type { FileKind } from './fileKind';
-import type { PlanIndex } from './planIndex';
+import { editedFile, type PlanIndex } from './planIndex';
+import { DEFAULT_TEMPLATE_PREFIXES, folderOf, resolvePlanPath } from './planPaths';
+
+export { DEFAULT_TEMPLATE_PREFIXES, folderOf, resolvePlanPath };
+
+export const PARAMETER_SECTIONS = ['parameter_defaults', 'parameters'];
 import { keyName, nodeRange, type ParsedYaml } from './yamlDocument';
 
 /** A document with what is known of it: its parse, what kind of file it is and its place in a plan folder. */
@@ -13,17 +18,12 @@ export interface DocumentContext {
   kind: FileKind;
   parsed: ParsedYaml;
   place?: { index: PlanIndex; path: string };
+  /** absolute folders that stand for the plan's root in file references (`tripleo.templatePrefixes`) */
+  templatePrefixes?: readonly string[];
 }
-
-export const PARAMETER_SECTIONS = ['parameter_defaults', 'parameters'];
 
 export function fileUri(index: PlanIndex, path: string): string {
   return `${index.root}/${path.split('/').map(encodeURIComponent).join('/')}`;
-}
-
-/** The folder part of a plan path, with its trailing slash ('' at the plan's top). */
-export function folderOf(path: string): string {
-  return path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
 }
 
 export function rangeOf(doc: TextDocument, node: unknown): Range {
@@ -42,13 +42,13 @@ export function namedFile(ctx: DocumentContext, at: NodeAt): string | undefined 
   const key = last(at.path);
   switch (ctx.kind) {
     case 'environment':
-      return at.path[0] === 'resource_registry' && at.role === 'value' ? normalizePath(here + value) : undefined;
+      return at.path[0] === 'resource_registry' && at.role === 'value' ? resolvePlanPath(value, here, ctx.templatePrefixes) : undefined;
     case 'capabilities-map':
       return (at.role === 'value' && ['file', 'root_template', 'root_environment'].includes(key)) || (at.role === 'item' && key === 'requires') ? normalizePath(value) : undefined;
     case 'plan-environment':
       return (at.path[0] === 'environments' && key === 'path') || (at.path.length === 1 && key === 'template') ? normalizePath(value) : undefined;
     case 'heat-template':
-      return (at.role === 'value' && key === 'type') || key === 'get_file' ? normalizePath(here + value) : undefined;
+      return (at.role === 'value' && key === 'type') || key === 'get_file' ? resolvePlanPath(value, here, ctx.templatePrefixes) : undefined;
     default:
       return undefined;
   }
@@ -110,7 +110,7 @@ export function definition(ctx: DocumentContext, position: Position): Location[]
   if (!at) return [];
   const { place } = ctx;
   const file = namedFile(ctx, at);
-  if (file) return place?.index.files.has(file) ? [{ uri: fileUri(place.index, file), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] : [];
+  if (file) return place?.index.files.has(file) ? [{ uri: fileUri(place.index, editedFile(place.index, file)), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] : [];
   if (ctx.kind === 'heat-template') {
     const ref = templateReference(at);
     const target = ref && sectionKeys(ctx.parsed, ref.kind === 'parameter' ? 'parameters' : 'resources').get(ref.name);
@@ -144,7 +144,7 @@ export function references(ctx: DocumentContext, position: Position, includeDecl
   const out: Location[] = [];
   const loc = (path: string, line: number, character: number) => ({ uri: fileUri(index, path), range: { start: { line, character }, end: { line, character: character + name.length } } });
   if (includeDeclaration) for (const d of index.parameters.get(name) ?? []) out.push(loc(d.template, d.line, d.character));
-  for (const [path, summary] of index.summaries) for (const u of summary.uses) if (u.name === name) out.push(loc(path, u.line, u.character));
+  for (const [path, summary] of index.summaries) for (const u of summary.uses) if (u.name === name) out.push(loc(u.file ?? path, u.line, u.character));
   return out;
 }
 
@@ -155,7 +155,7 @@ export function documentLinks(ctx: DocumentContext): DocumentLink[] {
   const out: DocumentLink[] = [];
   eachScalar(ctx.parsed, (at) => {
     const file = namedFile(ctx, at);
-    if (file && index.files.has(file)) out.push({ range: rangeOf(ctx.doc, at.scalar), target: fileUri(index, file), tooltip: file });
+    if (file && index.files.has(file)) out.push({ range: rangeOf(ctx.doc, at.scalar), target: fileUri(index, editedFile(index, file)), tooltip: editedFile(index, file) === file ? file : `${file} (rendered from ${editedFile(index, file)})` });
   });
   return out;
 }

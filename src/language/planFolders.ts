@@ -35,7 +35,7 @@ export function indexPlans(roots: string[], openText: (uri: string) => string | 
         if (e.isDirectory()) walk(abs, r);
         else if (e.isFile()) {
           const uri = URI.file(abs).toString();
-          files.set(r, /\.ya?ml$/.test(e.name) ? (openText(uri) ?? readSmall(abs)) : '');
+          files.set(r, /\.(ya?ml|j2)$/.test(e.name) ? (openText(uri) ?? readSmall(abs)) : '');
         }
       }
     };

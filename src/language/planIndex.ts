@@ -1,9 +1,13 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { dropFinalBreak, heatValue, HEAT_YAML_OPTIONS, indentContinuations, isMergeKey, parseHeatYaml } from '../tripleo/heatYaml';
+import { dropFinalBreak, heatValue, HEAT_YAML_OPTIONS, isMergeKey, parseHeatYaml } from '../tripleo/heatYaml';
 import type { ParsedYaml } from './yamlDocument';
 import { closestName } from '../tripleo/names';
+import { needsRendering, type RenderedTemplate } from '../tripleo/templateRendering';
+import { folderOf, resolvePlanPath } from './planPaths';
+import { forgetSourceLines, isRenderInput, RenderedPlan, renderSources, sourcePosition } from './renderedPlan';
 import { allEnvironments, CapabilitiesMap, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
-import { fullMatch, MATCH_DEADLINE_MS } from './boundedMatch';
+import { fullMatch } from './boundedMatch';
+import { isSecretName, MASK } from '../openstack/redact';
 
 export interface ParameterDefinition {
   name: string;
@@ -18,6 +22,8 @@ export interface ParameterDefinition {
   label?: string;
   hidden: boolean;
   constraints: { allowedValues?: unknown[]; range?: { min?: number; max?: number }; length?: { min?: number; max?: number }; allowedPattern?: string; description?: string }[];
+  /** for a declaration in a Jinja source (`template` is then the .j2.yaml): the rendered file Heat reads it from */
+  rendered?: string;
 }
 
 /** Where a file names a parameter: a get_param in a template, a key of an environment's parameter_defaults/parameters. */
@@ -26,6 +32,8 @@ export interface ParameterUse {
   line: number;
   character: number;
   kind: 'get_param' | 'environment';
+  /** the file it is written in, when not the summarized one (a rendered file's use sits in its Jinja source) */
+  file?: string;
 }
 
 /** What one file of a plan tells about the plan, from a single parse. */
@@ -41,6 +49,12 @@ export interface FileSummary {
   values?: Map<string, unknown>;
   /** plan-environment.yaml: its selected environments and where another one would go */
   selection?: SelectionFile;
+  /** an environment's resource_registry: type -> plan path of the template it maps to */
+  registry?: Map<string, string>;
+  /** templates a template nests by file path (`type: x.yaml`), as plan paths */
+  nested?: string[];
+  /** OS::* types a template makes resources of: `type:` values anywhere in its resources, and types its parameters' defaults list (a role's services) */
+  instantiates?: string[];
 }
 
 export interface SelectionFile {
@@ -71,21 +85,18 @@ export interface PlanIndex {
   resourceTypes: Set<string>;
   /** files whose reading threw (plan path -> message): left out of the tables, reported on the file */
   failures?: Map<string, string>;
+  /** the rendered plan, when it has roles_data.yaml and Jinja sources: its files count as the plan's */
+  rendering?: RenderedPlan;
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-
-/** Parameters declared by a Heat template's text. */
-export function templateParameters(template: string, text: string): ParameterDefinition[] {
-  return summarizeFile(template, parseForIndex(text)).parameters;
-}
 
 /** Heat's reading without the checks for repeated keys and merges: indexing reads files nobody is editing. */
 function parseForIndex(text: string): ParsedYaml {
   let lineCounter = new LineCounter();
   let doc = parseDocument(text, { ...HEAT_YAML_OPTIONS, lineCounter }) as Document.Parsed;
   // what the yaml package refuses and PyYAML loads (a rare file) goes the whole way
-  if (doc.errors.length && indentContinuations(text)) ({ doc, lineCounter } = parseHeatYaml(text));
+  if (doc.errors.length) ({ doc, lineCounter } = parseHeatYaml(text));
   if (text.length && text.charCodeAt(text.length - 1) !== 10) dropFinalBreak(doc.contents, text.length);
   return { doc, lineCounter, problems: [], topLevel: isMap(doc.contents) ? (doc.contents.items as ParsedYaml['topLevel']) : [] };
 }
@@ -155,9 +166,17 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
         if (typeof type === 'string' && type.startsWith('OS::')) types.add(type);
       }
     }
+    const nested = new Set<string>();
+    const made = new Set<string>();
+    for (const p of summary.parameters) if (Array.isArray(p.default)) for (const v of p.default) if (typeof v === 'string' && v.startsWith('OS::')) made.add(v);
     const walk = (node: unknown): void => {
       if (isMap(node)) {
         for (const pair of node.items) {
+          if (isScalar(pair.key) && pair.key.value === 'type' && isScalar(pair.value) && typeof pair.value.value === 'string') {
+            const type = pair.value.value;
+            if (type.startsWith('OS::')) made.add(type);
+            else if (/\.ya?ml$/.test(type) && !/^[a-z]+:\/\//.test(type)) nested.add(normalizePath(folderOf(path) + type));
+          }
           if (isScalar(pair.key) && pair.key.value === 'get_param') {
             const target = isSeq(pair.value) ? pair.value.items[0] : pair.value;
             if (isScalar(target) && typeof target.value === 'string' && target.range) summary.uses.push({ name: target.value, ...at(target.range[0]), kind: 'get_param' });
@@ -166,6 +185,8 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
       } else if (isSeq(node)) node.items.forEach(walk);
     };
     for (const p of parsed.topLevel) if (isScalar(p.key) && (p.key.value === 'resources' || p.key.value === 'outputs' || p.key.value === 'conditions')) walk(p.value);
+    if (nested.size) summary.nested = [...nested];
+    if (made.size) summary.instantiates = [...made];
   } else {
     const settings = () => {
       const uses: ParameterUse[] = [];
@@ -195,7 +216,14 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
       Object.defineProperty(summary, 'values', { enumerable: true, get: () => (read ??= settings()).values });
     } else Object.assign(summary, settings());
     const registry = get('resource_registry');
-    if (isMap(registry)) for (const pair of registry.items) if (isScalar(pair.key) && String(pair.key.value).startsWith('OS::')) types.add(String(pair.key.value));
+    if (isMap(registry)) {
+      for (const pair of registry.items) {
+        if (!isScalar(pair.key) || !String(pair.key.value).startsWith('OS::')) continue;
+        types.add(String(pair.key.value));
+        const target = isScalar(pair.value) ? pair.value.value : undefined;
+        if (typeof target === 'string' && /\.ya?ml$/.test(target) && !target.includes('::')) (summary.registry ??= new Map()).set(String(pair.key.value), resolvePlanPath(target, folderOf(path)));
+      }
+    }
     if (path === 'plan-environment.yaml') summary.selection = selectionFile(parsed, at);
   }
   summary.resourceTypes = [...types];
@@ -245,8 +273,68 @@ export function buildPlanIndex(root: string, files: Map<string, string>): PlanIn
   } catch (e) {
     failed('capabilities-map.yaml', e);
   }
+  // the inputs are kept even when nothing renders yet: a roles_data.yaml added later renders them
+  const inputs = new Map<string, string>();
+  for (const [path, text] of files) if (isRenderInput(path)) inputs.set(path, text);
+  if (inputs.size) {
+    index.rendering = { inputs, outputs: new Map(), errors: [], shadowed: new Set() };
+    if (needsRendering(files.keys())) render(index);
+  }
   aggregate(index);
   return index;
+}
+
+/** Renders the plan again (or the outputs of one source) and takes the rendered files into the index. */
+function render(index: PlanIndex, source?: string): void {
+  const plan = index.rendering!;
+  const { outputs, errors } = renderSources(plan.inputs, source);
+  for (const [path, out] of plan.outputs) {
+    if (source !== undefined && out.source !== source) continue;
+    plan.outputs.delete(path);
+    index.summaries.delete(path);
+    if (!plan.shadowed.has(path)) index.files.delete(path);
+  }
+  plan.errors = source === undefined ? errors : [...plan.errors.filter((e) => e.file !== source), ...errors];
+  for (const out of outputs) {
+    if (index.files.has(out.path) && !plan.outputs.has(out.path)) plan.shadowed.add(out.path);
+    plan.outputs.set(out.path, out);
+    index.files.add(out.path);
+    try {
+      index.summaries.set(out.path, summarizeRendered(plan, out));
+    } catch (e) {
+      (index.failures ??= new Map()).set(out.path, (e as Error).message);
+    }
+  }
+}
+
+/** A rendered file's summary with its declarations and uses placed in the Jinja source they come from. */
+function summarizeRendered(plan: RenderedPlan, out: RenderedTemplate): FileSummary {
+  const summary = summarizeFile(out.path, parseForIndex(out.text), out.text);
+  summary.parameters = summary.parameters.map((p) => {
+    const at = sourcePosition(plan, out, p.line, p.name);
+    return { ...p, template: at.file, line: at.line, character: at.character, rendered: out.path };
+  });
+  summary.uses = summary.uses.map((u) => {
+    const at = sourcePosition(plan, out, u.line, u.name);
+    return { ...u, file: at.file, line: at.line, character: at.character };
+  });
+  return summary;
+}
+
+/**
+ * Whether TripleO reads a file of the plan as an environment: listed in the capabilities map (or its
+ * root environment), selected in plan-environment.yaml, or in `environments/` (shown as "Other").
+ * Anything else that looks like one (CI job inputs, the sample-environment generator's input, files
+ * meant to be copied elsewhere) is not checked as one. A folder without a map has no such list.
+ */
+export function isPlanEnvironment(index: PlanIndex, path: string): boolean {
+  if (!index.map) return true;
+  return index.mapped.has(path) || !!index.selection?.includes(path) || path.startsWith('environments/');
+}
+
+/** The file a person edits for a plan path: a rendered file's Jinja source, else the path itself. */
+export function editedFile(index: PlanIndex, path: string): string {
+  return index.rendering?.outputs.get(path)?.source ?? path;
 }
 
 /**
@@ -255,6 +343,10 @@ export function buildPlanIndex(root: string, files: Map<string, string>): PlanIn
  * other files are checked against changed (parameters, resource types, the map, the selection).
  */
 export function updatePlanFile(index: PlanIndex, path: string, text: string | undefined, parsed?: ParsedYaml): boolean {
+  if (isRenderInput(path)) {
+    updateRenderInput(index, path, text);
+    return true;
+  }
   const before = index.summaries.get(path);
   index.failures?.delete(path);
   if (text === undefined) {
@@ -271,6 +363,31 @@ export function updatePlanFile(index: PlanIndex, path: string, text: string | un
   if (path !== 'capabilities-map.yaml' && path !== 'plan-environment.yaml' && changed(before) === changed(after)) return false;
   aggregate(index);
   return true;
+}
+
+/**
+ * A Jinja source, an include, roles_data, network_data or j2_excludes changed: a source renders
+ * again on its own, anything else renders the whole plan again (a new role, a new network...).
+ */
+function updateRenderInput(index: PlanIndex, path: string, text: string | undefined): void {
+  index.failures?.delete(path);
+  if (text === undefined) index.files.delete(path);
+  else index.files.add(path);
+  if (/\.j2\.ya?ml$/.test(path)) {
+    if (text === undefined) index.summaries.delete(path);
+    else index.summaries.set(path, summarizeFile(path, parseForIndex(''), text));
+  }
+  if (!index.rendering) {
+    const inputs = new Map<string, string>();
+    index.rendering = { inputs, outputs: new Map(), errors: [], shadowed: new Set() };
+  }
+  const plan = index.rendering;
+  if (text === undefined) plan.inputs.delete(path);
+  else plan.inputs.set(path, text);
+  forgetSourceLines(plan, path);
+  // without roles_data.yaml nothing renders, and what was rendered goes
+  render(index, /\.j2\.ya?ml$/.test(path) ? path : undefined);
+  aggregate(index);
 }
 
 function readMap(index: PlanIndex, mapText: string | undefined): void {
@@ -305,6 +422,37 @@ function aggregate(index: PlanIndex): void {
   suggestions.delete(index);
 }
 
+const inUse = new WeakMap<Map<string, ParameterDefinition[]>, Set<string>>();
+
+/**
+ * The templates a deploy of the plan uses by default: the root template, what the root environment
+ * and the selected environments map resource types to, and what those nest by path. A template
+ * outside it (say an OVN plug-in only an optional environment maps) refuses a value only when chosen.
+ */
+export function templatesInUse(index: PlanIndex): Set<string> {
+  let found = inUse.get(index.parameters);
+  if (found) return found;
+  found = new Set<string>();
+  const registry = new Map<string, string>();
+  for (const env of [index.map?.rootEnvironment, ...(index.selection ?? [])]) {
+    for (const [type, target] of (env ? index.summaries.get(normalizePath(env))?.registry : undefined) ?? []) registry.set(type, target);
+  }
+  const todo = [normalizePath(index.map?.rootTemplate ?? 'overcloud.yaml')];
+  while (todo.length) {
+    const t = todo.pop()!;
+    if (found.has(t)) continue;
+    found.add(t);
+    const s = index.summaries.get(t);
+    for (const n of s?.nested ?? []) todo.push(n);
+    for (const type of s?.instantiates ?? []) {
+      const target = registry.get(type);
+      if (target) todo.push(target);
+    }
+  }
+  inUse.set(index.parameters, found);
+  return found;
+}
+
 const suggestions = new WeakMap<PlanIndex, Map<string, string | undefined>>();
 
 /** The plan's parameter closest to an unknown name (remembered: the same typo is checked at every keystroke). */
@@ -335,18 +483,20 @@ export function valueCheck(def: ParameterDefinition, value: unknown): ValueCheck
     if (c.allowedPattern === undefined) continue;
     const matched = fullMatch(c.allowedPattern, s);
     if (matched === false) return { message: c.description ?? `${def.name} must match ${c.allowedPattern}` };
-    if (matched === undefined) return { message: `${def.name}: allowed_pattern ${c.allowedPattern} was not checked: it did not finish in ${MATCH_DEADLINE_MS} ms (or the value is too long); Heat may take as long`, undecided: true };
+    if (matched === undefined) return { message: `${def.name}: allowed_pattern ${c.allowedPattern} was not checked: matching it backtracks without end (or the value is too long); Heat may hang on it too`, undecided: true };
   }
   return undefined;
 }
 
 /** Every rule but allowed_pattern. */
 function typeOrConstraintProblem(def: ParameterDefinition, value: unknown): string | undefined {
+  // a diagnostic leaves the process: a hidden or secret parameter's value is not repeated in it
+  const shown = () => (def.hidden || isSecretName(def.name) ? MASK : JSON.stringify(value));
   const t = def.type.toLowerCase();
   if (value === null || value === undefined) return undefined;
   if (t === 'number') {
     const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && !isNaN(Number(value)) ? Number(value) : undefined;
-    if (n === undefined) return `${def.name} is a number, not ${JSON.stringify(value)}`;
+    if (n === undefined) return `${def.name} is a number, not ${shown()}`;
     for (const c of def.constraints) {
       if (c.range && ((c.range.min !== undefined && n < c.range.min) || (c.range.max !== undefined && n > c.range.max))) return c.description ?? `${def.name} must be between ${c.range.min ?? '-∞'} and ${c.range.max ?? '∞'}`;
       if (c.allowedValues && !c.allowedValues.some((a) => Number(a) === n)) return c.description ?? `${def.name} must be one of ${c.allowedValues.join(', ')}`;
@@ -355,12 +505,12 @@ function typeOrConstraintProblem(def: ParameterDefinition, value: unknown): stri
   }
   if (t === 'boolean') {
     const ok = typeof value === 'boolean' || (typeof value === 'string' && /^(true|false|yes|no|on|off|t|f|y|n|1|0)$/i.test(value)) || value === 0 || value === 1;
-    return ok ? undefined : `${def.name} is a boolean, not ${JSON.stringify(value)}`;
+    return ok ? undefined : `${def.name} is a boolean, not ${shown()}`;
   }
-  if (t === 'json') return typeof value === 'object' || typeof value === 'string' ? undefined : `${def.name} is json (a mapping or a list), not ${JSON.stringify(value)}`;
+  if (t === 'json') return typeof value === 'object' || typeof value === 'string' ? undefined : `${def.name} is json (a mapping or a list), not ${shown()}`;
   if (t === 'comma_delimited_list') {
     const ok = Array.isArray(value) || typeof value === 'string';
-    if (!ok) return `${def.name} is a comma_delimited_list, not ${JSON.stringify(value)}`;
+    if (!ok) return `${def.name} is a comma_delimited_list, not ${shown()}`;
     const items = Array.isArray(value) ? value.map(String) : String(value).split(',').map((s) => s.trim());
     for (const c of def.constraints) if (c.allowedValues) for (const i of items) if (!c.allowedValues.map(String).includes(i)) return c.description ?? `${i} is not one of ${c.allowedValues.join(', ')}`;
     return undefined;

@@ -2,12 +2,14 @@ import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import { isMap, isScalar, isSeq, visit, type Node, type Pair, type Scalar } from 'yaml';
 import { closestName, editDistance } from '../tripleo/names';
 import { isMergeKey } from '../tripleo/heatYaml';
-import { checkMapAgainstFiles, isOutsidePlan, normalizePath, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
+import { checkMapAgainstFiles, isOutsidePlan, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
 import { selectionProblems } from '../tripleo/capabilities';
-import { ENVIRONMENT_SECTIONS, isJinjaTemplate } from './fileKind';
-import { keyName, nodeRange, type ParsedYaml } from './yamlDocument';
-import { ParameterDefinition, plainValue, PlanIndex, suggestParameter, valueCheck, type ValueCheck } from './planIndex';
-import type { DocumentContext } from './navigation';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { detectFileKind, ENVIRONMENT_SECTIONS, isJinjaTemplate } from './fileKind';
+import { sourcePosition } from './renderedPlan';
+import { keyName, nodeRange, parseYaml, type ParsedYaml } from './yamlDocument';
+import { ParameterDefinition, plainValue, PlanIndex, suggestParameter, templatesInUse, valueCheck, type ValueCheck } from './planIndex';
+import { resolvePlanPath, type DocumentContext } from './navigation';
 import type { DiagnosticData } from './codeActions';
 
 export const SOURCE = 'tripleo';
@@ -18,6 +20,8 @@ export interface ParameterCheck {
   tables: Map<string, ParameterDefinition[]>;
   /** set for a parameter no template declares: the suggestion, or null */
   unknown?: string | null;
+  /** the refusing template is not among those the plan uses by default */
+  optional?: boolean;
   invalid?: ValueCheck;
 }
 
@@ -32,6 +36,43 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best && editDistance(word.toLowerCase(), best.toLowerCase()) <= 3 ? best : undefined;
 }
 
+/**
+ * A Jinja source checked as the files it renders to, each finding placed on the source line that
+ * produced it (once, however many roles or networks rendered it), and its Jinja errors at their line.
+ */
+function validateJinjaSource(ctx: DocumentContext, checked: ParameterChecks): Diagnostic[] {
+  const { doc, place } = ctx;
+  const index = place!.index;
+  const plan = index.rendering!;
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const lineText = (line: number) => doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+  for (const e of plan.errors) {
+    if (e.file !== place!.path) continue;
+    const line = Math.max(0, e.line - 1);
+    const text = lineText(line);
+    out.push({ range: { start: { line, character: text.length - text.trimStart().length }, end: { line, character: Math.max(text.length, 1) } }, message: `Jinja: ${e.reason}`, code: 'jinja-error', severity: DiagnosticSeverity.Error, source: SOURCE });
+  }
+  for (const rendered of plan.outputs.values()) {
+    if (rendered.source !== place!.path) continue;
+    const rdoc = TextDocument.create(`${index.root}/${rendered.path}`, 'yaml', 1, rendered.text);
+    const parsed = parseYaml(rendered.text);
+    const found = validateDocument({ doc: rdoc, kind: detectFileKind(rdoc.uri, parsed), parsed, place: { index, path: rendered.path }, templatePrefixes: ctx.templatePrefixes }, checked);
+    for (const d of found) {
+      const start = rdoc.offsetAt(d.range.start);
+      const end = d.range.end.line === d.range.start.line ? rdoc.offsetAt(d.range.end) : rdoc.offsetAt({ line: d.range.start.line + 1, character: 0 }) - 1;
+      const at = sourcePosition(plan, rendered, d.range.start.line, rendered.text.slice(start, end) || undefined);
+      if (at.file !== place!.path) continue;
+      const key = `${at.line}:${at.character}:${d.code}:${d.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const width = Math.max(1, Math.min(end - start, lineText(at.line).length - at.character));
+      out.push({ ...d, range: { start: { line: at.line, character: at.character }, end: { line: at.line, character: at.character + width } }, message: `${d.message} (in the rendered ${rendered.path})` });
+    }
+  }
+  return out;
+}
+
 /** Checks of a document; with its place in a plan, also against the templates of its plan. */
 export function validateDocument(ctx: DocumentContext, checked: ParameterChecks): Diagnostic[] {
   const { doc, kind, parsed, place } = ctx;
@@ -39,8 +80,9 @@ export function validateDocument(ctx: DocumentContext, checked: ParameterChecks)
   const diag: Report = (start, end, message, code, severity = DiagnosticSeverity.Error, data) =>
     out.push({ range: { start: doc.positionAt(start), end: doc.positionAt(end) }, message, code, severity, source: SOURCE, ...(data ? { data } : {}) });
 
-  // Jinja markup is not YAML: syntax errors there are expected until the template is rendered.
-  if (!isJinjaTemplate(doc.uri)) {
+  // Jinja markup is not YAML: a Jinja source is checked as the files it renders to
+  if (isJinjaTemplate(doc.uri)) return place?.index.rendering ? validateJinjaSource(ctx, checked) : [];
+  {
     for (const p of parsed.problems) diag(p.range.start, p.range.end, p.message, p.code, p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error);
   }
   if (kind === 'environment') {
@@ -52,7 +94,7 @@ export function validateDocument(ctx: DocumentContext, checked: ParameterChecks)
       diag(r.start, r.end, `Unknown section "${name}" in an environment file${near ? `; did you mean "${near}"?` : ''}. Heat accepts: ${ENVIRONMENT_SECTIONS.join(', ')}.`, 'env-unknown-section', DiagnosticSeverity.Error, near ? { replacement: near } : undefined);
     }
     if (place) {
-      validateAgainstPlan(parsed, place.index, place.path, diag, checked);
+      validateAgainstPlan(parsed, place.index, place.path, diag, checked, ctx.templatePrefixes);
       const { map, selection } = place.index;
       if (map && selection?.includes(place.path) && parsed.topLevel[0]) {
         const r = nodeRange(parsed.topLevel[0].key)!;
@@ -78,16 +120,17 @@ function validateMap(ctx: DocumentContext, diag: Report): void {
   const lineStart = (line: number) => doc.offsetAt({ line: line - 1, character: 0 });
   const { map, problems } = readCapabilitiesMap(text);
   for (const p of problems) {
-    if (p.message.startsWith('Map keys') || p.message.includes('YAML')) continue;
+    // syntax errors are reported with the document's own parse
+    if (p.syntax) continue;
     const start = p.line ? lineStart(p.line) : 0;
-    diag(start, start + Math.max(1, (text.slice(start).split('\n')[0] ?? '').length), p.message, 'map-invalid');
+    diag(start, start + Math.max(1, (text.slice(start).split('\n')[0] ?? '').length), p.message, 'map-invalid', DiagnosticSeverity.Warning);
   }
   if (!place) return;
+  const codes = { duplicate: 'map-duplicate', 'outside-plan': 'path-outside-plan', 'missing-file': 'map-missing-file', 'missing-requirement': 'map-missing-file' } as const;
   for (const problem of checkMapAgainstFiles(map, place.index.files)) {
-    const file = problem.split(' ')[problem.startsWith('root_') ? 1 : 0];
-    const mentioned = problem.includes(' requires ') ? problem.split(' requires ')[1].split(',')[0] : file;
-    const at = Math.max(0, text.indexOf(mentioned));
-    diag(at, at + mentioned.length, problem, problem.includes('more than once') ? 'map-duplicate' : isOutsidePlan(file) ? 'path-outside-plan' : 'map-missing-file');
+    const at = Math.max(0, text.indexOf(problem.mentioned));
+    // Heat never reads the map: a wrong entry is one the clients offer and a deploy then lacks
+    diag(at, at + problem.mentioned.length, problem.message, codes[problem.kind], DiagnosticSeverity.Warning);
   }
 }
 
@@ -147,15 +190,21 @@ function checkParameter(p: Pair<unknown, unknown>, index: PlanIndex, checked: Pa
   else {
     const value = plainValue(p.value);
     // every template that declares it checks the value: one refusal fails the deploy
-    const checks = defs.map((d) => ({ d, check: valueCheck(d, value) })).filter((x) => x.check);
-    const refusing = checks.find((x) => !x.check!.undecided) ?? checks[0];
-    result = { tables: index.parameters, invalid: refusing ? { ...refusing.check!, message: `${refusing.check!.message} (${refusing.d.template})` } : undefined };
+    // (a template the plan does not use by default refuses it only once an environment chooses it)
+    const used = templatesInUse(index);
+    const checks = defs.map((d) => ({ d, check: valueCheck(d, value), used: used.has(d.rendered ?? d.template) })).filter((x) => x.check);
+    const refusing = checks.find((x) => !x.check!.undecided && x.used) ?? checks.find((x) => !x.check!.undecided) ?? checks[0];
+    result = {
+      tables: index.parameters,
+      invalid: refusing ? { ...refusing.check!, message: `${refusing.check!.message} (${refusing.d.template}${refusing.used ? '' : ', a template the plan uses only when an environment maps it'})` } : undefined,
+      optional: refusing ? !refusing.used : undefined,
+    };
   }
   checked.set(p, result);
   return result;
 }
 
-function validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string, diag: Report, checked: ParameterChecks): void {
+function validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string, diag: Report, checked: ParameterChecks, prefixes?: readonly string[]): void {
   const base = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
   for (const pair of parsed.topLevel) {
     const section = keyName(pair);
@@ -171,7 +220,7 @@ function validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string,
         } else if (found.invalid) {
           const vr = nodeRange(p.value) ?? kr;
           if (found.invalid.undecided) diag(vr.start, vr.end, found.invalid.message, 'env-value-unchecked', DiagnosticSeverity.Warning);
-          else diag(vr.start, vr.end, found.invalid.message, 'env-invalid-value');
+          else diag(vr.start, vr.end, found.invalid.message, 'env-invalid-value', found.optional ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error);
         }
       }
     }
@@ -180,7 +229,7 @@ function validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string,
         if (!isScalar(p.value) || typeof p.value.value !== 'string') continue;
         const target = p.value.value;
         if (target.includes('::') || !/\.ya?ml$/.test(target) || /^[a-z]+:\/\//.test(target)) continue;
-        const resolved = normalizePath(base + target);
+        const resolved = resolvePlanPath(target, base, prefixes);
         if (!index.files.has(resolved)) {
           const r = nodeRange(p.value)!;
           if (isOutsidePlan(resolved)) diag(r.start, r.end, `${target} climbs above the plan folder (from ${path}): Heat gets only the plan's files`, 'path-outside-plan');

@@ -12,6 +12,12 @@ export interface ConnectionProfile {
   name: string;
   /** Where it came from, for display. */
   source: string;
+  /**
+   * Set when the cloud comes from a clouds.yaml of the current folder (the workspace), not from
+   * the user's own files: a repository may name any auth_url there, so it is used only once the
+   * user confirms it.
+   */
+  localFile?: string;
   auth: AuthOptions;
   tls: TlsOptions;
 }
@@ -20,19 +26,25 @@ export interface CloudConfigContext {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   home?: string;
+  /** the user confirmed using a clouds.yaml of the current folder */
+  allowLocalFile?: boolean;
 }
 
 type Yamlish = Record<string, any>;
 
-/** clouds.yaml / secure.yaml locations in openstacksdk's order. */
+/**
+ * clouds.yaml / secure.yaml locations: the file OS_CLIENT_CONFIG_FILE names, the user's own, the
+ * system's, and last the current folder's (openstacksdk reads that one first; a cloned repository
+ * must not get to name the user's clouds).
+ */
 export function configFileCandidates(base: 'clouds' | 'secure', ctx: CloudConfigContext = {}): string[] {
   const env = ctx.env ?? process.env;
-  const home = ctx.home ?? os.homedir();
-  const cwd = ctx.cwd ?? process.cwd();
   const explicit = base === 'clouds' ? env.OS_CLIENT_CONFIG_FILE : env.OS_CLIENT_SECURE_FILE;
-  const names = [`${base}.yaml`, `${base}.yml`];
-  const dirs = [cwd, path.join(home, '.config', 'openstack'), '/etc/openstack'];
-  return [...(explicit ? [explicit] : []), ...dirs.flatMap((d) => names.map((n) => path.join(d, n)))];
+  return [...(explicit ? [explicit] : []), ...configDirs(ctx).flatMap((d) => [`${base}.yaml`, `${base}.yml`].map((n) => path.join(d, n)))];
+}
+
+function configDirs(ctx: CloudConfigContext): string[] {
+  return [path.join(ctx.home ?? os.homedir(), '.config', 'openstack'), '/etc/openstack', ctx.cwd ?? process.cwd()];
 }
 
 export function readYamlFile(file: string): Yamlish {
@@ -66,23 +78,60 @@ function deepMerge(a: Yamlish, b: Yamlish): Yamlish {
   return out;
 }
 
-export interface CloudsFile {
-  file?: string;
+export interface CloudOrigin {
+  file: string;
+  /** the secure.yaml merged into it */
   secureFile?: string;
-  clouds: Record<string, Yamlish>;
+  /** a file of the current folder rather than the user's own */
+  local: boolean;
 }
 
-/** The clouds of the first clouds.yaml found, with secure.yaml merged in. */
+export interface CloudsFile {
+  /** the first clouds file found */
+  file?: string;
+  clouds: Record<string, Yamlish>;
+  /** where each cloud was read */
+  origins: Record<string, CloudOrigin>;
+}
+
+/**
+ * Every cloud of the clouds files, the first file naming a cloud winning. A secure.yaml merges only
+ * into the clouds.yaml beside it (OS_CLIENT_SECURE_FILE into the user's files): the user's
+ * passwords never join a cloud that a workspace file defines.
+ */
 export function loadClouds(ctx: CloudConfigContext = {}): CloudsFile {
-  const file = firstExisting(configFileCandidates('clouds', ctx));
-  const secureFile = firstExisting(configFileCandidates('secure', ctx));
-  let clouds: Record<string, Yamlish> = {};
-  if (file) clouds = (readYamlFile(file).clouds ?? {}) as Record<string, Yamlish>;
-  if (secureFile) {
-    const secure = (readYamlFile(secureFile).clouds ?? {}) as Record<string, Yamlish>;
-    for (const [name, extra] of Object.entries(secure)) clouds[name] = deepMerge(clouds[name] ?? {}, extra);
+  const env = ctx.env ?? process.env;
+  const cwd = path.resolve(ctx.cwd ?? process.cwd());
+  const clouds: Record<string, Yamlish> = {};
+  const origins: Record<string, CloudOrigin> = {};
+  const seen = new Set<string>();
+  let first: string | undefined;
+  const explicitSecure = env.OS_CLIENT_SECURE_FILE && firstExisting([env.OS_CLIENT_SECURE_FILE]);
+  const sources = [
+    ...(env.OS_CLIENT_CONFIG_FILE ? [{ dir: undefined as string | undefined, files: [env.OS_CLIENT_CONFIG_FILE] }] : []),
+    ...configDirs(ctx).map((dir) => ({ dir, files: ['clouds.yaml', 'clouds.yml'].map((n) => path.join(dir, n)) })),
+  ];
+  for (const { dir, files } of sources) {
+    const file = firstExisting(files);
+    if (!file || seen.has(path.resolve(file))) continue;
+    seen.add(path.resolve(file));
+    first ??= file;
+    const local = dir !== undefined && path.resolve(dir) === cwd && !isUserDir(dir, ctx);
+    const secureFile = (dir ? firstExisting(['secure.yaml', 'secure.yml'].map((n) => path.join(dir, n))) : undefined) ?? (local ? undefined : explicitSecure || undefined);
+    const own = (readYamlFile(file).clouds ?? {}) as Record<string, Yamlish>;
+    const secure = secureFile ? ((readYamlFile(secureFile).clouds ?? {}) as Record<string, Yamlish>) : {};
+    for (const [name, cloud] of Object.entries(own)) {
+      if (name in clouds || !cloud || typeof cloud !== 'object') continue;
+      clouds[name] = secure[name] ? deepMerge(cloud, secure[name]) : cloud;
+      origins[name] = { file, ...(secure[name] ? { secureFile } : {}), local };
+    }
   }
-  return { file, secureFile, clouds };
+  return { file: first, clouds, origins };
+}
+
+/** The current folder may be the user's own configuration folder (the CLI run from ~/.config/openstack). */
+function isUserDir(dir: string, ctx: CloudConfigContext): boolean {
+  return configDirs({ ...ctx, cwd: '/nonexistent-cwd' }).some((d) => path.resolve(d) === path.resolve(dir));
 }
 
 function bool(v: unknown): boolean | undefined {
@@ -128,6 +177,12 @@ export function profileFromCloud(name: string, cloud: Yamlish, source: string): 
   return { name, source, auth: strip(auth), tls: strip(tls) };
 }
 
+/** A profile of loadClouds' result, marked when it comes from a file of the current folder. */
+export function cloudProfile(name: string, cloud: Yamlish, origin: CloudOrigin): ConnectionProfile {
+  const profile = profileFromCloud(name, cloud, origin.file);
+  return origin.local ? { ...profile, localFile: origin.file } : profile;
+}
+
 /** A profile from OS_* variables, or undefined when OS_AUTH_URL is not set. */
 export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectionProfile | undefined {
   if (!env.OS_AUTH_URL) return undefined;
@@ -161,14 +216,21 @@ export function resolveProfile(cloudName: string | undefined, ctx: CloudConfigCo
   const env = ctx.env ?? process.env;
   const name = cloudName ?? env.OS_CLOUD;
   if (name) {
-    const { file, clouds } = loadClouds(ctx);
+    const { file, clouds, origins } = loadClouds(ctx);
     const cloud = clouds[name];
     if (!cloud) {
       const where = file ?? `none of ${configFileCandidates('clouds', ctx).join(', ')}`;
       const known = Object.keys(clouds);
       throw new ConfigError(`cloud "${name}" not found in ${where}${known.length ? ` (clouds there: ${known.join(', ')})` : ''}`);
     }
-    return profileFromCloud(name, cloud, file ?? 'secure.yaml');
+    const origin = origins[name];
+    if (origin.local && !ctx.allowLocalFile) {
+      throw new ConfigError(
+        `cloud "${name}" is defined only in ${origin.file}, a file of the current folder, not in your own clouds.yaml: its auth_url would get your credentials. ` +
+          `To use it, name it yourself: OS_CLIENT_CONFIG_FILE=${origin.file}`,
+      );
+    }
+    return cloudProfile(name, cloud, origin);
   }
   const fromEnv = profileFromEnv(env);
   if (!fromEnv) throw new ConfigError('no cloud given: pass --os-cloud, set OS_CLOUD, or set OS_AUTH_URL and the other OS_* variables');

@@ -5,11 +5,13 @@ import * as fs from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import fetch, { Response, RequestInit } from 'node-fetch';
 import { CancelledError, ConnectionError, OpenStackError, HttpError, RequestInfo, TimeoutError } from './errors';
-import { redactUrl } from './redact';
+import { redactText, redactUrl } from './redact';
 
 export interface TlsOptions {
   /** PEM file(s) with extra CA certificates to trust. */
   caFile?: string;
+  /** More CA files trusted besides caFile (a setting's bundle adds to a profile's own). */
+  extraCaFiles?: string[];
   /** Skip certificate verification. Only when a profile explicitly asks for it. */
   insecure?: boolean;
 }
@@ -82,7 +84,7 @@ export class HttpClient {
     this.httpsAgent = new https.Agent({
       keepAlive: true,
       rejectUnauthorized: !tls.insecure,
-      ca: tls.caFile ? [...rootCertificates, fs.readFileSync(tls.caFile, 'utf8')] : undefined,
+      ca: tls.caFile || tls.extraCaFiles?.length ? [...rootCertificates, ...[tls.caFile, ...(tls.extraCaFiles ?? [])].filter((f): f is string => !!f).map((f) => fs.readFileSync(f, 'utf8'))] : undefined,
     });
   }
 
@@ -130,7 +132,10 @@ export class HttpClient {
   private retrying(info: RequestInfo, attempt: number, reason: string): void {
     this.logger.debug(`${reason}; retry ${attempt}`);
     if (attempt < 2 || this.outages.has(info.service)) return;
-    const why = reason.replace(/^.*(?:reason|failed): /, '').replace(/https?:\/\/\S+/g, '').trim();
+    const why = reason
+      .replace(/^.*(?:reason|failed): /, '')
+      .replace(/https?:\/\/\S+/g, '')
+      .trim();
     this.outages.set(info.service, why);
     this.logger.warn(`${info.service} is not answering (${why}); retrying`);
   }
@@ -170,17 +175,36 @@ export class HttpClient {
       }
     }
     try {
-      return await fetch(req.url, {
-        method,
-        headers,
-        body,
-        // node-fetch's AbortSignal type predates the DOM one; they are the same at run time
-        signal: controller.signal as unknown as RequestInit['signal'],
-        agent: (u: URL) => (u.protocol === 'https:' ? this.httpsAgent : this.httpAgent),
-        redirect: 'follow',
-        compress: true,
-      });
+      let url = req.url;
+      let hopMethod = method;
+      for (let hop = 0; ; hop++) {
+        const res = await fetch(url, {
+          method: hopMethod,
+          headers,
+          body,
+          // node-fetch's AbortSignal type predates the DOM one; they are the same at run time
+          signal: controller.signal as unknown as RequestInit['signal'],
+          agent: (u: URL) => (u.protocol === 'https:' ? this.httpsAgent : this.httpAgent),
+          // node-fetch would send X-Auth-Token (and a 307's password body) wherever a redirect points
+          redirect: 'manual',
+          compress: true,
+        });
+        const location = REDIRECTS.has(res.status) ? res.headers.get('location') : null;
+        if (!location) return res;
+        await res.text().catch(() => '');
+        const next = new URL(location, url);
+        const refusal = redirectRefusal(new URL(url), next, res.status, headers, req.body, hop);
+        if (refusal) throw new HttpError(info, res.status, refusal);
+        this.logger.debug(`${info.service} ${hopMethod} ${redactUrl(url)} -> ${res.status} ${redactUrl(next.toString())}`);
+        if (res.status === 303 || (res.status !== 307 && res.status !== 308 && hopMethod === 'POST')) {
+          hopMethod = hopMethod === 'HEAD' ? 'HEAD' : 'GET';
+          body = undefined;
+          delete headers['Content-Type'];
+        }
+        url = next.toString();
+      }
     } catch (e) {
+      if (e instanceof OpenStackError) throw e;
       if (req.signal?.aborted) throw new CancelledError(info);
       if (timedOut) throw new TimeoutError(info, timeoutMs);
       throw new ConnectionError(info, (e as Error).message.replace(/^request to \S+ failed, reason: /, ''));
@@ -201,10 +225,32 @@ export class HttpClient {
   }
 }
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+const CREDENTIAL_HEADERS = /^(x-auth-token|x-subject-token|x-service-token|authorization|cookie|proxy-authorization)$/i;
+
+/**
+ * Why a redirect is not followed, or undefined when it may be: credentials (a token header, a
+ * cookie) go to no other origin, and a body with a password or secret is never sent again.
+ */
+export function redirectRefusal(from: URL, to: URL, status: number, headers: Record<string, string>, body: unknown, hop: number): string | undefined {
+  if (hop >= MAX_REDIRECTS) return `more than ${MAX_REDIRECTS} redirects`;
+  const resends = (status === 307 || status === 308) && body !== undefined;
+  if (resends && carriesSecret(body)) return `redirect to ${to.origin} not followed: it would send the password again`;
+  if (to.origin !== from.origin && Object.keys(headers).some((h) => CREDENTIAL_HEADERS.test(h))) return `redirect to ${to.origin} not followed: the request carries credentials`;
+  if (to.origin !== from.origin && resends) return `redirect to ${to.origin} not followed: it would send the request body there`;
+  return undefined;
+}
+
+function carriesSecret(body: unknown): boolean {
+  if (Buffer.isBuffer(body)) return false;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return redactText(text) !== text;
+}
+
 /** Builds an HttpError from a response, digging the service's own message out of its body. */
 async function httpError(info: RequestInfo, res: Response): Promise<HttpError> {
-  const requestId =
-    res.headers.get('x-openstack-request-id') ?? res.headers.get('x-compute-request-id') ?? res.headers.get('x-trans-id') ?? undefined;
+  const requestId = res.headers.get('x-openstack-request-id') ?? res.headers.get('x-compute-request-id') ?? res.headers.get('x-trans-id') ?? undefined;
   const text = await res.text().catch(() => '');
   return new HttpError(info, res.status, serviceMessage(text), requestId);
 }
@@ -233,7 +279,11 @@ export function serviceMessage(text: string): string {
     const heatDetail = (body.error as Record<string, unknown> | undefined)?.message;
     return pick(heatDetail) ?? pick(body.error) ?? pick(body) ?? text.slice(0, 500);
   } catch {
-    return text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+    return text
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 500);
   }
 }
 

@@ -50,7 +50,8 @@ export function redactUrl(url: string): string {
   return url.replace(/([?&](?:temp_url_sig|token|signature|password|secret)=)[^&]*/gi, `$1${MASK}`);
 }
 
-const HEADER = /\b(X-Auth-Token|X-Subject-Token|X-Service-Token|Authorization|Set-Cookie|Cookie)(["']?\s*[:=]\s*["']?)((?:Bearer|Basic|Token)\s+)?(?!\*{6})[^\s"',;})\]]+/gi;
+const HEADER =
+  /\b(X-Auth-Token|X-Subject-Token|X-Service-Token|Authorization|Set-Cookie|Cookie)(["']?\s*[:=]\s*["']?)((?:Bearer|Basic|Token)\s+)?(?!\*{6})[^\s"',;})\]]+/gi;
 const NAMED_VALUE = `(\\s*[=:]\\s*)(?!\\*{6}|["']\\*{6})('(?:[^'\\\\\\n]|\\\\.)*'?|"(?:[^"\\\\\\n]|\\\\.)*"?|[^\\s,;'"})\\]]+)`;
 // bounded name parts: a long run of word characters costs linear time, not quadratic
 const NAMED = new RegExp(`\\b([\\w:-]{0,60}(?:passw(?:or)?d|passphrase|secret|token|credential|private_?key)[\\w-]{0,60})${NAMED_VALUE}`, 'gi');
@@ -69,7 +70,8 @@ export function redactText(text: string, hidden?: ReadonlySet<string>): string {
     return `${name}${sep}${q}${MASK}${q && value.length > 1 && value.endsWith(q) ? q : ''}`;
   };
   out = out.replace(NAMED, masked);
-  if (hidden?.size) out = out.replace(new RegExp(`\\b(${[...hidden].map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b${NAMED_VALUE}`, 'g'), masked);
+  if (hidden?.size)
+    out = out.replace(new RegExp(`\\b(${[...hidden].map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b${NAMED_VALUE}`, 'g'), masked);
   return out.replace(FERNET, MASK);
 }
 

@@ -140,7 +140,11 @@ export class SwiftClient {
     });
     const got = res.headers.get('etag')?.replace(/"/g, '');
     if (got && got !== etag) {
-      throw new OpenStackError(`swift: object ${container}/${name} stored with ETag ${got}, expected ${etag}`, { service: 'swift', method: 'PUT', url: `${container}/${name}` });
+      throw new OpenStackError(`swift: object ${container}/${name} stored with ETag ${got}, expected ${etag}`, {
+        service: 'swift',
+        method: 'PUT',
+        url: `${container}/${name}`,
+      });
     }
     return etag;
   }
@@ -154,7 +158,11 @@ export class SwiftClient {
     return (await this.getObject(container, name, signal)).toString('utf8');
   }
 
-  async objectMetadata(container: string, name: string, signal?: AbortSignal): Promise<{ etag: string; bytes: number; metadata: Record<string, string> } | undefined> {
+  async objectMetadata(
+    container: string,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<{ etag: string; bytes: number; metadata: Record<string, string> } | undefined> {
     const res = await this.req('HEAD', `/${encContainer(container)}/${enc(name)}`, { okStatuses: [404], signal });
     if (res.status === 404) return undefined;
     return {
@@ -182,7 +190,10 @@ export class SwiftClient {
     const body = JSON.parse(await res.text()) as BulkResponse;
     const result = { created: body['Number Files Created'] ?? 0, errors: body.Errors ?? [] };
     if (result.errors.length || !/^20\d/.test(body['Response Status'] ?? '')) {
-      const detail = result.errors.slice(0, 5).map(([p, e]) => `${p}: ${e}`).join('; ');
+      const detail = result.errors
+        .slice(0, 5)
+        .map(([p, e]) => `${p}: ${e}`)
+        .join('; ');
       throw new OpenStackError(
         `swift: extract-archive into ${container} failed (${body['Response Status']}${body['Response Body'] ? `: ${body['Response Body']}` : ''})${detail ? `: ${detail}` : ''}`,
         { service: 'swift', method: 'PUT', url: `${container}?extract-archive=${format}` },

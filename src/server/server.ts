@@ -2,6 +2,7 @@ import { CodeActionKind, createConnection, Diagnostic, DiagnosticSeverity, FileC
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import { SOURCE, TripleOLanguageService } from '../language/languageService';
+import { redactText } from '../openstack/redact';
 import { PlanIndex, updatePlanFile } from '../language/planIndex';
 import { PLAN_STATE_NOTIFICATION } from '../language/planState';
 import { URI } from 'vscode-uri';
@@ -14,6 +15,12 @@ const service = new TripleOLanguageService();
 const VALIDATE_DELAY_MS = 200;
 const timers = new Map<string, NodeJS.Timeout>();
 
+/** The server's log (the client's output channel): masked by the one rule, like every log. */
+const log = {
+  info: (m: string) => connection.console.info(redactText(m)),
+  error: (m: string) => connection.console.error(redactText(m)),
+};
+
 /** Files whose re-indexing threw: the message, shown on the file as an internal-error diagnostic. */
 const internalErrors = new Map<string, string>();
 
@@ -23,14 +30,14 @@ function guarded<A extends unknown[]>(what: string, fn: (...args: A) => void): (
     try {
       fn(...args);
     } catch (e) {
-      connection.console.error(`${what} failed: ${(e as Error).stack ?? e}`);
+      log.error(`${what} failed: ${(e as Error).stack ?? e}`);
     }
   };
 }
 
 // the last line of defence: nothing a workspace holds may end the server
-process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));
-process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
+process.on('uncaughtException', (e) => log.error(`uncaught: ${e.stack ?? e}`));
+process.on('unhandledRejection', (e) => log.error(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
 
 let roots: string[] = [];
 let plans: PlanIndex[] = [];
@@ -40,9 +47,9 @@ function reindex(): void {
   try {
     const started = Date.now();
     plans = indexPlans(roots, (uri) => documents.get(uri)?.getText());
-    connection.console.info(`indexed ${plans.length} plan folder(s) in ${Date.now() - started} ms: ${plans.map((p) => `${p.root} (${p.parameters.size} parameters)`).join(', ')}`);
+    log.info(`indexed ${plans.length} plan folder(s) in ${Date.now() - started} ms: ${plans.map((p) => `${p.root} (${p.parameters.size} parameters)`).join(', ')}`);
   } catch (e) {
-    connection.console.error(`indexing the plan folders failed: ${(e as Error).message}`);
+    log.error(`indexing the plan folders failed: ${(e as Error).message}`);
   }
   documents.all().forEach(validate);
 }
@@ -70,7 +77,7 @@ function reindexFile(uri: string): boolean {
     return planWide;
   } catch (e) {
     internalErrors.set(uri, (e as Error).message);
-    connection.console.error(`indexing ${uri} failed: ${(e as Error).stack ?? e}`);
+    log.error(`indexing ${uri} failed: ${(e as Error).stack ?? e}`);
     return false;
   }
 }
@@ -82,7 +89,7 @@ function takeFile(uri: string): boolean {
   let text: string | undefined = open?.getText();
   if (open) return updatePlanFile(place.index, place.path, text, service.analyze(open).parsed);
   try {
-    text = /\.ya?ml$/.test(uri) ? fs.readFileSync(URI.parse(uri).fsPath, 'utf8') : '';
+    text = /\.(ya?ml|j2)$/.test(uri) ? fs.readFileSync(URI.parse(uri).fsPath, 'utf8') : '';
   } catch {
     text = undefined;
   }
@@ -90,10 +97,12 @@ function takeFile(uri: string): boolean {
 }
 
 connection.onInitialize((params) => {
+  service.setTemplatePrefixes((params.initializationOptions as { templatePrefixes?: string[] } | undefined)?.templatePrefixes);
   roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
   if (!roots.length && params.rootUri) roots = [URI.parse(params.rootUri).fsPath];
   return {
     capabilities: {
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       definitionProvider: true,
@@ -107,7 +116,25 @@ connection.onInitialize((params) => {
   };
 });
 
-connection.onInitialized(guarded('indexing the plan folders', reindex));
+connection.onInitialized(
+  guarded('indexing the plan folders', () => {
+    reindex();
+    // a folder added to or removed from the workspace: its plan folders are indexed or dropped
+    connection.workspace.onDidChangeWorkspaceFolders(
+      guarded('following the workspace folders', ({ added, removed }) => {
+        const gone = new Set(removed.map((f) => URI.parse(f.uri).fsPath));
+        roots = [...roots.filter((r) => !gone.has(r)), ...added.map((f) => URI.parse(f.uri).fsPath)];
+        scheduleReindex();
+      }),
+    );
+  }),
+);
+connection.onDidChangeConfiguration(
+  guarded('reading the settings', ({ settings }: { settings: unknown }) => {
+    service.setTemplatePrefixes((settings as { tripleo?: { templatePrefixes?: string[] } } | undefined)?.tripleo?.templatePrefixes);
+    documents.all().forEach(schedule);
+  }),
+);
 connection.onDidChangeWatchedFiles(({ changes }) => {
   if (changes.some((c) => c.type !== FileChangeType.Changed && c.uri.endsWith('/capabilities-map.yaml'))) return scheduleReindex();
   let planWide = false;
@@ -117,7 +144,7 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
 
 connection.onNotification(PLAN_STATE_NOTIFICATION, (state) => {
   service.setPlanState(state);
-  connection.console.info(state ? `plan ${state.plan}: ${state.environments.length} selected environment(s), ${Object.keys(state.parameters ?? {}).length} value(s)` : 'no plan connected');
+  log.info(state ? `plan ${state.plan}: ${state.environments.length} selected environment(s), ${Object.keys(state.parameters ?? {}).length} value(s)` : 'no plan connected');
 });
 
 const internalError = (message: string): Diagnostic => ({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message, code: 'internal-error', severity: DiagnosticSeverity.Error, source: SOURCE });
@@ -127,7 +154,7 @@ function validate(doc: TextDocument): void {
   try {
     diagnostics = service.validate(doc, plans);
   } catch (e) {
-    connection.console.error(`validating ${doc.uri} failed: ${(e as Error).stack ?? e}`);
+    log.error(`validating ${doc.uri} failed: ${(e as Error).stack ?? e}`);
     diagnostics = [internalError(`checking this file failed (the language server's fault, not necessarily the file's): ${(e as Error).message}`)];
   }
   const place = placeOf(doc.uri);
@@ -200,4 +227,4 @@ connection.onCompletionResolve((item) => service.resolveCompletion(item, plans))
 
 documents.listen(connection);
 connection.listen();
-connection.console.info(`TripleO language server started (pid ${process.pid}, node ${process.version})`);
+log.info(`TripleO language server started (pid ${process.pid}, node ${process.version})`);

@@ -34,6 +34,8 @@ export interface CapabilitiesMap {
 export interface MapProblem {
   message: string;
   line?: number;
+  /** a YAML syntax error (the rest are problems of the map's structure) */
+  syntax?: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export function readCapabilitiesMap(text: string): { map: CapabilitiesMap; probl
     const r = (node as { range?: [number, number, number] } | null)?.range;
     return r ? lines.linePos(r[0]).line : undefined;
   };
-  for (const e of errors) problems.push({ message: e.message, line: e.line });
+  for (const e of errors) problems.push({ message: e.message, line: e.line, syntax: true });
   const map: CapabilitiesMap = { topics: [] };
   const root = doc.contents;
   if (!isMap(root)) {
@@ -151,19 +153,31 @@ export function allEnvironments(map: CapabilitiesMap): { env: EnvironmentEntry; 
   return map.topics.flatMap((topic) => topic.groups.flatMap((group) => group.environments.map((env) => ({ env, group, topic }))));
 }
 
+/** A problem of a capabilities map against the files of its plan. */
+export interface MapFileProblem {
+  kind: 'missing-file' | 'missing-requirement' | 'duplicate' | 'outside-plan';
+  /** the file of the map the problem is about (an environment, the root template or environment) */
+  file: string;
+  /** the path as the map writes it where the problem shows: the file, or the required one */
+  mentioned: string;
+  message: string;
+}
+
 /** Problems of the map against the files of the plan: missing files, dangling `requires`, duplicates. */
-export function checkMapAgainstFiles(map: CapabilitiesMap, files: Iterable<string>): string[] {
+export function checkMapAgainstFiles(map: CapabilitiesMap, files: Iterable<string>): MapFileProblem[] {
   const have = new Set([...files].map(normalizePath));
-  const out: string[] = [];
+  const out: MapFileProblem[] = [];
   const seen = new Set<string>();
-  if (map.rootTemplate && !have.has(normalizePath(map.rootTemplate))) out.push(`root_template ${map.rootTemplate} does not exist`);
-  if (map.rootEnvironment && !have.has(normalizePath(map.rootEnvironment))) out.push(`root_environment ${map.rootEnvironment} does not exist`);
+  const problem = (kind: MapFileProblem['kind'], file: string, message: string, mentioned = file) => out.push({ kind, file, mentioned, message });
+  for (const [key, file] of [['root_template', map.rootTemplate], ['root_environment', map.rootEnvironment]] as const) {
+    if (file && !have.has(normalizePath(file))) problem('missing-file', file, `${key} ${file} does not exist`);
+  }
   for (const { env } of allEnvironments(map)) {
-    if (seen.has(env.file)) out.push(`${env.file} is listed more than once`);
+    if (seen.has(env.file)) problem('duplicate', env.file, `${env.file} is listed more than once`);
     seen.add(env.file);
-    if (isOutsidePlan(env.file)) out.push(`${env.file} climbs above the plan folder: a plan has no file there`);
-    else if (!have.has(env.file)) out.push(`${env.file} does not exist`);
-    for (const r of env.requires) if (!have.has(r)) out.push(`${env.file} requires ${r}, which does not exist`);
+    if (isOutsidePlan(env.file)) problem('outside-plan', env.file, `${env.file} climbs above the plan folder: a plan has no file there`);
+    else if (!have.has(env.file)) problem('missing-file', env.file, `${env.file} does not exist`);
+    for (const r of env.requires) if (!have.has(r)) problem('missing-requirement', env.file, `${env.file} requires ${r}, which does not exist`, r);
   }
   return out;
 }

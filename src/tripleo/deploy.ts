@@ -41,7 +41,10 @@ export async function deployPlan(uc: Undercloud, plan: string, opts: DeployOptio
   await ensurePlanSettled(uc.swift, plan, { signal: opts.signal });
   // a plan put into Swift by other means is checked here, before the workflow reads it
   const objects = await uc.swift.listObjects(plan, { signal: opts.signal });
-  checkPlanSize(objects.filter((o) => !o.name.startsWith(RESERVED_PREFIX)).map((o) => ({ name: o.name, size: o.bytes })), `plan "${plan}"`);
+  checkPlanSize(
+    objects.filter((o) => !o.name.startsWith(RESERVED_PREFIX)).map((o) => ({ name: o.name, size: o.bytes })),
+    `plan "${plan}"`,
+  );
   await ensureWorkbooks(uc.mistral);
   // the plan is held until the workflow has started the stack (and written its DeployIdentifier):
   // a second deploy or a parameter change meanwhile is refused, naming this one
@@ -99,7 +102,9 @@ export async function followStack(
       if (seen.has(e.id)) continue;
       seen.add(e.id);
       marker = e.id;
-      opts.onEvent(`${e.event_time} ${e.resource_name} ${e.resource_status}${e.resource_status_reason && e.resource_status_reason !== 'state changed' ? `: ${e.resource_status_reason}` : ''}`);
+      opts.onEvent(
+        `${e.event_time} ${e.resource_name} ${e.resource_status}${e.resource_status_reason && e.resource_status_reason !== 'state changed' ? `: ${e.resource_status_reason}` : ''}`,
+      );
     }
   };
   const stack = await uc.heat.waitForStack(plan, {
@@ -114,7 +119,11 @@ export async function followStack(
   await pollEvents();
   const failed = stack.stack_status.endsWith('_FAILED') ? await failedResources(uc, `${stack.stack_name}/${stack.id}`, opts.signal) : [];
   const outputs = stack.stack_status.endsWith('_COMPLETE')
-    ? (await uc.heat.getOutputs(`${stack.stack_name}/${stack.id}`, opts.signal)).map((o) => ({ key: o.output_key, value: o.output_value, description: o.description }))
+    ? (await uc.heat.getOutputs(`${stack.stack_name}/${stack.id}`, opts.signal)).map((o) => ({
+        key: o.output_key,
+        value: o.output_value,
+        description: o.description,
+      }))
     : [];
   return { stack, failed, outputs };
 }

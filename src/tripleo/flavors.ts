@@ -1,6 +1,6 @@
 import { NovaFlavor } from '../openstack/nova';
 import { listRoles } from './heatFiles';
-import { nodeCapabilities } from './nodes';
+import { nodeCapabilities, profileForRole } from './nodes';
 import { getPlanParameters, readPlanFiles } from './parameters';
 import { requirePlanData } from './planData';
 import { Undercloud } from './undercloud';
@@ -28,12 +28,6 @@ export interface RoleFlavor {
   profile: string;
   /** <Role>Count */
   count: number;
-}
-
-/** The profile (and flavor) TripleO uses for a role: its own names for the standard roles, else the role's name in kebab case. */
-export function profileForRole(role: string): string {
-  const known: Record<string, string> = { Controller: 'control', Compute: 'compute', CephStorage: 'ceph-storage', BlockStorage: 'block-storage', ObjectStorage: 'swift-storage' };
-  return known[role] ?? role.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
 /**

@@ -2,6 +2,7 @@ import { isMap, isPair, isScalar, visit, type Document } from 'yaml';
 import { heatValue, parseHeatYaml } from './heatYaml';
 import { normalizePath } from './capabilitiesMap';
 import { PlanError } from './errors';
+import { isJinjaSource } from './templateRendering';
 
 /** A plan's files by their path in the plan. */
 export type PlanFiles = Record<string, string>;
@@ -83,6 +84,8 @@ export function heatTemplateRequest(files: PlanFiles, rootTemplate: string, envi
   if (files[root] === undefined) throw new PlanError('missing-file', `the root template ${root} is not in the plan`);
   const out: PlanFiles = {};
   for (const [name, text] of Object.entries(files)) {
+    // Jinja sources are not YAML until rendered, and Heat only reads what they were rendered to
+    if (isJinjaSource(name)) continue;
     out[name] = TEMPLATE_FILE.test(name) && !name.startsWith('.tripleo/') ? rewriteFileReferences(name, text) : text;
   }
   const envs = environments.map(normalizePath);

@@ -27,7 +27,8 @@ export function checkPlanSize(files: readonly { name: string; size: number }[], 
     );
   }
   const total = files.reduce((n, f) => n + f.size, 0);
-  if (total > LIMITS.planBytes) throw new PlanError('plan-too-large', `${where}: the plan's files add up to ${mb(total)}, more than the ${mb(LIMITS.planBytes)} a plan may have`);
+  if (total > LIMITS.planBytes)
+    throw new PlanError('plan-too-large', `${where}: the plan's files add up to ${mb(total)}, more than the ${mb(LIMITS.planBytes)} a plan may have`);
 }
 
 export function checkNodeCount(count: number): void {

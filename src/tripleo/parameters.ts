@@ -4,7 +4,7 @@ import type { HeatNestedParameters, HeatParameterInfo, HeatValidation, StackSour
 import { closestName } from './names';
 import { normalizePath } from './capabilitiesMap';
 import { mapLimit } from './concurrency';
-import { PlanError } from './errors';
+import { ParameterError, PlanError } from './errors';
 import { heatTemplateRequest, loadPlanYaml, PlanFiles } from './heatFiles';
 import { RESERVED_PREFIX } from './localPlan';
 import { PlanData, requirePlanData, selectedPaths, writePlanData } from './planData';
@@ -61,7 +61,12 @@ export async function readPlanFiles(uc: Undercloud, plan: string, signal?: Abort
     files[o.name] = text;
   });
   const revisionOfFiles = createHash('sha1')
-    .update(listing.map((o) => `${o.name}:${o.hash}`).sort().join('\n'))
+    .update(
+      listing
+        .map((o) => `${o.name}:${o.hash}`)
+        .sort()
+        .join('\n'),
+    )
     .digest('hex');
   return { files, revisionOfFiles };
 }
@@ -96,12 +101,14 @@ function mergedRegistry(files: PlanFiles, data: PlanData): Record<string, string
 export function environmentValues(files: PlanFiles, data: PlanData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const e of data.environments) {
-    const env = 'data' in e ? (e.data as { parameter_defaults?: Record<string, unknown> }) : (loadPlanYaml(e.path, files[e.path] ?? '') as { parameter_defaults?: Record<string, unknown> } | null);
+    const env =
+      'data' in e
+        ? (e.data as { parameter_defaults?: Record<string, unknown> })
+        : (loadPlanYaml(e.path, files[e.path] ?? '') as { parameter_defaults?: Record<string, unknown> } | null);
     Object.assign(out, env?.parameter_defaults ?? {});
   }
   return out;
 }
-
 
 const bool = (v: unknown) => v === true || v === 'true' || v === 'True';
 
@@ -196,23 +203,44 @@ async function heatValidate(uc: Undercloud, req: ReturnType<typeof planHeatReque
 }
 
 /**
+ * The given parameters Heat's refusal is about: Heat names one as Parameter 'Name'
+ * (heat/engine/parameters.py); a nested template's refusal names it in its property path.
+ */
+function refusedParameters(message: string, given: string[]): string[] {
+  const named = new Set([...message.matchAll(/Parameter '([^']+)'/g)].map((m) => m[1]));
+  const found = given.filter((k) => named.has(k));
+  return found.length ? found : given.filter((k) => new RegExp(`\\b${k}\\b`).test(message));
+}
+
+/**
  * Sets parameter values (types kept as given). Unknown names are refused with a suggestion, and
  * Heat checks the values against every template's constraints before anything is saved, so a
  * refused update leaves the plan's previous values in place.
  */
-export async function updatePlanParameters(uc: Undercloud, plan: string, values: Record<string, unknown>, opts: { signal?: AbortSignal; replace?: boolean } = {}): Promise<{ changed: string[] }> {
+export async function updatePlanParameters(
+  uc: Undercloud,
+  plan: string,
+  values: Record<string, unknown>,
+  opts: { signal?: AbortSignal; replace?: boolean } = {},
+): Promise<{ changed: string[] }> {
   await requirePlanData(uc.mistral, plan, opts.signal);
   return withPlanLock(uc.swift, plan, 'parameters set', () => setParameters(uc, plan, values, opts), { signal: opts.signal });
 }
 
-async function setParameters(uc: Undercloud, plan: string, values: Record<string, unknown>, opts: { signal?: AbortSignal; replace?: boolean }): Promise<{ changed: string[] }> {
+async function setParameters(
+  uc: Undercloud,
+  plan: string,
+  values: Record<string, unknown>,
+  opts: { signal?: AbortSignal; replace?: boolean },
+): Promise<{ changed: string[] }> {
   const current = await getPlanParameters(uc, plan, opts.signal);
   const known = current.parameters.map((p) => p.name);
   const unknown = Object.keys(values).filter((k) => !known.includes(k));
   if (unknown.length) {
-    throw new PlanError(
+    throw new ParameterError(
       'unknown-parameters',
       `no template of plan "${plan}" has these parameters`,
+      unknown,
       unknown.map((k) => {
         const near = closestName(k, known);
         return near ? `${k} (did you mean ${near}?)` : k;
@@ -227,10 +255,50 @@ async function setParameters(uc: Undercloud, plan: string, values: Record<string
     // (under another name: a preview named like a deployed stack is refused as existing)
     await uc.heat.previewStack(`${plan}-parameter-check`, stackSource(planHeatRequest(files, data, next)), opts.signal);
   } catch (e) {
-    if (e instanceof HttpError && e.status === 400) throw new PlanError('invalid-parameters', `Heat refused the values, nothing was changed: ${e.serviceMessage}`);
-    throw e;
+    if (!(e instanceof HttpError && e.status === 400)) throw e;
+    // A preview resolves resources against the services they belong to; the local undercloud's
+    // catalog has network/volume entries without servers (real trees validate, but their previews
+    // cannot reach Neutron): there the parameters' own constraints are checked here.
+    const unreachable = /Unable to establish connection to|Failed to establish a new connection/.test(e.serviceMessage ?? '');
+    if (!unreachable) {
+      throw new ParameterError('invalid-parameters', `Heat refused the values, nothing was changed: ${e.serviceMessage}`, refusedParameters(e.serviceMessage ?? '', Object.keys(values)));
+    }
+    const problems = constraintProblems(current.parameters, values);
+    if (problems.length) {
+      throw new ParameterError('invalid-parameters', `Heat refused the values, nothing was changed: ${problems.join('; ')}`, refusedParameters(problems.join('\n'), Object.keys(values)));
+    }
   }
   await writePlanData(uc.mistral, plan, { ...data, parameter_defaults: next }, opts.signal);
   const changed = Object.keys(next).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(data.parameter_defaults[k]));
   return { changed };
+}
+
+/** The values that break their parameter's type or constraints, as Heat words it. */
+function constraintProblems(parameters: PlanParameter[], values: Record<string, unknown>): string[] {
+  const byName = new Map(parameters.map((p) => [p.name, p]));
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    const p = byName.get(name);
+    if (!p) continue;
+    const c = p.constraints;
+    const bad = (why: string) => out.push(`Parameter '${name}' is invalid: ${c.description ?? why}`);
+    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    if (p.type === 'number' && Number.isNaN(n)) bad(`${JSON.stringify(value)} is not a number`);
+    else if (p.type === 'number' && ((c.minValue !== undefined && n < c.minValue) || (c.maxValue !== undefined && n > c.maxValue))) bad(`${n} is out of range`);
+    else if (c.allowedValues && !c.allowedValues.some((a) => String(a) === String(value))) bad(`${JSON.stringify(value)} is not an allowed value`);
+    else if (p.type === 'string' && typeof value === 'string') {
+      if ((c.minLength !== undefined && value.length < c.minLength) || (c.maxLength !== undefined && value.length > c.maxLength)) bad('length out of range');
+      else if (c.allowedPattern !== undefined && patternRefuses(c.allowedPattern, value)) bad(`"${value}" does not match pattern "${c.allowedPattern}"`);
+    }
+  }
+  return out;
+}
+
+/** Python's pattern syntax is mostly JavaScript's; one JavaScript cannot read refuses nothing. */
+function patternRefuses(pattern: string, value: string): boolean {
+  try {
+    return !new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,10 @@ import { assertPlanName } from './planName';
 
 /** What the data was read from (a hash of the stored variables); copied along by `{...data}`, never stored. */
 const READ_FROM = Symbol('plan data as read');
-const digest = (variables: unknown) => createHash('sha1').update(JSON.stringify(variables ?? {})).digest('hex');
+const digest = (variables: unknown) =>
+  createHash('sha1')
+    .update(JSON.stringify(variables ?? {}))
+    .digest('hex');
 
 /** A plan's data: the Mistral environment named after the plan (TripleO Newton/Ocata layout). */
 export interface PlanData {
@@ -48,7 +51,10 @@ export async function writePlanData(mistral: MistralClient, plan: string, data: 
     const now = await mistral.getEnvironment(plan, signal);
     if (!now) throw new PlanError('plan-not-found', `plan "${plan}" does not exist`);
     if (digest(now.variables) !== readFrom) {
-      throw new PlanError('plan-changed', `plan "${plan}" was changed by another client (or a deploy) while this change was prepared; nothing was saved: read the plan again and retry`);
+      throw new PlanError(
+        'plan-changed',
+        `plan "${plan}" was changed by another client (or a deploy) while this change was prepared; nothing was saved: read the plan again and retry`,
+      );
     }
   }
   await mistral.updateEnvironment(plan, { variables: data, signal });

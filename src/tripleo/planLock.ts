@@ -55,7 +55,8 @@ async function readLock(swift: SwiftClient, plan: string, signal?: AbortSignal):
     return { record: JSON.parse(await swift.getObjectText(plan, LOCK_OBJECT, signal)) as LockRecord, etag: meta.etag };
   } catch (e) {
     if (e instanceof HttpError && e.status === 404) return undefined;
-    if (e instanceof SyntaxError) return { record: { operation: 'unknown', user: '?', host: '?', pid: 0, taken: '?', expires: new Date(0).toISOString(), token: '' }, etag: meta.etag };
+    if (e instanceof SyntaxError)
+      return { record: { operation: 'unknown', user: '?', host: '?', pid: 0, taken: '?', expires: new Date(0).toISOString(), token: '' }, etag: meta.etag };
     throw e;
   }
 }

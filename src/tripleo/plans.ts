@@ -60,8 +60,9 @@ export function checkLocalPlan(folder: string, files: LocalFile[] = scanPlanFold
   // Released maps name environments their tree does not ship (queens: environments/aide.yaml...).
   // tripleo-common accepted them and such an environment cannot be enabled (updateSelection), so
   // only a missing root template or root environment, or a file listed twice, refuses the plan.
-  const problems = checkMapAgainstFiles(map, files.map((f) => f.name)).filter((p) => /^root_|listed more than once$/.test(p));
-  if (problems.length) throw new PlanError('invalid-capabilities-map', `${mapFile} does not match the folder`, problems);
+  const isRoot = (file: string) => file === map.rootTemplate || file === map.rootEnvironment;
+  const problems = checkMapAgainstFiles(map, files.map((f) => f.name)).filter((p) => p.kind === 'duplicate' || (p.kind === 'missing-file' && isRoot(p.file)));
+  if (problems.length) throw new PlanError('invalid-capabilities-map', `${mapFile} does not match the folder`, problems.map((p) => p.message));
   return map;
 }
 
@@ -83,7 +84,12 @@ export interface PlanCommandOptions extends UploadOptions {
  * not (Swift or the client died) leaves a container marked as being created, which the next
  * create of that name resumes.
  */
-export async function createPlan(uc: Undercloud, name: string, folder: string, opts: PlanCommandOptions = {}): Promise<{ message: string; upload: UploadResult; executionId: string }> {
+export async function createPlan(
+  uc: Undercloud,
+  name: string,
+  folder: string,
+  opts: PlanCommandOptions = {},
+): Promise<{ message: string; upload: UploadResult; executionId: string }> {
   assertPlanName(name);
   const prepared = await preparePlanFolder(folder, opts);
   if (await readPlanData(uc.mistral, name, opts.signal)) throw new PlanError('plan-exists', `plan "${name}" already exists`);
@@ -96,20 +102,33 @@ export async function createPlan(uc: Undercloud, name: string, folder: string, o
   return withPlanLock(uc.swift, name, 'plan create', async () => {
     try {
       const upload = await uploadPlanFolder(uc.swift, folder, name, prepared);
-      const r = await runWorkflow(uc.mistral, `${PLAN_WORKBOOK}.create_deployment_plan`, { container: name, generate_passwords: opts.generatePasswords ?? true }, { signal: opts.signal });
+      const r = await runWorkflow(
+        uc.mistral,
+        `${PLAN_WORKBOOK}.create_deployment_plan`,
+        { container: name, generate_passwords: opts.generatePasswords ?? true },
+        { signal: opts.signal },
+      );
       await uc.swift.setContainerMetadata(name, { [CREATING_META]: '' }).catch(() => undefined);
       return { message: r.message, upload: { ...upload, created: true }, executionId: r.executionId };
     } catch (e) {
       if (await readPlanData(uc.mistral, name).catch(() => undefined)) throw e;
       const removed = await removeContainer(uc.swift, name);
       if (removed || !(e instanceof PlanError)) throw e;
-      throw new PlanError(e.code, `${e.message.replace(/; the plan was left as it was before$/, '')}; what was written could not be removed yet: run the same "plan create" again to resume it`);
+      throw new PlanError(
+        e.code,
+        `${e.message.replace(/; the plan was left as it was before$/, '')}; what was written could not be removed yet: run the same "plan create" again to resume it`,
+      );
     }
   });
 }
 
 /** Replace a plan's templates with a folder's; selections and parameter values are kept where they still apply. */
-export async function updatePlan(uc: Undercloud, name: string, folder: string, opts: UploadOptions = {}): Promise<{ message: string; upload: UploadResult; dropped: string[] }> {
+export async function updatePlan(
+  uc: Undercloud,
+  name: string,
+  folder: string,
+  opts: UploadOptions = {},
+): Promise<{ message: string; upload: UploadResult; dropped: string[] }> {
   const prepared = await preparePlanFolder(folder, opts);
   await requirePlanData(uc.mistral, name, opts.signal);
   await ensureWorkbooks(uc.mistral);
@@ -158,7 +177,9 @@ export async function readPlanMap(uc: Undercloud, plan: string, signal?: AbortSi
 }
 
 export async function getPlanCapabilities(uc: Undercloud, plan: string, signal?: AbortSignal): Promise<CapabilityTopic[]> {
-  const [data, map, files] = await Promise.all([requirePlanData(uc.mistral, plan, signal), readPlanMap(uc, plan, signal), planFileNames(uc, plan, signal)]);
+  // the plan data first: a missing plan is "does not exist", not whichever 404 comes back first
+  const data = await requirePlanData(uc.mistral, plan, signal);
+  const [map, files] = await Promise.all([readPlanMap(uc, plan, signal), planFileNames(uc, plan, signal)]);
   return getCapabilities(map, selectedPaths(data), files);
 }
 
@@ -181,8 +202,14 @@ async function setCapabilities(uc: Undercloud, plan: string, changes: Record<str
  * Writes a plan's files and a plan-environment.yaml (without passwords unless asked) into a folder
  * that must not exist yet or be empty: nothing of the user's is overwritten.
  */
-export async function exportPlan(uc: Undercloud, plan: string, folder: string, opts: { includePasswords?: boolean; signal?: AbortSignal } = {}): Promise<string[]> {
-  if (fs.existsSync(folder) && fs.readdirSync(folder).length) throw new PlanError('folder-not-empty', `${folder} is not empty: export into a new or empty folder`);
+export async function exportPlan(
+  uc: Undercloud,
+  plan: string,
+  folder: string,
+  opts: { includePasswords?: boolean; signal?: AbortSignal } = {},
+): Promise<string[]> {
+  if (fs.existsSync(folder) && fs.readdirSync(folder).length)
+    throw new PlanError('folder-not-empty', `${folder} is not empty: export into a new or empty folder`);
   const data = await requirePlanData(uc.mistral, plan, opts.signal);
   await ensurePlanSettled(uc.swift, plan, { signal: opts.signal });
   const files = await planFileNames(uc, plan, opts.signal);

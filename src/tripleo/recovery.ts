@@ -25,7 +25,10 @@ export async function cancelStack(uc: Undercloud, plan: string, signal?: AbortSi
     await uc.heat.cancelUpdate(`${stack.stack_name}/${stack.id}`, { rollback: stack.stack_status === 'UPDATE_IN_PROGRESS', signal });
   } catch (e) {
     if (e instanceof HttpError && e.status < 500) {
-      throw new PlanError('cancel-refused', `Heat refused to cancel ${stack.stack_status} of stack ${plan} (${e.serviceMessage}): delete the stack instead (tripleo stack delete ${plan})`);
+      throw new PlanError(
+        'cancel-refused',
+        `Heat refused to cancel ${stack.stack_status} of stack ${plan} (${e.serviceMessage}): delete the stack instead (tripleo stack delete ${plan})`,
+      );
     }
     throw e;
   }
@@ -36,12 +39,20 @@ export async function cancelStack(uc: Undercloud, plan: string, signal?: AbortSi
  * Deletes a plan's stack (the plan stays) and waits until it is gone. Holds the plan meanwhile, so
  * no deploy starts while it is deleted. Heat takes over the stack of an engine that died.
  */
-export async function deleteStack(uc: Undercloud, plan: string, opts: { signal?: AbortSignal; timeoutMs?: number; onProgress?: (status: string) => void } = {}): Promise<'deleted' | 'no-stack'> {
+export async function deleteStack(
+  uc: Undercloud,
+  plan: string,
+  opts: { signal?: AbortSignal; timeoutMs?: number; onProgress?: (status: string) => void } = {},
+): Promise<'deleted' | 'no-stack'> {
   assertPlanName(plan);
   const run = async (): Promise<'deleted' | 'no-stack'> => {
     const deleting = await uc.heat.deleteStack(plan, opts.signal);
     if (!deleting) return 'no-stack';
-    const end = await uc.heat.waitForStack(deleting, { timeoutMs: opts.timeoutMs ?? 30 * 60_000, signal: opts.signal, onProgress: (p) => opts.onProgress?.(p.status) });
+    const end = await uc.heat.waitForStack(deleting, {
+      timeoutMs: opts.timeoutMs ?? 30 * 60_000,
+      signal: opts.signal,
+      onProgress: (p) => opts.onProgress?.(p.status),
+    });
     if (end.stack_status !== 'DELETE_COMPLETE') {
       throw new PlanError('stack-delete-failed', `stack ${plan} ended ${end.stack_status}${end.stack_status_reason ? `: ${end.stack_status_reason}` : ''}`);
     }

@@ -14,9 +14,10 @@
  * The role and network mappings are shared by all renders in file order, as they were in one Python process,
  * so a template that changes them is seen by the ones after it.
  */
-import { parseDocument, isMap, isScalar, isSeq, Node as YamlNode, Document } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, Node as YamlNode } from 'yaml';
+import { isMergeKey, parseHeatYaml } from './heatYaml';
 import { PyDict, PyFloat, PyValue, TemplateCache, TemplateRenderError, renderTemplate } from './jinja';
-import type { SourceLine } from './jinja';
+import type { RenderLimits, SourceLine } from './jinja';
 
 export { TemplateRenderError } from './jinja';
 
@@ -83,67 +84,54 @@ export function isRenderedOutput(path: string, result: RenderResult): boolean {
   return result.rendered.some((r) => r.path === path);
 }
 
-// heatYaml: switch to the shared Heat-like reader once it lands.
-function readYaml(file: string, text: string): { value: PyValue; doc: Document } {
-  const doc = parseDocument(text, {
-    version: '1.1',
-    uniqueKeys: false,
-    customTags: (tags) =>
-      tags
-        .filter((t) => (typeof t === 'object' ? t.tag !== 'tag:yaml.org,2002:timestamp' : true))
-        .map((t) => {
-          // PyYAML's booleans: y/Y/n/N stay strings
-          if (typeof t === 'object' && t.tag === 'tag:yaml.org,2002:bool' && t.test) return { ...t, test: new RegExp(t.test.source.replace('Y|y|', '').replace('N|n|', '')) };
-          if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:float' || !('resolve' in t)) return t;
-          const resolve = t.resolve as (...a: unknown[]) => unknown;
-          return { ...t, resolve: (...a: unknown[]) => new PyFloat(Number(resolve(...a))) };
-        }) as typeof tags,
-  });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new TemplateRenderError(file, e.linePos?.[0].line ?? 1, e.message.split('\n')[0]);
-  }
-  return { value: toPy(doc.contents as YamlNode | null, doc), doc };
+/** A plan data file read as Heat reads YAML (the shared reader), as Python values: `1.0` stays a float. */
+function readYaml(file: string, text: string): { value: PyValue; doc: Document; lineOf: (offset: number) => number } {
+  const parsed = parseHeatYaml(text);
+  if (parsed.errors.length) throw new TemplateRenderError(file, parsed.errors[0].line, parsed.errors[0].message);
+  const budget = { left: 5_000_000 };
+  return { value: toPy(parsed.doc.contents as YamlNode | null, parsed.doc, text, budget), doc: parsed.doc, lineOf: (o) => parsed.lineCounter.linePos(o).line };
 }
 
-function toPy(node: YamlNode | null | undefined, doc: Document, depth = 0): PyValue {
-  if (depth > 500) throw new Error('YAML nested too deeply');
+function toPy(node: YamlNode | null | undefined, doc: Document, text: string, budget: { left: number }, depth = 0): PyValue {
+  if (--budget.left < 0 || depth > 500) throw new Error('YAML too large or nested too deeply');
   if (!node) return null;
+  if (isAlias(node)) return toPy(node.resolve(doc) as YamlNode, doc, text, budget, depth + 1);
   if (isScalar(node)) {
     const v = node.value;
-    if (v instanceof PyFloat || typeof v === 'string' || typeof v === 'boolean' || v === null) return v as PyValue;
-    if (typeof v === 'number') return v;
+    if (typeof v === 'number') {
+      // PyYAML's floats are the plain scalars with a dot (or .inf/.nan); its ints have none
+      const src = node.range ? text.slice(node.range[0], node.range[1]) : String(v);
+      return node.type === 'PLAIN' && src.includes('.') ? new PyFloat(v) : v;
+    }
     if (typeof v === 'bigint') return Number(v);
+    if (typeof v === 'string' || typeof v === 'boolean' || v === null || v === undefined) return v ?? null;
     return String(v);
   }
-  if (isSeq(node)) return node.items.map((i) => toPy(i as YamlNode, doc, depth + 1));
+  if (isSeq(node)) return node.items.map((i) => toPy(i as YamlNode, doc, text, budget, depth + 1));
   if (isMap(node)) {
-    const d = new PyDict();
+    // PyYAML's flatten_mapping: merged entries first (earlier merge sources win), then the mapping's own
+    const merged = new PyDict();
+    const own = new PyDict();
     for (const pair of node.items) {
-      const key = toPy(pair.key as YamlNode, doc, depth + 1);
-      if (key === '<<' && pair.value) {
-        // YAML 1.1 merge keys, as PyYAML applies them: explicit keys win
-        const merged = toPy(pair.value as YamlNode, doc, depth + 1);
-        for (const m of Array.isArray(merged) ? merged : [merged]) if (m instanceof PyDict) for (const [k, v] of m.entries()) if (!d.has(k)) d.set(k, v);
+      if (!isMergeKey(pair.key)) {
+        own.set(toPy(pair.key as YamlNode, doc, text, budget, depth + 1), toPy(pair.value as YamlNode, doc, text, budget, depth + 1));
         continue;
       }
-      d.set(key, toPy(pair.value as YamlNode, doc, depth + 1));
+      const source = toPy(pair.value as YamlNode, doc, text, budget, depth + 1);
+      for (const m of Array.isArray(source) ? source : [source]) if (m instanceof PyDict) for (const [k, v] of m.entries()) if (!merged.has(k)) merged.set(k, v);
     }
-    return d;
+    if (merged.size === 0) return own;
+    for (const [k, v] of own.entries()) merged.set(k, v);
+    return merged;
   }
-  // an alias
-  return toPy((node as unknown as { resolve(d: Document): YamlNode }).resolve(doc), doc, depth + 1);
+  return null;
 }
 
 /** 1-based line of the n-th item of the top-level sequence, for error messages. */
-function itemLine(doc: Document, index: number, text: string): number {
+function itemLine(doc: Document, index: number, lineOf: (offset: number) => number): number {
   const seq = doc.contents;
-  if (isSeq(seq)) {
-    const item = seq.items[index] as YamlNode | undefined;
-    const offset = item?.range?.[0];
-    if (offset !== undefined) return text.slice(0, offset).split('\n').length;
-  }
-  return 1;
+  const item = isSeq(seq) ? (seq.items[index] as YamlNode | undefined) : undefined;
+  return item?.range ? lineOf(item.range[0]) : 1;
 }
 
 export function pyToJs(v: PyValue): unknown {
@@ -158,22 +146,22 @@ export function pyToJs(v: PyValue): unknown {
 }
 
 function readRoles(file: string, text: string): PyDict[] {
-  const { value, doc } = readYaml(file, text);
+  const { value, doc, lineOf } = readYaml(file, text);
   if (!Array.isArray(value)) throw new TemplateRenderError(file, 1, 'roles data must be a list of roles');
   value.forEach((r, i) => {
-    if (!(r instanceof PyDict)) throw new TemplateRenderError(file, itemLine(doc, i, text), `role ${i + 1} is not a mapping`);
-    if (typeof r.get('name') !== 'string' || r.get('name') === '') throw new TemplateRenderError(file, itemLine(doc, i, text), `role ${i + 1} has no name`);
+    if (!(r instanceof PyDict)) throw new TemplateRenderError(file, itemLine(doc, i, lineOf), `role ${i + 1} is not a mapping`);
+    if (typeof r.get('name') !== 'string' || r.get('name') === '') throw new TemplateRenderError(file, itemLine(doc, i, lineOf), `role ${i + 1} has no name`);
   });
   return value as PyDict[];
 }
 
 function readNetworks(file: string, text: string): PyDict[] {
-  const { value, doc } = readYaml(file, text);
+  const { value, doc, lineOf } = readYaml(file, text);
   if (value === null) return [];
   if (!Array.isArray(value)) throw new TemplateRenderError(file, 1, 'network data must be a list of networks');
   value.forEach((n, i) => {
-    if (!(n instanceof PyDict)) throw new TemplateRenderError(file, itemLine(doc, i, text), `network ${i + 1} is not a mapping`);
-    if (typeof n.get('name') !== 'string' || n.get('name') === '') throw new TemplateRenderError(file, itemLine(doc, i, text), `network ${i + 1} has no name`);
+    if (!(n instanceof PyDict)) throw new TemplateRenderError(file, itemLine(doc, i, lineOf), `network ${i + 1} is not a mapping`);
+    if (typeof n.get('name') !== 'string' || n.get('name') === '') throw new TemplateRenderError(file, itemLine(doc, i, lineOf), `network ${i + 1} has no name`);
   });
   return value as PyDict[];
 }
@@ -213,7 +201,16 @@ function byteOrder(paths: string[]): string[] {
     .map((x) => x.p);
 }
 
-export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: { rolesData?: string; networkData?: string } = {}): RenderResult {
+export interface RenderPlanOptions {
+  /** roles_data.yaml text to use instead of the plan's. */
+  rolesData?: string;
+  /** network_data.yaml text to use instead of the plan's. */
+  networkData?: string;
+  /** Bounds of each file's render (the language server may ask for tighter ones). */
+  limits?: Partial<RenderLimits>;
+}
+
+export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: RenderPlanOptions = {}): RenderResult {
   const result: RenderResult = { rendered: [], errors: [], roles: [], networks: [], excluded: [] };
   const rolesText = opts.rolesData ?? files.get(ROLES_DATA);
   if (rolesText === undefined) return result;
@@ -259,15 +256,17 @@ export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: { 
       return undefined;
     };
     try {
-      const r = renderTemplate(source, files.get(source)!, context, { loader, cache });
+      const r = renderTemplate(source, files.get(source)!, context, { loader, cache, limits: opts.limits });
       // a second render to the same name overwrote the first object in Swift
       const done: RenderedTemplate = { path: out, source, text: r.text, lines: r.lines, ...extra };
       const earlier = renderedAt.get(out);
       if (earlier !== undefined) result.rendered[earlier] = done;
       else renderedAt.set(out, result.rendered.push(done) - 1);
     } catch (e) {
-      if (!(e instanceof TemplateRenderError)) throw e;
-      result.errors.push(e);
+      // no template content may take down the caller (the language server renders too)
+      const err = e instanceof TemplateRenderError ? e : new TemplateRenderError(source, 1, `internal error while rendering: ${(e as Error).message ?? String(e)}`);
+      // a syntax error in a role or network template fails every render of it: report it once
+      if (!result.errors.some((x) => x.message === err.message)) result.errors.push(err);
     }
   };
 

@@ -14,6 +14,8 @@ export interface UndercloudOptions {
   timeoutMs?: number;
   /** Extra CA bundle that applies on top of the profile's own cacert. */
   extraCaFile?: string;
+  /** Skip certificate verification whatever the profile says (the tripleo.insecure setting); warned about. */
+  insecure?: boolean;
 }
 
 /** One authenticated connection to an undercloud and a client for each of its services. */
@@ -32,7 +34,7 @@ export class Undercloud {
     this.http = new HttpClient({
       logger: opts.logger,
       timeoutMs: opts.timeoutMs,
-      tls: { ...profile.tls, caFile: profile.tls.caFile ?? opts.extraCaFile },
+      tls: { ...profile.tls, ...(opts.extraCaFile ? { extraCaFiles: [opts.extraCaFile] } : {}), ...(opts.insecure ? { insecure: true } : {}) },
     });
     this.session = new KeystoneSession(this.http, profile.auth);
     this.swift = new SwiftClient(this.session);

@@ -159,7 +159,11 @@ async function writeFiles(
     const onDisk = files.filter((f) => !f.data);
     if (onDisk.length) {
       for (const [i, f] of onDisk.entries()) await opts.beforeWrite?.(f.name, i);
-      const archive = await tarFiles(fs.realpathSync(folder), onDisk.map((f) => f.name), { gzip: true });
+      const archive = await tarFiles(
+        fs.realpathSync(folder),
+        onDisk.map((f) => f.name),
+        { gzip: true },
+      );
       await swift.extractArchive(container, archive, { gzip: true, signal: opts.signal });
       done = onDisk.length;
       progress({ phase: 'uploading', done, total });
@@ -192,12 +196,15 @@ export async function rollback(swift: SwiftClient, container: string, signal?: A
   for (let pass = 0, quiet = 0; quiet < 2; pass++) {
     const current = new Map((await swift.listObjects(container, { signal })).map((o) => [o.name, o.hash]));
     const extra = journal.created.filter((name) => current.has(name));
-    const changed = journal.saved.filter((name) => backups.has(backupName(journal.txn, name)) && current.get(name) !== backups.get(backupName(journal.txn, name)));
+    const changed = journal.saved.filter(
+      (name) => backups.has(backupName(journal.txn, name)) && current.get(name) !== backups.get(backupName(journal.txn, name)),
+    );
     if (!extra.length && !changed.length) {
       if (++quiet < 2) await sleep(1000);
       continue;
     }
-    if (pass >= 10) throw new PlanError('rollback-unsettled', `${container} keeps changing while its interrupted upload is rolled back: is another client writing to it?`);
+    if (pass >= 10)
+      throw new PlanError('rollback-unsettled', `${container} keeps changing while its interrupted upload is rolled back: is another client writing to it?`);
     quiet = 0;
     await mapLimit(extra, 16, (name) => swift.deleteObject(container, name, signal));
     await mapLimit(changed, 16, (name) => swift.copyObject(container, backupName(journal.txn, name), container, name, signal));
@@ -219,5 +226,11 @@ function uploadFailed(e: unknown, container: string, rolledBack: boolean): PlanE
 
 function contentType(name: string): string {
   const ext = path.extname(name).toLowerCase();
-  return ext === '.yaml' || ext === '.yml' ? 'application/x-yaml' : ext === '.json' ? 'application/json' : ext === '.j2' ? 'text/plain' : 'application/octet-stream';
+  return ext === '.yaml' || ext === '.yml'
+    ? 'application/x-yaml'
+    : ext === '.json'
+      ? 'application/json'
+      : ext === '.j2'
+        ? 'text/plain'
+        : 'application/octet-stream';
 }

@@ -29,7 +29,10 @@ export async function startAndWait(
     return await mistral.waitForExecution(ex.id, { timeoutMs: opts.timeoutMs ?? 300_000, intervalMs: opts.intervalMs, signal: opts.signal });
   } catch (e) {
     if ((e as Error).name === 'TimeoutError') {
-      throw new PlanError('workflow-timeout', `${workflow} did not finish in time: ${await describeExecution(mistral, ex.id)}; tripleo execution cancel ${ex.id} stops it`);
+      throw new PlanError(
+        'workflow-timeout',
+        `${workflow} did not finish in time: ${await describeExecution(mistral, ex.id)}; tripleo execution cancel ${ex.id} stops it`,
+      );
     }
     throw e;
   }

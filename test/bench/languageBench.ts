@@ -27,6 +27,8 @@ import { TripleOLanguageService } from '../../src/language/languageService';
 import { buildPlanIndex, updatePlanFile } from '../../src/language/planIndex';
 import { indexPlans } from '../../src/language/planFolders';
 import { readTree } from '../support/files';
+import { corpusTree, corpusTrees } from '../support/corpus';
+import { renderPlanTemplates } from '../../src/tripleo/templateRendering';
 
 export interface LanguageMeasure {
   name: string;
@@ -329,4 +331,93 @@ async function benchServer(root: string, dir: string, file: string, text: string
     if (child.exitCode === null) child.kill();
   }
   return out;
+}
+
+/**
+ * The same measures on a released tree (queens, rendered): the index renders the Jinja sources in
+ * memory, so the floor is the bare parse of the same files Heat reads: the tree's YAML and the
+ * rendered files. Without the corpus it says so and measures nothing.
+ */
+export async function benchCorpusLanguage(root: string, tree = 'queens'): Promise<{ measures: LanguageMeasure[]; goals: [string, boolean][] }> {
+  const out: LanguageMeasure[] = [];
+  if (!corpusTrees().includes(tree)) {
+    console.log(`language on ${tree}: skipped (no tripleo-heat-templates corpus; set THT_CORPUS)`);
+    return { measures: out, goals: [] };
+  }
+  const dir = corpusTree(tree);
+  const texts = readTree(dir);
+  const yaml = [...texts].filter(([p]) => /\.ya?ml$/.test(p) && !/\.j2\.ya?ml$/.test(p));
+  const rendered = renderPlanTemplates(texts).rendered.map((r) => r.text);
+  const parsed = [...yaml.map(([, t]) => t), ...rendered];
+  const shape = `${yaml.length} YAML files + ${rendered.length} rendered, ${(parsed.reduce((n, t) => n + t.length, 0) / 1e6).toFixed(2)} MB`;
+  const cpu = (fn: () => void) => {
+    const c = process.cpuUsage();
+    fn();
+    const u = process.cpuUsage(c);
+    return (u.user + u.system) / 1000;
+  };
+  for (const t of parsed) parseDocument(t, { version: '1.1', uniqueKeys: false });
+  indexPlans([dir]);
+  const floorRuns: number[] = [];
+  const indexRuns: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    global.gc?.();
+    floorRuns.push(cpu(() => parsed.forEach((t) => parseDocument(t, { version: '1.1', uniqueKeys: false }))));
+    global.gc?.();
+    indexRuns.push(cpu(() => indexPlans([dir])));
+  }
+  const floor = percentile(floorRuns, 50);
+  out.push({ name: `${tree}: floor: yaml parseDocument of the same files (CPU)`, value: floor, unit: 'ms', detail: shape });
+  out.push({ name: `${tree}: cold index, rendering included (CPU)`, value: percentile(indexRuns, 50), unit: 'ms' });
+  const [index] = indexPlans([dir]);
+  const docs = [...texts].filter(([p]) => /\.ya?ml$/.test(p)).map(([p, t]) => TextDocument.create(`${index.root}/${p}`, 'yaml', 1, t));
+  let count = 0;
+  const full = cpu(() => {
+    const service = new TripleOLanguageService();
+    for (const d of docs) count += service.validate(d, [index]).length;
+  });
+  out.push({ name: `${tree}: full diagnostics of every file (CPU)`, value: full, unit: 'ms', detail: `${docs.length} files, ${count} diagnostics` });
+
+  // edits, hovers and completions in the tree's largest plain environment file
+  const [file, text] = yaml.filter(([p, t]) => p.startsWith('environments/') && t.includes('parameter_defaults:')).sort((a, b) => b[1].length - a[1].length)[0];
+  const uri = `${index.root}/${file}`;
+  const service = new TripleOLanguageService();
+  let doc = TextDocument.create(uri, 'yaml', 1, text);
+  service.validate(doc, [index]);
+  const lines = text.split('\n');
+  const keyLines = lines.map((l, i) => (/^\s{2}\w+:\s*\S/.test(l) ? i : -1)).filter((i) => i >= 0);
+  const edits: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const line = keyLines[i % keyLines.length];
+    const old = doc.getText({ start: { line, character: 0 }, end: { line, character: 1000 } }).replace(/\r?\n$/, '');
+    edits.push(
+      cpu(() => {
+        doc = TextDocument.update(doc, [{ range: { start: { line, character: 0 }, end: { line, character: old.length } }, text: old.replace(/: .*$/, `: 'edited-${i}'`) }], doc.version + 1);
+        updatePlanFile(index, file, doc.getText(), service.analyze(doc).parsed);
+        service.validate(doc, [index]);
+      }),
+    );
+  }
+  out.push({ name: `${tree}: re-check after a one-line edit of ${file}, CPU (p95)`, value: percentile(edits, 95), unit: 'ms', detail: `p50 ${percentile(edits, 50).toFixed(2)} ms` });
+  const hovers: number[] = [];
+  const completions: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const line = keyLines[(i * 7) % keyLines.length];
+    hovers.push(cpu(() => service.hover(doc, { line, character: 4 }, [index])));
+    completions.push(cpu(() => service.completion(doc, { line, character: 2 }, [index])));
+  }
+  out.push({ name: `${tree}: hover on a parameter, CPU (p95)`, value: percentile(hovers, 95), unit: 'ms' });
+  out.push({ name: `${tree}: completion of parameter names, CPU (p95)`, value: percentile(completions, 95), unit: 'ms', detail: `${index.parameters.size} parameters` });
+  const server = await benchServer(root, dir, file, text);
+  out.push(...server.map((m) => ({ ...m, name: `${tree}: ${m.name}` })));
+  const get = (prefix: string) => out.find((m) => m.name.startsWith(`${tree}: ${prefix}`))?.value ?? NaN;
+  const goals: [string, boolean][] = [
+    [`${tree}: cold index / bare parse = ${(get('cold index') / floor).toFixed(2)} (goal <= 1.5)`, get('cold index') / floor <= 1.5],
+    [`${tree}: full diagnostics / bare parse = ${(get('full diagnostics') / floor).toFixed(2)} (goal <= 1.5)`, get('full diagnostics') / floor <= 1.5],
+    [`${tree}: re-check after an edit p95 = ${get('re-check').toFixed(2)} ms CPU (goal < 10)`, get('re-check') < 10],
+    [`${tree}: hover p95 = ${get('hover').toFixed(2)} ms (goal < 5)`, get('hover') < 5],
+    [`${tree}: completion p95 = ${get('completion').toFixed(2)} ms (goal < 5)`, get('completion') < 5],
+    [`${tree}: server RSS = ${get('language server RSS').toFixed(0)} MiB (goal < 150)`, get('language server RSS') < 150],
+  ];
+  return { measures: out, goals };
 }

@@ -63,7 +63,9 @@ export async function benchPlanCreate(uc: Undercloud, env: NodeJS.ProcessEnv, tr
     out.push({ name: 'create workflow alone', seconds: tWorkflow });
 
     const cli = fresh(`bench-${tree}-swiftcli`);
-    const [, tCli] = await timed(() => execFileSync('swift', ['upload', cli, '.'], { cwd: rendered, env: { ...env, PYTHONWARNINGS: 'ignore' }, stdio: 'ignore' }));
+    const [, tCli] = await timed(() =>
+      execFileSync('swift', ['upload', cli, '.'], { cwd: rendered, env: { ...env, PYTHONWARNINGS: 'ignore' }, stdio: 'ignore' }),
+    );
     out.push({ name: 'swift upload of the rendered tree', seconds: tCli });
   } finally {
     for (const p of plans) await deletePlan(uc, p).catch(() => undefined);

@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { renderPlanTemplates, rolesDataFromFolder } from '../../src/tripleo/templateRendering';
 import { corpusTree, corpusTrees } from '../support/corpus';
 import { readTree } from '../support/files';
+import { pythonRender } from '../support/renderOracle';
 
 export interface RenderMeasure {
   name: string;
@@ -21,22 +18,7 @@ export interface RenderMeasure {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Python's Jinja2 doing the same processing in one process; its own timing, without interpreter start. */
-function pythonMedian(root: string, runs: number, rolesData: string | undefined, compileOnce: boolean): number {
-  const script = path.resolve(__dirname, '../../../test/support/render_oracle.py');
-  const args = [script, root, '--runs', String(runs), ...(compileOnce ? ['--compile-once'] : [])];
-  let tmp: string | undefined;
-  if (rolesData !== undefined) {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'roles-data-'));
-    fs.writeFileSync(path.join(tmp, 'roles_data.yaml'), rolesData);
-    args.push('--roles-data', path.join(tmp, 'roles_data.yaml'));
-  }
-  try {
-    const out = JSON.parse(execFileSync('python3', args, { encoding: 'utf8', maxBuffer: 1 << 30 })) as { seconds: number[] };
-    return median(out.seconds) * 1000;
-  } finally {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  }
-}
+const pythonMedian = (root: string, runs: number, rolesData: string | undefined, compileOnce: boolean) => median(pythonRender(root, { runs, rolesData, compileOnce }).seconds) * 1000;
 
 /** Rendering of every corpus tree (default roles, and every role of roles/ where there is one), against Python. */
 export function benchRendering(runs = 5): RenderMeasure[] {

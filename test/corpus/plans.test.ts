@@ -74,7 +74,10 @@ describeCorpus('released tripleo-heat-templates as plans (real undercloud)', (tr
 
       it('capabilities set enables network isolation with what it requires', async () => {
         const map = readYaml<MapFile>(folder, 'capabilities-map.yaml');
-        const isolation = map.topics.flatMap((t) => t.environment_groups ?? []).flatMap((g) => g.environments ?? []).find((e) => e.file === ISOLATION);
+        const isolation = map.topics
+          .flatMap((t) => t.environment_groups ?? [])
+          .flatMap((g) => g.environments ?? [])
+          .find((e) => e.file === ISOLATION);
         assert.ok(isolation?.requires?.length, `${ISOLATION} has requires in the map`);
         const selected = await updatePlanCapabilities(uc, plan, Object.fromEntries([ISOLATION, ...isolation.requires].map((f) => [f, true])));
         for (const f of [ISOLATION, ...isolation.requires]) assert.ok(selected.includes(f), `${f} selected`);
@@ -98,8 +101,16 @@ describeCorpus('released tripleo-heat-templates as plans (real undercloud)', (tr
         const expected = heatParameterNames(heat);
         assert.ok(expected.size > 100, `Heat reports ${expected.size} parameters`);
         const ours = new Set((await getPlanParameters(uc, plan)).parameters.map((p) => p.name));
-        assert.deepEqual([...expected].filter((n) => !ours.has(n)), [], 'parameters Heat reports that the plan misses');
-        assert.deepEqual([...ours].filter((n) => !expected.has(n)), [], 'parameters the plan has that Heat does not report');
+        assert.deepEqual(
+          [...expected].filter((n) => !ours.has(n)),
+          [],
+          'parameters Heat reports that the plan misses',
+        );
+        assert.deepEqual(
+          [...ours].filter((n) => !expected.has(n)),
+          [],
+          'parameters the plan has that Heat does not report',
+        );
       });
 
       it('parameters set keeps a typed value', async () => {
@@ -115,11 +126,11 @@ describeCorpus('released tripleo-heat-templates as plans (real undercloud)', (tr
       });
 
       it("plan update after adding a role to roles_data.yaml renders the new role's files", async () => {
-        const roleSources = fs
-          .readFileSync(path.join(folder, 'roles_data.yaml'), 'utf8')
-          .match(/^- name: Compute\n(?:(?!- name:).*\n?)*/m);
+        const roleSources = fs.readFileSync(path.join(folder, 'roles_data.yaml'), 'utf8').match(/^- name: Compute\n(?:(?!- name:).*\n?)*/m);
         assert.ok(roleSources, 'roles_data.yaml has a Compute role to copy');
-        const added = roleSources[0].replace('- name: Compute', '- name: ComputeExtra').replace(/^(\s+)HostnameFormatDefault:.*$/m, "$1HostnameFormatDefault: '%stackname%-computeextra-%index%'");
+        const added = roleSources[0]
+          .replace('- name: Compute', '- name: ComputeExtra')
+          .replace(/^(\s+)HostnameFormatDefault:.*$/m, "$1HostnameFormatDefault: '%stackname%-computeextra-%index%'");
         fs.appendFileSync(path.join(folder, 'roles_data.yaml'), `\n${added}`);
         const r = await updatePlan(uc, plan, folder);
         const names = new Set(await planFileNames(uc, plan));

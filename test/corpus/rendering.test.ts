@@ -1,34 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { renderPlanTemplates, rolesDataFromFolder } from '../../src/tripleo/templateRendering';
+import { RenderedTemplate, renderPlanTemplates, rolesDataFromFolder } from '../../src/tripleo/templateRendering';
 import { corpusTree, describeCorpus } from '../support/corpus';
 import { readTree } from '../support/files';
-import { ROOT } from '../support/undercloud';
-
-interface OracleOutput {
-  rendered: Record<string, string>;
-  errors: Record<string, string>;
-  seconds: number[];
-}
-
-/** Python's Jinja2 processing the same tree (test/support/render_oracle.py). */
-export function pythonRender(tree: string, rolesData?: string, runs = 1): OracleOutput {
-  const args = [path.join(ROOT, 'test/support/render_oracle.py'), tree, '--runs', String(runs)];
-  let tmp: string | undefined;
-  if (rolesData !== undefined) {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'roles-data-'));
-    fs.writeFileSync(path.join(tmp, 'roles_data.yaml'), rolesData);
-    args.push('--roles-data', path.join(tmp, 'roles_data.yaml'));
-  }
-  try {
-    return JSON.parse(execFileSync('python3', args, { encoding: 'utf8', maxBuffer: 1 << 30 }));
-  } finally {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  }
-}
+import { pythonRender } from '../support/renderOracle';
 
 function firstDifference(a: string, b: string): string {
   const la = a.split('\n');
@@ -39,11 +15,34 @@ function firstDifference(a: string, b: string): string {
   return 'identical lines';
 }
 
+/**
+ * Each output line has an origin, and an output line whose origin is a template line without any Jinja
+ * (no `{`, `}`, `#` or `%`) starts with that line's text: the map points at the text that produced it.
+ */
+function checkLineMap(r: RenderedTemplate, files: ReadonlyMap<string, string>): void {
+  const out = r.text.split('\n');
+  assert.equal(r.lines.length, out.length, `${r.path}: one origin per output line`);
+  const sources = new Map<string, string[]>();
+  r.lines.forEach((o, i) => {
+    if (!sources.has(o.file)) sources.set(o.file, files.get(o.file)!.replace(/\r\n?/g, '\n').split('\n'));
+    const src = sources.get(o.file)!;
+    assert.ok(o.line >= 0 && o.line < src.length, `${r.path}:${i + 1} maps to ${o.file}:${o.line + 1}, beyond its end`);
+    const line = src[o.line];
+    const previous = o.line > 0 ? src[o.line - 1] : '';
+    // an empty line has no first character (it maps to the newline before it); a line after a `-%}` or
+    // `-}}` may start mid-line: check the lines that are plain text through and through
+    // (a `{%-` on the next line may strip its end and join what follows)
+    if (out[i] !== '' && !/[{}#%]/.test(line) && !/-[%}]\}\s*$/.test(previous) && !out[i].startsWith(line.trimEnd())) {
+      assert.fail(`${r.path}:${i + 1} ${JSON.stringify(out[i])} maps to ${o.file}:${o.line + 1} ${JSON.stringify(line)}`);
+    }
+  });
+}
+
 function assertSameAsPython(tree: string, rolesData?: string): void {
   const root = corpusTree(tree);
   const files = readTree(root);
   const ours = renderPlanTemplates(files, rolesData === undefined ? {} : { rolesData });
-  const python = pythonRender(root, rolesData);
+  const python = pythonRender(root, { rolesData });
   assert.deepEqual(
     ours.errors.map((e) => e.message),
     [],
@@ -57,7 +56,7 @@ function assertSameAsPython(tree: string, rolesData?: string): void {
   for (const r of ours.rendered) {
     const want = python.rendered[r.path];
     if (r.text !== want) differing.push(`${r.path} (from ${r.source}) differs at ${firstDifference(r.text, want)}`);
-    assert.equal(r.lines.length, r.text.split('\n').length, `${r.path}: one source line per output line`);
+    checkLineMap(r, files);
   }
   assert.deepEqual(differing, [], `${differing.length} of ${ourNames.length} files differ from Python's Jinja2`);
 }

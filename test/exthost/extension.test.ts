@@ -124,7 +124,7 @@ describe('the TripleO extension in a real VS Code', () => {
     // the second time, non-interactive: the password can only come from SecretStorage
     assert.equal(await api.connection.connect(ref, { interactive: false }), true);
     await api.connection.disconnect();
-    await api.connection.forgetProfile(ref);
+    assert.equal(await vscode.commands.executeCommand('tripleo.forgetConnection', ref), true);
     assert.equal(api.connection.savedProfiles().length, 0);
   });
 

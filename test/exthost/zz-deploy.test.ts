@@ -32,7 +32,7 @@ describe('deploying from VS Code (real Heat)', function () {
     assert.match(questions[0], new RegExp(`Deploy plan "${plan}"\\? This creates its Heat stack.*does not exist yet`));
     assert.ok(r.outputs.some((o) => o.key === 'RoleHostnames'));
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
-    assert.ok(tabs.some((l) => l.includes(`${plan}: deployed ↔ to deploy`)), JSON.stringify(tabs));
+    assert.ok(tabs.includes(`${plan} changes.diff`), JSON.stringify(tabs));
   });
 
   it('shows the plan deployed in the Plans view', async () => {
@@ -55,11 +55,27 @@ describe('deploying from VS Code (real Heat)', function () {
     api.executions.setFilter(undefined);
   });
 
+  it('opens a changed template against the stack in the diff editor', async () => {
+    const uc = api.connection.undercloud!;
+    const template = 'puppet/controller-role.yaml';
+    const text = await uc.swift.getObjectText(plan, template);
+    await uc.swift.putObject(plan, template, text.replace('One Controller node.', 'One Controller node, changed from the extension test.'));
+    assert.equal(await vscode.commands.executeCommand('tripleo.showDeployChange', plan, template), template);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.equal(tab?.label, `${template}: deployed ↔ to deploy`);
+    const input = tab?.input as vscode.TabInputTextDiff;
+    const [left, right] = await Promise.all([vscode.workspace.openTextDocument(input.original), vscode.workspace.openTextDocument(input.modified)]);
+    assert.equal(right.getText(), text.replace('One Controller node.', 'One Controller node, changed from the extension test.'));
+    assert.equal(left.getText(), text);
+    // a file the deploy does not change is refused (the guard shows why)
+    assert.equal(await vscode.commands.executeCommand('tripleo.showDeployChange', plan, 'overcloud.yaml'), undefined);
+  });
+
   it('counts the changes since the last deploy and updates the stack', async () => {
     await updatePlanParameters(api.connection.undercloud!, plan, { ComputeCount: 1 });
     const r = await vscode.commands.executeCommand<FollowResult>('tripleo.deployPlan', plan);
     assert.equal(r?.stack.stack_status, 'UPDATE_COMPLETE');
-    assert.match(questions[1], /This updates its Heat stack\. [1-9]\d* template or parameter change/);
+    assert.match(questions[1], /This updates its Heat stack\. [1-9]\d* change\(s\) since the last deploy: 1 file\(s\), 0 environment\(s\), [1-9]\d* parameter\(s\)/);
     const hosts = r.outputs.find((o) => o.key === 'RoleHostnames')?.value as { Compute: string[] };
     assert.equal(hosts.Compute.length, 1);
   });

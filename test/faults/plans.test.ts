@@ -26,7 +26,11 @@ function assertSameFiles(actual: Map<string, string>, folder: string, what: stri
   const expected = new Map([...readTree(folder)].map(([k, v]) => [k, md5(v)]));
   const differing = [...expected.keys()].filter((k) => actual.get(k) !== expected.get(k));
   const extra = [...actual.keys()].filter((k) => !expected.has(k));
-  assert.deepEqual({ differing: differing.slice(0, 5), differingCount: differing.length, extra: extra.slice(0, 5), extraCount: extra.length }, { differing: [], differingCount: 0, extra: [], extraCount: 0 }, what);
+  assert.deepEqual(
+    { differing: differing.slice(0, 5), differingCount: differing.length, extra: extra.slice(0, 5), extraCount: extra.length },
+    { differing: [], differingCount: 0, extra: [], extraCount: 0 },
+    what,
+  );
 }
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000) {
@@ -58,7 +62,7 @@ describe('faults: plans under killed clients, a killed Swift and two clients at 
     uc.dispose();
   });
 
-  it('two `plan update`s at once: one wins, the other is refused naming the holder, and the plan is exactly the winner\'s folder', async () => {
+  it("two `plan update`s at once: one wins, the other is refused naming the holder, and the plan is exactly the winner's folder", async () => {
     const plan = newPlan('race');
     await createPlan(uc, plan, SAMPLE);
     const b = planFolder(work, 'bbbb', 200);
@@ -68,7 +72,7 @@ describe('faults: plans under killed clients, a killed Swift and two clients at 
     assert.deepEqual(codes, [0, 1], `exit codes ${rb.code}/${rc.code}: ${rb.stderr} ${rc.stderr}`);
     const [winner, loser] = rb.code === 0 ? [b, rc] : [c, rb];
     assert.match(loser.stderr, /plan ".*" is busy: plan update by \S+@\S+ \(pid \d+, since [^)]+\); try again when it has finished/);
-    assertSameFiles(await remoteFiles(uc, plan), winner, 'the plan holds the winner\'s files, nothing of the loser\'s');
+    assertSameFiles(await remoteFiles(uc, plan), winner, "the plan holds the winner's files, nothing of the loser's");
     assert.equal(await uc.swift.objectMetadata(plan, JOURNAL), undefined);
     assert.equal(await uc.swift.objectMetadata(plan, LOCK_OBJECT), undefined, 'the lock is released');
   });
@@ -153,7 +157,13 @@ describe('faults: plans under killed clients, a killed Swift and two clients at 
     const plan = newPlan('names');
     await createPlan(uc, plan, SAMPLE);
     const count = (await uc.swift.containerInfo(plan))!.count;
-    for (const args of [['plan', 'delete', `zz/../${plan}`], ['plan', 'delete', '../x'], ['deploy', '..'], ['parameters', 'get', '..'], ['plan', 'export', `a/../${plan}`, path.join(work, 'x')]]) {
+    for (const args of [
+      ['plan', 'delete', `zz/../${plan}`],
+      ['plan', 'delete', '../x'],
+      ['deploy', '..'],
+      ['parameters', 'get', '..'],
+      ['plan', 'export', `a/../${plan}`, path.join(work, 'x')],
+    ]) {
       const r = await cli(...args);
       assert.equal(r.code, 1, args.join(' '));
       assert.match(r.stderr, /^tripleo: invalid plan name: /, `${args.join(' ')}: ${r.stderr}`);

@@ -101,9 +101,7 @@ describe('faults: a deploy holds its plan, a killed Heat or Mistral leaves a way
 
   it('Mistral SIGKILLed mid-workflow: the execution stays RUNNING and `execution cancel` ends it', async () => {
     const name = `tripleo.faults_test_${Date.now().toString(36)}`;
-    await uc.mistral.createWorkbook(
-      `version: '2.0'\nname: ${name}\nworkflows:\n  slow:\n    tasks:\n      wait:\n        action: std.sleep seconds=600\n`,
-    );
+    await uc.mistral.createWorkbook(`version: '2.0'\nname: ${name}\nworkflows:\n  slow:\n    tasks:\n      wait:\n        action: std.sleep seconds=600\n`);
     try {
       const ex = await uc.mistral.createExecution(`${name}.slow`, { input: {} });
       for (let i = 0; i < 60 && (await uc.mistral.getExecution(ex.id))?.state !== 'RUNNING'; i++) await sleep(500);
@@ -125,9 +123,11 @@ describe('faults: a deploy holds its plan, a killed Heat or Mistral leaves a way
     }
   });
 
-  it('a wait that times out prints the execution\'s own state and the command that stops it', async () => {
+  it("a wait that times out prints the execution's own state and the command that stops it", async () => {
     const name = `tripleo.faults_wait_${Date.now().toString(36)}`;
-    await uc.mistral.createWorkbook(`version: '2.0'\nname: ${name}\nworkflows:\n  slow:\n    tasks:\n      wait_a_while:\n        action: std.sleep seconds=600\n`);
+    await uc.mistral.createWorkbook(
+      `version: '2.0'\nname: ${name}\nworkflows:\n  slow:\n    tasks:\n      wait_a_while:\n        action: std.sleep seconds=600\n`,
+    );
     try {
       await assert.rejects(runWorkflow(uc.mistral, `${name}.slow`, {}, { timeoutMs: 3000 }), (e: Error) => {
         assert.match(e.message, /did not finish in time: execution \S+ is RUNNING \(tasks: wait_a_while RUNNING\); tripleo execution cancel \S+ stops it/);
@@ -154,13 +154,20 @@ describe('faults: a deploy holds its plan, a killed Heat or Mistral leaves a way
     await createPlan(uc, grown, SAMPLE);
     try {
       await uc.swift.putObject(grown, 'extra/huge.yaml', Buffer.alloc(6 * 1024 * 1024, 'x'));
-      await assert.rejects(deployPlan(uc, grown), (e: Error) => e instanceof PlanError && e.code === 'plan-too-large' && /extra\/huge\.yaml is 6\.0 MB/.test(e.message));
+      await assert.rejects(
+        deployPlan(uc, grown),
+        (e: Error) => e instanceof PlanError && e.code === 'plan-too-large' && /extra\/huge\.yaml is 6\.0 MB/.test(e.message),
+      );
       assert.equal(await uc.heat.getStack(grown, { resolveOutputs: false }), undefined);
     } finally {
       await removeStackAndPlan(grown);
     }
 
-    const nodes: NodeSpec[] = Array.from({ length: 1001 }, (_, i) => ({ name: `n${i}`, pm_type: 'fake-hardware', mac: [`52:54:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`] }));
+    const nodes: NodeSpec[] = Array.from({ length: 1001 }, (_, i) => ({
+      name: `n${i}`,
+      pm_type: 'fake-hardware',
+      mac: [`52:54:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`],
+    }));
     await assert.rejects(registerNodes(uc, nodes, { dryRun: true }), /1001 nodes in one request: at most 1000 nodes/);
   });
 });

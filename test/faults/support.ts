@@ -47,7 +47,9 @@ export async function restoreDaemon(daemon: Daemon): Promise<void> {
   }
   for (let i = 0; i < 240 && !undercloudHealthy(); i++) {
     if (i % 20 === 0) {
-      await new Promise<void>((resolve) => execFile('bash', [path.join(SCRIPTS, 'start.sh')], { env: { ...process.env, UC_SERVICES: SERVICE[daemon] } }, () => resolve()));
+      await new Promise<void>((resolve) =>
+        execFile('bash', [path.join(SCRIPTS, 'start.sh')], { env: { ...process.env, UC_SERVICES: SERVICE[daemon] } }, () => resolve()),
+      );
     }
     await sleep(500);
   }
@@ -112,7 +114,10 @@ export function planFolder(parent: string, tag: string, extra: number, bytesEach
   fs.cpSync(path.join(ROOT, 'samples/overcloud-lite'), dir, { recursive: true });
   fs.mkdirSync(path.join(dir, 'extra'));
   for (let i = 0; i < extra; i++) {
-    fs.writeFileSync(path.join(dir, 'extra', `f${String(i).padStart(4, '0')}.yaml`), `# ${tag} ${i}\nvalue: "${tag.repeat(Math.ceil(bytesEach / tag.length)).slice(0, bytesEach)}"\n`);
+    fs.writeFileSync(
+      path.join(dir, 'extra', `f${String(i).padStart(4, '0')}.yaml`),
+      `# ${tag} ${i}\nvalue: "${tag.repeat(Math.ceil(bytesEach / tag.length)).slice(0, bytesEach)}"\n`,
+    );
   }
   return dir;
 }

@@ -1,19 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { removeStackAndPlan, ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
+import { planFixture, ROOT, tripleoCli, uniqueName } from '../support/undercloud';
 
-const exec = promisify(execFile);
 
 describe('the tripleo CLI on the real undercloud', function () {
   this.timeout(180_000);
   const plan = uniqueName('cli');
-  let env: NodeJS.ProcessEnv;
   let dir: string;
-  const tripleo = (...args: string[]) => exec('node', [path.join(ROOT, 'dist/cli.js'), ...args], { env });
+  const tripleo = tripleoCli();
   const fails = async (args: string[], pattern: RegExp) => {
     await assert.rejects(tripleo(...args), (e: { code: number; stderr: string }) => {
       assert.equal(e.code, 1);
@@ -24,8 +20,6 @@ describe('the tripleo CLI on the real undercloud', function () {
   };
 
   before(() => {
-    const p = undercloudProfile();
-    env = { PATH: process.env.PATH, OS_AUTH_URL: p.auth.authUrl, OS_USERNAME: p.auth.username, OS_PASSWORD: p.auth.password, OS_PROJECT_NAME: p.auth.projectName, OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default' };
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tripleo-cli-'));
   });
   after(async () => {
@@ -85,21 +79,40 @@ describe('the tripleo CLI on the real undercloud', function () {
 
 describe('tripleo deploy, stack and execution commands', function () {
   this.timeout(300_000);
-  const plan = uniqueName('clideploy');
-  let env: NodeJS.ProcessEnv;
-  const tripleo = (...args: string[]) => exec('node', [path.join(ROOT, 'dist/cli.js'), ...args], { env });
+  const { plan } = planFixture('clideploy');
+  const tripleo = tripleoCli();
 
-  before(async () => {
-    const p = undercloudProfile();
-    env = { PATH: process.env.PATH, OS_AUTH_URL: p.auth.authUrl, OS_USERNAME: p.auth.username, OS_PASSWORD: p.auth.password, OS_PROJECT_NAME: p.auth.projectName, OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default' };
-    await tripleo('plan', 'create', plan, '--templates', path.join(ROOT, 'samples/overcloud-lite'));
+  const exitsWith = async (args: string[], code: number, pattern: RegExp) =>
+    assert.rejects(tripleo(...args), (e: { code: number; stderr: string }) => {
+      assert.equal(e.code, code, e.stderr);
+      assert.match(e.stderr, pattern);
+      return true;
+    });
+
+  it('deploy --diff on a plan without a stack says a deploy creates it, and changes nothing', async () => {
+    const { stdout } = await tripleo('deploy', plan, '--diff');
+    assert.match(stdout, new RegExp(`^plan ${plan} has no stack yet: a deploy creates it from \\d+ files`));
+    await exitsWith(['stack', 'status', plan], 1, /has no stack/);
   });
-  after(async () => {
-    await removeStackAndPlan(plan);
+
+  it('does not deploy without --yes when stdin is not a terminal (exit 2)', async () => {
+    await exitsWith(['deploy', plan], 2, new RegExp(`tripleo: not deploying ${plan} without a confirmation: give --yes`));
+    await exitsWith(['stack', 'status', plan], 1, /has no stack/);
+  });
+
+  it('deploy --validate stops on a failing pre-deployment group (exit 3) and creates no stack', async () => {
+    const file = path.join(os.tmpdir(), `${plan}-counts.yaml`);
+    fs.writeFileSync(file, 'ComputeCount: 50\n');
+    await tripleo('parameters', 'set', plan, file);
+    await exitsWith(['deploy', plan, '--validate', '--yes'], 3, /node_counts[\s\S]*tripleo: not deploying .*: \d+ pre-deployment validation\(s\) failed \(--force deploys anyway\)/);
+    await exitsWith(['stack', 'status', plan], 1, /has no stack/);
+    fs.writeFileSync(file, 'ComputeCount: 2\n');
+    await tripleo('parameters', 'set', plan, file);
+    fs.rmSync(file);
   });
 
   it('deploys with --wait, printing progress and events, and ends with the stack state and outputs', async () => {
-    const { stdout, stderr } = await tripleo('deploy', plan, '--wait', '--timeout', '10');
+    const { stdout, stderr } = await tripleo('deploy', plan, '--yes', '--wait', '--timeout', '10');
     assert.match(stdout, new RegExp(`stack "${plan}" create started \\(execution [0-9a-f-]{36}\\)`));
     assert.match(stdout, new RegExp(`stack ${plan}: CREATE_COMPLETE`));
     assert.match(stdout, /RoleCounts: \{"Controller":1,"Compute":2\}/);
@@ -114,9 +127,40 @@ describe('tripleo deploy, stack and execution commands', function () {
     assert.equal(outputs.StackAction, 'CREATE');
   });
 
+  it('deploy --diff after a change: the changed template with its text diff, and the parameter', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tripleo-cli-diff-'));
+    try {
+      fs.cpSync(path.join(ROOT, 'samples/overcloud-lite'), dir, { recursive: true });
+      const template = 'puppet/controller-role.yaml';
+      const text = fs.readFileSync(path.join(dir, template), 'utf8');
+      assert.ok(text.includes('One Controller node.'));
+      fs.writeFileSync(path.join(dir, template), text.replace('One Controller node.', 'One Controller node, changed by the CLI test.'));
+      await tripleo('plan', 'update', plan, '--templates', dir);
+      const file = path.join(dir, 'values.yaml');
+      fs.writeFileSync(file, 'ComputeCount: 1\n');
+      await tripleo('parameters', 'set', plan, file);
+      const { stdout } = await tripleo('deploy', plan, '--diff');
+      assert.match(stdout, new RegExp(`^plan ${plan} against its stack \\(CREATE_COMPLETE\\): [1-9]\\d* change\\(s\\)`));
+      assert.match(stdout, new RegExp(`^  M ${template}$`, 'm'));
+      assert.match(stdout, /^ {2}ComputeCount: "?2"? -> 1$/m);
+      assert.match(stdout, new RegExp(`^--- stack/${template}\n\\+\\+\\+ plan/${template}\n@@ -\\d+,\\d+ \\+\\d+,\\d+ @@`, 'm'));
+      assert.match(stdout, /^\+ {2}One Controller node, changed by the CLI test\. Without Nova/m);
+      assert.match(stdout, /^- {2}One Controller node\. Without Nova/m);
+      const json = JSON.parse((await tripleo('deploy', plan, '--diff', '--json')).stdout) as { files: { path: string; change: string; before: string; after: string }[] };
+      assert.deepEqual(json.files.map((f) => [f.change, f.path]), [['changed', template]]);
+      assert.ok(json.files[0].after.includes('changed by the CLI test') && !json.files[0].before.includes('changed by the CLI test'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lists and shows the executions of the plan', async () => {
     const list = JSON.parse((await tripleo('execution', 'list', '--plan', plan, '--json')).stdout) as { id: string; workflow_name: string; state: string }[];
-    assert.deepEqual(list.map((e) => e.workflow_name), ['tripleo.deployment.v1.deploy_plan', 'tripleo.plan_management.v1.create_deployment_plan']);
+    // newest first; the validations and the plan update of the tests above came between
+    const names = list.map((e) => e.workflow_name);
+    assert.equal(names.at(-1), 'tripleo.plan_management.v1.create_deployment_plan');
+    assert.deepEqual(names.filter((n) => n.endsWith('.deploy_plan')), ['tripleo.deployment.v1.deploy_plan']);
+    assert.ok(names.includes('tripleo.validations.v1.run_group'));
     const deployOnly = JSON.parse((await tripleo('execution', 'list', '--plan', plan, '--workflow', 'deploy_plan', '--json')).stdout) as { id: string }[];
     assert.equal(deployOnly.length, 1);
     const shown = JSON.parse((await tripleo('execution', 'show', deployOnly[0].id, '--json')).stdout) as { state: string; tasks: { name: string }[] };

@@ -13,7 +13,8 @@ const SAMPLE = path.join(ROOT, 'samples/overcloud-lite');
 
 // Jinja sources like tripleo-heat-templates': one per role, one for all roles, one included file
 const ROLE_SOURCE = '# {{role}} nodes\nheat_template_version: 2016-10-14\ndescription: {{role}} role\nresources: {}\n';
-const ALL_SOURCE = "heat_template_version: 2016-10-14\nparameters:\n{% for role in roles %}\n  {{role.name}}Count:\n    type: number\n{% endfor %}\n{% include 'common-header.j2' %}\n";
+const ALL_SOURCE =
+  "heat_template_version: 2016-10-14\nparameters:\n{% for role in roles %}\n  {{role.name}}Count:\n    type: number\n{% endfor %}\n{% include 'common-header.j2' %}\n";
 
 describe('plans rendered from Jinja sources (real undercloud)', function () {
   this.timeout(180_000);
@@ -41,9 +42,13 @@ describe('plans rendered from Jinja sources (real undercloud)', function () {
   it('creates the plan with the sources and the files rendered from roles_data.yaml beside them', async () => {
     const r = await createPlan(uc, plan, folder);
     const names = await planFileNames(uc, plan);
-    for (const n of ['roles/role.role.j2.yaml', 'all-roles.j2.yaml', 'roles/controller-role.yaml', 'roles/compute-role.yaml', 'all-roles.yaml']) assert.ok(names.includes(n), n);
+    for (const n of ['roles/role.role.j2.yaml', 'all-roles.j2.yaml', 'roles/controller-role.yaml', 'roles/compute-role.yaml', 'all-roles.yaml'])
+      assert.ok(names.includes(n), n);
     assert.ok(r.upload.uploaded.includes('roles/compute-role.yaml'));
-    assert.equal(await uc.swift.getObjectText(plan, 'roles/compute-role.yaml'), '# Compute nodes\nheat_template_version: 2016-10-14\ndescription: Compute role\nresources: {}');
+    assert.equal(
+      await uc.swift.getObjectText(plan, 'roles/compute-role.yaml'),
+      '# Compute nodes\nheat_template_version: 2016-10-14\ndescription: Compute role\nresources: {}',
+    );
     assert.match(await uc.swift.getObjectText(plan, 'all-roles.yaml'), /ControllerCount:\n {4}type: number\n\n {2}ComputeCount:[^]*outputs: \{\}/);
     assert.deepEqual(
       (await listPlanRoles(uc, plan)).map((x) => x.name),
@@ -61,7 +66,10 @@ describe('plans rendered from Jinja sources (real undercloud)', function () {
     fs.appendFileSync(path.join(folder, 'roles_data.yaml'), '\n- name: CephStorage\n  CountDefault: 0\n  ServicesDefault: []\n');
     const r = await updatePlan(uc, plan, folder);
     assert.deepEqual(r.upload.uploaded.sort(), ['all-roles.yaml', 'roles/cephstorage-role.yaml', 'roles_data.yaml']);
-    assert.equal(await uc.swift.getObjectText(plan, 'roles/cephstorage-role.yaml'), '# CephStorage nodes\nheat_template_version: 2016-10-14\ndescription: CephStorage role\nresources: {}');
+    assert.equal(
+      await uc.swift.getObjectText(plan, 'roles/cephstorage-role.yaml'),
+      '# CephStorage nodes\nheat_template_version: 2016-10-14\ndescription: CephStorage role\nresources: {}',
+    );
     assert.ok((await listPlanRoles(uc, plan)).some((x) => x.name === 'CephStorage'));
   });
 
@@ -84,7 +92,10 @@ describe('plans rendered from Jinja sources (real undercloud)', function () {
   it('a render error refuses the update with file and line, before anything is written', async () => {
     const before = await uc.swift.getObjectText(plan, 'roles_data.yaml');
     fs.writeFileSync(path.join(folder, 'all-roles.j2.yaml'), 'heat_template_version: 2016-10-14\n{% for role in roles %}\n  {{role.name}}: 1\n');
-    await assert.rejects(updatePlan(uc, plan, folder), (e: Error) => e instanceof PlanError && e.code === 'render-failed' && /all-roles\.j2\.yaml:\d+: /.test(e.message));
+    await assert.rejects(
+      updatePlan(uc, plan, folder),
+      (e: Error) => e instanceof PlanError && e.code === 'render-failed' && /all-roles\.j2\.yaml:\d+: /.test(e.message),
+    );
     assert.equal(await uc.swift.getObjectText(plan, 'roles_data.yaml'), before);
     fs.writeFileSync(path.join(folder, 'all-roles.j2.yaml'), ALL_SOURCE);
   });

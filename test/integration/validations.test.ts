@@ -1,21 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { deployPlan, followStack } from '../../src/tripleo/deploy';
 import { PlanError } from '../../src/tripleo/errors';
 import { updatePlanParameters } from '../../src/tripleo/parameters';
 import { requirePlanData, writePlanData } from '../../src/tripleo/planData';
-import { createPlan, updatePlanCapabilities } from '../../src/tripleo/plans';
+import { createPlan } from '../../src/tripleo/plans';
 import { IRONIC_API_VERSION } from '../../src/openstack/ironic';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { getGroupRun, listValidations, runGroup, runValidation, stopValidation, validationResults, VALIDATION_GROUPS } from '../../src/tripleo/validations';
-import { removeStackAndPlan, ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
+import { planFixture, removeStackAndPlan, ROOT, tripleoCli, uniqueName, undercloudProfile } from '../support/undercloud';
 
 const SAMPLE = path.join(ROOT, 'samples/overcloud-lite');
-const exec = promisify(execFile);
 const randomMac = () => `52:54:00:${[0, 0, 0].map(() => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join(':')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -288,26 +285,15 @@ describe('validations (tripleo.validations.v1) on the real undercloud', function
 
 describe('a deploy that failed, seen by the post-deployment validations', function () {
   this.timeout(300_000);
-  let uc: Undercloud;
-  const plan = uniqueName('validfail');
-
-  before(async () => {
-    uc = new Undercloud(undercloudProfile());
-    await createPlan(uc, plan, SAMPLE);
-    await updatePlanCapabilities(uc, plan, { 'environments/fail-on-create.yaml': true });
-    await deployPlan(uc, plan);
-  });
-  after(async () => {
-    await removeStackAndPlan(plan);
-    uc.dispose();
-  });
+  const fixture = planFixture('validfail', { environments: { 'environments/fail-on-create.yaml': true }, prepare: deployPlan });
+  const { plan } = fixture;
 
   it('stack_complete waits for the stack, then fails with the failed resource and Heat\'s reason; stack_outputs fails too', async () => {
-    const complete = await runValidation(uc, 'stack_complete', { plan });
+    const complete = await runValidation(fixture.uc, 'stack_complete', { plan });
     assert.equal(complete.result, 'fail');
     assert.match(complete.message, new RegExp(`^stack ${plan} CREATE_FAILED \\(\\d+ failed resource\\(s\\)\\)`));
     assert.ok(complete.messages.some((m) => /^resource IntentionalCreateFailure \(OS::Heat::TestResource\) CREATE_FAILED: .*Test Resource failed/.test(m)), complete.messages.join('\n'));
-    const outputs = await runValidation(uc, 'stack_outputs', { plan });
+    const outputs = await runValidation(fixture.uc, 'stack_outputs', { plan });
     assert.equal(outputs.result, 'fail');
     assert.equal(outputs.message, `stack ${plan} is CREATE_FAILED`);
   });
@@ -315,21 +301,8 @@ describe('a deploy that failed, seen by the post-deployment validations', functi
 
 describe('tripleo validation (CLI)', function () {
   this.timeout(180_000);
-  const plan = uniqueName('validcli');
-  let env: NodeJS.ProcessEnv;
-  const tripleo = (...args: string[]) => exec('node', [path.join(ROOT, 'dist/cli.js'), ...args], { env });
-
-  before(async () => {
-    const p = undercloudProfile();
-    env = { PATH: process.env.PATH, OS_AUTH_URL: p.auth.authUrl, OS_USERNAME: p.auth.username, OS_PASSWORD: p.auth.password, OS_PROJECT_NAME: p.auth.projectName, OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default' };
-    const uc = new Undercloud(p);
-    try {
-      await createPlan(uc, plan, SAMPLE);
-    } finally {
-      uc.dispose();
-    }
-  });
-  after(() => removeStackAndPlan(plan));
+  const { plan } = planFixture('validcli');
+  const tripleo = tripleoCli();
 
   it('lists by group, runs, and reads the results; exit 1 when a validation fails', async () => {
     const listed = JSON.parse((await tripleo('validation', 'list', '--group', 'pre-deployment', '--json')).stdout) as { id: string; groups: string[] }[];

@@ -1,12 +1,14 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { ConnectionProfile, profileFromEnv } from '../../src/openstack/cloudConfig';
-import { deletePlan } from '../../src/tripleo/plans';
+import { createPlan, deletePlan, updatePlanCapabilities } from '../../src/tripleo/plans';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { HttpClient, silentLogger } from '../../src/openstack/http';
 import { KeystoneSession } from '../../src/openstack/keystone';
 
 export const ROOT = path.resolve(__dirname, '../../..');
+const execFileAsync = promisify(execFile);
 
 /** The local undercloud's admin profile, read from `npm run -s undercloud:env` like a user would. */
 export function undercloudProfile(): ConnectionProfile {
@@ -75,4 +77,41 @@ export async function simulateRamdisk(uc: Undercloud, mac: string, facts: { cpus
 /** Waits until ironic-inspector waits for the node's ramdisk. */
 export async function waitForInspectorWaiting(uc: Undercloud, node: string): Promise<void> {
   for (let i = 0; i < 120 && (await uc.inspector.status(node))?.state !== 'waiting'; i++) await new Promise((r) => setTimeout(r, 500));
+}
+
+export const SAMPLE_PLAN = path.join(ROOT, 'samples/overcloud-lite');
+
+/**
+ * The fixture integration suites share: a connection to the undercloud and a plan made from a
+ * folder (the sample unless told) with environments selected, before the suite; the plan and any
+ * stack of it removed after it. `prepare` runs once the plan exists (a deploy, say).
+ */
+export function planFixture(
+  prefix: string,
+  opts: { folder?: string; environments?: Record<string, boolean>; prepare?: (uc: Undercloud, plan: string) => Promise<unknown> } = {},
+): { readonly uc: Undercloud; readonly plan: string } {
+  const fixture = { uc: undefined as unknown as Undercloud, plan: uniqueName(prefix) };
+  before(async () => {
+    fixture.uc = new Undercloud(undercloudProfile());
+    await createPlan(fixture.uc, fixture.plan, opts.folder ?? SAMPLE_PLAN);
+    if (opts.environments) await updatePlanCapabilities(fixture.uc, fixture.plan, opts.environments);
+    await opts.prepare?.(fixture.uc, fixture.plan);
+  });
+  after(async () => {
+    await removeStackAndPlan(fixture.plan);
+    fixture.uc?.dispose();
+  });
+  return fixture;
+}
+
+/** The `tripleo` CLI of dist/ run with the undercloud's credentials in its environment, as a user would. */
+export function tripleoCli(): (...args: string[]) => Promise<{ stdout: string; stderr: string }> {
+  let env: NodeJS.ProcessEnv | undefined;
+  return (...args) => {
+    if (!env) {
+      const p = undercloudProfile();
+      env = { PATH: process.env.PATH, OS_AUTH_URL: p.auth.authUrl, OS_USERNAME: p.auth.username, OS_PASSWORD: p.auth.password, OS_PROJECT_NAME: p.auth.projectName, OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default' };
+    }
+    return execFileAsync('node', [path.join(ROOT, 'dist/cli.js'), ...args], { env });
+  };
 }

@@ -11,7 +11,7 @@ import { Workbench } from '../support/workbench';
 describeCorpus('UI: a released tripleo-heat-templates tree as a plan', () => {
   if (!corpusTrees().includes('queens')) return;
   describe('queens', function () {
-    this.timeout(300_000);
+    this.timeout(900_000);
     const results = path.join(ROOT, 'test-results/ui/real-plan');
     const plan = `ui-queens-${Date.now().toString(36)}`;
     let scratch: string;
@@ -48,19 +48,28 @@ describeCorpus('UI: a released tripleo-heat-templates tree as a plan', () => {
       await wb.page.locator('.quick-input-widget', { hasText: 'name of the new plan' }).waitFor();
       await wb.page.locator('.quick-input-widget input.input').fill(plan);
       await wb.page.keyboard.press('Enter');
-      await row(plan).waitFor({ timeout: 240_000 });
+      await row(plan).waitFor({ timeout: 840_000 });
       assert.match(await row(plan).innerText(), /not deployed/);
     });
 
     it('shows the topics, the roles of roles_data.yaml and the parameters Heat reports', async () => {
+      // the tree draws only the rows in sight: give the Plans view the whole side bar
+      for (const view of ['Nodes', 'Executions', 'Validations']) {
+        const header = wb.page.locator('.pane-header.expanded', { hasText: view }).first();
+        if (await header.isVisible().catch(() => false)) await header.click();
+      }
       await row(plan).click();
       await row(/^Environments/).click();
       for (const topic of ['General Deployment Options', 'Network Configuration']) await row(topic).waitFor({ timeout: 60_000 });
+      await wb.screenshot('queens-plan');
+      // one section at a time: the tree draws only the rows in sight
+      await row(/^Environments/).click();
       await row(/^Roles/).click();
       for (const role of ['Controller', 'Compute', 'CephStorage']) await row(new RegExp(`^${role}`)).waitFor({ timeout: 60_000 });
+      await wb.screenshot('queens-plan-roles');
+      await row(/^Roles/).click();
       await row(/^Parameters/).click();
       await row('overcloud.yaml').waitFor({ timeout: 120_000 });
-      await wb.screenshot('queens-plan');
       await row('overcloud.yaml').click();
       await row('ControllerCount').waitFor({ timeout: 30_000 });
       await wb.screenshot('queens-plan-parameters');

@@ -157,7 +157,7 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
   it('deploys the plan after showing what changes, with progress in the status bar', async () => {
     await wb.runCommand('TripleO: Deploy Plan');
     await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: plan }).first().click();
-    await wb.page.locator('.tab', { hasText: 'deployed ↔ to deploy' }).waitFor({ timeout: 30_000 });
+    await wb.page.locator('.tab', { hasText: `${plan} changes.diff` }).waitFor({ timeout: 30_000 });
     const dialog = wb.page.locator('.monaco-dialog-box', { hasText: `Deploy plan "${plan}"` });
     await dialog.waitFor({ timeout: 30_000 });
     await wb.screenshot('deploy-diff-and-confirm');
@@ -175,6 +175,24 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     await row.first().waitFor({ timeout: 30_000 });
     assert.match(await row.first().innerText(), /SUCCESS/);
     await wb.screenshot('executions');
+  });
+
+  it('lists what a deploy would change and opens a changed template against the deployed one in the diff editor', async () => {
+    const template = 'puppet/controller-role.yaml';
+    const uc = new Undercloud(undercloudProfile());
+    try {
+      const text = await uc.swift.getObjectText(plan, template);
+      await uc.swift.putObject(plan, template, text.replace('One Controller node.', 'One Controller node, changed for this screenshot.'));
+    } finally {
+      uc.dispose();
+    }
+    await wb.runCommand('TripleO: Show a Changed File Against the Stack');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: plan }).first().click();
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: template }).first().click();
+    await wb.page.locator('.tab', { hasText: `${template}: deployed ↔ to deploy` }).waitFor({ timeout: 30_000 });
+    assert.ok(await wb.page.locator('.tab', { hasText: `${plan} changes.diff` }).first().isVisible());
+    await wb.page.locator('.monaco-diff-editor .view-line', { hasText: 'changed for this screenshot' }).first().waitFor({ timeout: 30_000 });
+    await wb.screenshot('deploy-diff-changed-template');
   });
 
   it('underlines a misspelled section of an environment file and lists it in Problems', async () => {

@@ -72,8 +72,13 @@ describe('capabilities map', () => {
   it('checks files and requires against the plan', () => {
     assert.deepEqual(checkMapAgainstFiles(map, FILES), []);
     assert.deepEqual(checkMapAgainstFiles(map, FILES.filter((f) => f !== 'environments/ssl-enable.yaml')), [
-      'environments/ssl-enable.yaml does not exist',
-      'environments/ssl-endpoints.yaml requires environments/ssl-enable.yaml, which does not exist',
+      { kind: 'missing-file', file: 'environments/ssl-enable.yaml', mentioned: 'environments/ssl-enable.yaml', message: 'environments/ssl-enable.yaml does not exist' },
+      {
+        kind: 'missing-requirement',
+        file: 'environments/ssl-endpoints.yaml',
+        mentioned: 'environments/ssl-enable.yaml',
+        message: 'environments/ssl-endpoints.yaml requires environments/ssl-enable.yaml, which does not exist',
+      },
     ]);
   });
 

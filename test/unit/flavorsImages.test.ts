@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { flavorSpecs, profileForRole, roleFlavorName } from '../../src/tripleo/flavors';
+import { flavorSpecs, roleFlavorName } from '../../src/tripleo/flavors';
+import { profileForRole } from '../../src/tripleo/nodes';
 import { findImageFiles, IMAGE_SPECS } from '../../src/tripleo/images';
 
 describe('flavor names and image folders', () => {

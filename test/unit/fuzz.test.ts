@@ -18,7 +18,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const INPUTS = Number(process.env.FUZZ_INPUTS ?? 2000);
 /** Far above what any input takes: an input over it is a hang, whatever the machine. */
-const HANG_MS = 5_000;
+const HANG_MS = 15_000;
 const LINT_EVERY = 100;
 
 function prng(seed: number): () => number {
@@ -34,11 +34,70 @@ function prng(seed: number): () => number {
 
 // what broke the language service before, and YAML/Heat/Jinja syntax to splice anywhere
 const TOKENS = [
-  '<<: ', '{<<: 1}', '{<<: *a}', '&a ', '*a', '*nowhere', '<<', '? ', ': ', '- ', '{', '}', '[', ']', ',', "'", '"', '\\', '#', '|', '>-', '!!binary ',
-  '!!python/object ', '!custom ', '%YAML 1.2\n', '---\n', '...\n', '\t', '\n', '\n  ', '    ', '\u0000', '\uFEFF', '\u2028', '😀', '{% for r in roles %}', '{{ x }}',
-  'get_param: ', 'get_param: [', 'get_resource: ', 'depends_on: ', 'type: ', 'OS::TripleO::', '../', '../../../etc/passwd.yaml', 'parameter_defaults:\n  ',
-  'resource_registry:\n  ', "allowed_pattern: '(a+)+b'", 'constraints:\n  - allowed_pattern: ', 'a'.repeat(40), 'hidden: true', 'null', '~', '1e400', '0x1F', '.nan',
-  'yes', '__proto__', 'constructor', 'hasOwnProperty', 'toString', 'heat_template_version: rocky\n', 'topics:\n  - ', 'environments:\n  - path: ',
+  '<<: ',
+  '{<<: 1}',
+  '{<<: *a}',
+  '&a ',
+  '*a',
+  '*nowhere',
+  '<<',
+  '? ',
+  ': ',
+  '- ',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  "'",
+  '"',
+  '\\',
+  '#',
+  '|',
+  '>-',
+  '!!binary ',
+  '!!python/object ',
+  '!custom ',
+  '%YAML 1.2\n',
+  '---\n',
+  '...\n',
+  '\t',
+  '\n',
+  '\n  ',
+  '    ',
+  '\u0000',
+  '\uFEFF',
+  '\u2028',
+  '😀',
+  '{% for r in roles %}',
+  '{{ x }}',
+  'get_param: ',
+  'get_param: [',
+  'get_resource: ',
+  'depends_on: ',
+  'type: ',
+  'OS::TripleO::',
+  '../',
+  '../../../etc/passwd.yaml',
+  'parameter_defaults:\n  ',
+  'resource_registry:\n  ',
+  "allowed_pattern: '(a+)+b'",
+  'constraints:\n  - allowed_pattern: ',
+  'a'.repeat(40),
+  'hidden: true',
+  'null',
+  '~',
+  '1e400',
+  '0x1F',
+  '.nan',
+  'yes',
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  'toString',
+  'heat_template_version: rocky\n',
+  'topics:\n  - ',
+  'environments:\n  - path: ',
 ];
 
 interface Sample {
@@ -72,23 +131,42 @@ function mutate(text: string, other: string, random: () => number): string {
     const at = pick(s.length + 1);
     const len = pick(Math.min(80, s.length - at) + 1);
     switch (pick(8)) {
-      case 0: s = s.slice(0, at) + s.slice(at + len); break; // delete
-      case 1: s = s.slice(0, at) + s.slice(at, at + len) + s.slice(at); break; // duplicate
-      case 2: case 3: s = s.slice(0, at) + TOKENS[pick(TOKENS.length)] + s.slice(at); break; // splice a token
-      case 4: { // a line from another file
+      case 0:
+        s = s.slice(0, at) + s.slice(at + len);
+        break; // delete
+      case 1:
+        s = s.slice(0, at) + s.slice(at, at + len) + s.slice(at);
+        break; // duplicate
+      case 2:
+      case 3:
+        s = s.slice(0, at) + TOKENS[pick(TOKENS.length)] + s.slice(at);
+        break; // splice a token
+      case 4: {
+        // a line from another file
         const lines = other.split('\n');
         s = s.slice(0, at) + lines[pick(lines.length)] + '\n' + s.slice(at);
         break;
       }
-      case 5: { // shift a line's indentation
+      case 5: {
+        // shift a line's indentation
         const lines = s.split('\n');
         const i = pick(lines.length);
         lines[i] = random() < 0.5 ? `  ${lines[i]}` : lines[i].replace(/^ {1,2}/, '');
         s = lines.join('\n');
         break;
       }
-      case 6: s = s.slice(0, at) + String.fromCharCode(pick(0x3000)) + s.slice(at + 1); break; // flip a character
-      default: s = s.slice(0, at) + s.slice(at, at + len).split('').reverse().join('') + s.slice(at + len); // scramble
+      case 6:
+        s = s.slice(0, at) + String.fromCharCode(pick(0x3000)) + s.slice(at + 1);
+        break; // flip a character
+      default:
+        s =
+          s.slice(0, at) +
+          s
+            .slice(at, at + len)
+            .split('')
+            .reverse()
+            .join('') +
+          s.slice(at + len); // scramble
     }
   }
   return s;
@@ -124,14 +202,22 @@ describe('fuzz: mutated workspace files through the language service and lint', 
         updatePlanFile(index, sample.rel, text, service.analyze(doc).parsed);
         const diagnostics = service.validate(doc, [index]);
         for (let k = 0; k < 3; k++) service.hover(doc, doc.positionAt(pick(text.length + 1)), [index]);
-        for (let k = 0; k < 2; k++) for (const item of service.completion(doc, doc.positionAt(pick(text.length + 1)), [index]).slice(0, 3)) service.resolveCompletion(item, [index]);
+        for (let k = 0; k < 2; k++)
+          for (const item of service.completion(doc, doc.positionAt(pick(text.length + 1)), [index]).slice(0, 3)) service.resolveCompletion(item, [index]);
         const at = doc.positionAt(pick(text.length + 1));
         service.definition(doc, at, [index]);
         service.references(doc, at, [index]);
         service.documentLinks(doc, [index]);
         service.documentSymbols(doc);
         service.codeActions(doc, diagnostics, [index]);
-        if (i % 25 === 0) buildPlanIndex('file:///fuzz', new Map([[sample.rel, text], ['capabilities-map.yaml', random() < 0.5 ? text : '']]));
+        if (i % 25 === 0)
+          buildPlanIndex(
+            'file:///fuzz',
+            new Map([
+              [sample.rel, text],
+              ['capabilities-map.yaml', random() < 0.5 ? text : ''],
+            ]),
+          );
         if (i % LINT_EVERY === 0) {
           const file = path.join(dir, 'environments', `fuzz-${i}.yaml`);
           fs.writeFileSync(file, text);
@@ -152,7 +238,11 @@ describe('fuzz: mutated workspace files through the language service and lint', 
     // the whole folder with every linted input, through the bundled CLI: stdout is JSON whatever the exit code
     let stdout: string;
     try {
-      stdout = execFileSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'lint', dir, '--format', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+      stdout = execFileSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'lint', dir, '--format', 'json'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 60_000,
+      });
     } catch (e) {
       const err = e as { status: number | null; stdout: string; stderr: string };
       assert.equal(err.status, 1, `lint ended with ${err.status}: ${err.stderr}`);

@@ -97,6 +97,12 @@ describe('YAML read like Heat (heatYaml)', () => {
     assert.equal(text.slice(params.range[0], params.range[1]), 'params');
   });
 
+  it('takes # right after a flow collection or a quoted scalar as a comment, as PyYAML does', () => {
+    const r = readHeatYaml('server: {get_resource: BlockStorage}# Hook for site-specific config\nq: "x"# c\nl: [1]#c\nplain: a#b\n');
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.value, { server: { get_resource: 'BlockStorage' }, q: 'x', l: [1], plain: 'a#b' });
+  });
+
   it('never makes a key of __proto__ the prototype', () => {
     const v = loadHeatYaml('__proto__: {polluted: 1}\n') as Record<string, unknown>;
     assert.equal(({} as Record<string, unknown>).polluted, undefined);

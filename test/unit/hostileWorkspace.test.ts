@@ -13,16 +13,26 @@ import { normalizePath } from '../../src/tripleo/capabilitiesMap';
 const exec = promisify(execFile);
 
 const ROOT = 'file:///hostile';
-const template = (pattern: string) => `heat_template_version: rocky\nparameters:\n  Name:\n    type: string\n    constraints:\n      - allowed_pattern: '${pattern}'\nresources: {}\n`;
+const template = (pattern: string) =>
+  `heat_template_version: rocky\nparameters:\n  Name:\n    type: string\n    constraints:\n      - allowed_pattern: '${pattern}'\nresources: {}\n`;
 
 describe('a hostile workspace: patterns', () => {
   it('stops a backtracking allowed_pattern and reports the value as not checked (a warning), not as valid', () => {
     const env = `parameter_defaults:\n  Name: ${'a'.repeat(30)}c\n`;
-    const index = buildPlanIndex(ROOT, new Map([['t.yaml', template('(a+)+b')], ['environments/e.yaml', env]]));
+    const index = buildPlanIndex(
+      ROOT,
+      new Map([
+        ['overcloud.yaml', template('(a+)+b')],
+        ['environments/e.yaml', env],
+      ]),
+    );
     const started = Date.now();
     const diags = new TripleOLanguageService().validate(TextDocument.create(`${ROOT}/environments/e.yaml`, 'yaml', 1, env), [index]);
     const took = Date.now() - started;
-    assert.deepEqual(diags.map((d) => [d.code, d.severity]), [['env-value-unchecked', 2]]);
+    assert.deepEqual(
+      diags.map((d) => [d.code, d.severity]),
+      [['env-value-unchecked', 2]],
+    );
     assert.match(String(diags[0].message), /allowed_pattern \(a\+\)\+b was not checked/);
     assert.ok(took < 5_000, `took ${took} ms`);
   });
@@ -33,9 +43,18 @@ describe('a hostile workspace: patterns', () => {
     assert.equal(fullMatch('(a+)+b', 'aaab'), true);
     assert.equal(fullMatch('(a+)+b', `${'a'.repeat(30)}c`), undefined);
     const env = 'parameter_defaults:\n  Name: abc1\n';
-    const index = buildPlanIndex(ROOT, new Map([['t.yaml', template('[a-z]+')], ['environments/e.yaml', env]]));
+    const index = buildPlanIndex(
+      ROOT,
+      new Map([
+        ['overcloud.yaml', template('[a-z]+')],
+        ['environments/e.yaml', env],
+      ]),
+    );
     const diags = new TripleOLanguageService().validate(TextDocument.create(`${ROOT}/environments/e.yaml`, 'yaml', 1, env), [index]);
-    assert.deepEqual(diags.map((d) => [d.code, d.severity]), [['env-invalid-value', 1]]);
+    assert.deepEqual(
+      diags.map((d) => [d.code, d.severity]),
+      [['env-invalid-value', 1]],
+    );
   });
 });
 
@@ -84,8 +103,15 @@ describe('a hostile workspace: links and paths', () => {
   });
 
   it('reports a capabilities-map entry that climbs above the plan root', () => {
-    const map = 'root_template: t.yaml\ntopics:\n  - title: T\n    environment_groups:\n      - title: G\n        environments:\n          - file: environments/../../../etc/passwd.yaml\n            title: Up\n';
-    const index = buildPlanIndex(ROOT, new Map([['t.yaml', template('x')], ['capabilities-map.yaml', map]]));
+    const map =
+      'root_template: t.yaml\ntopics:\n  - title: T\n    environment_groups:\n      - title: G\n        environments:\n          - file: environments/../../../etc/passwd.yaml\n            title: Up\n';
+    const index = buildPlanIndex(
+      ROOT,
+      new Map([
+        ['t.yaml', template('x')],
+        ['capabilities-map.yaml', map],
+      ]),
+    );
     const diags = new TripleOLanguageService().validate(TextDocument.create(`${ROOT}/capabilities-map.yaml`, 'yaml', 1, map), [index]);
     const up = diags.find((d) => d.code === 'path-outside-plan');
     assert.ok(up, JSON.stringify(diags));

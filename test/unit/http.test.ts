@@ -91,7 +91,10 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
   it('does not retry a POST', async () => {
     const s = await faultServer([unavailable, ok]);
     try {
-      await assert.rejects(client().request({ service: 'test', method: 'POST', url: `${s.url}/x`, body: {} }), (e: Error) => e instanceof HttpError && e.status === 503);
+      await assert.rejects(
+        client().request({ service: 'test', method: 'POST', url: `${s.url}/x`, body: {} }),
+        (e: Error) => e instanceof HttpError && e.status === 503,
+      );
       assert.equal(s.hits(), 1);
     } finally {
       await s.close();
@@ -101,7 +104,10 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
   it('gives up after the configured retries with the last status', async () => {
     const s = await faultServer([unavailable]);
     try {
-      await assert.rejects(client({ retries: 2 }).request({ service: 'test', method: 'GET', url: `${s.url}/x` }), (e: Error) => e instanceof HttpError && e.status === 503);
+      await assert.rejects(
+        client({ retries: 2 }).request({ service: 'test', method: 'GET', url: `${s.url}/x` }),
+        (e: Error) => e instanceof HttpError && e.status === 503,
+      );
       assert.equal(s.hits(), 3);
     } finally {
       await s.close();
@@ -111,7 +117,10 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
   it('times out a request that never answers', async () => {
     const s = await faultServer([() => undefined]);
     try {
-      await assert.rejects(client({ retries: 0 }).request({ service: 'test', method: 'GET', url: `${s.url}/hang`, timeoutMs: 200 }), (e: Error) => e instanceof TimeoutError && /timed out after 200 ms/.test(e.message));
+      await assert.rejects(
+        client({ retries: 0 }).request({ service: 'test', method: 'GET', url: `${s.url}/hang`, timeoutMs: 200 }),
+        (e: Error) => e instanceof TimeoutError && /timed out after 200 ms/.test(e.message),
+      );
     } finally {
       await s.close();
     }
@@ -144,7 +153,9 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
   it('puts service, method, URL, status, the service message and the request id in errors', async () => {
     const s = await faultServer([
       (_q, res) =>
-        res.writeHead(409, { 'Content-Type': 'application/json', 'x-openstack-request-id': 'req-123' }).end(JSON.stringify({ explanation: 'x', code: 409, error: { message: 'Stack overcloud already exists', type: 'StackExists' }, title: 'Conflict' })),
+        res
+          .writeHead(409, { 'Content-Type': 'application/json', 'x-openstack-request-id': 'req-123' })
+          .end(JSON.stringify({ explanation: 'x', code: 409, error: { message: 'Stack overcloud already exists', type: 'StackExists' }, title: 'Conflict' })),
     ]);
     try {
       await assert.rejects(client().request({ service: 'heat', method: 'POST', url: `${s.url}/v1/p/stacks`, body: { password: 'pw' } }), (e: Error) => {
@@ -152,7 +163,10 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
         assert.equal(e.status, 409);
         assert.equal(e.requestId, 'req-123');
         assert.equal(e.serviceMessage, 'Stack overcloud already exists');
-        assert.match(e.message, /^heat: POST http:\/\/127\.0\.0\.1:\d+\/v1\/p\/stacks failed with HTTP 409: Stack overcloud already exists \(request id req-123\)$/);
+        assert.match(
+          e.message,
+          /^heat: POST http:\/\/127\.0\.0\.1:\d+\/v1\/p\/stacks failed with HTTP 409: Stack overcloud already exists \(request id req-123\)$/,
+        );
         assert.doesNotMatch(e.message, /pw/);
         return true;
       });
@@ -162,10 +176,84 @@ describe('HttpClient: timeouts, retries, cancellation and typed errors', () => {
   });
 
   it('extracts the message from each service error format', () => {
-    assert.equal(serviceMessage('{"error":{"message":"The request you have made requires authentication.","code":401}}'), 'The request you have made requires authentication.');
-    assert.equal(serviceMessage(JSON.stringify({ error_message: JSON.stringify({ faultstring: 'Node abc could not be found.' }) })), 'Node abc could not be found.');
+    assert.equal(
+      serviceMessage('{"error":{"message":"The request you have made requires authentication.","code":401}}'),
+      'The request you have made requires authentication.',
+    );
+    assert.equal(
+      serviceMessage(JSON.stringify({ error_message: JSON.stringify({ faultstring: 'Node abc could not be found.' }) })),
+      'Node abc could not be found.',
+    );
     assert.equal(serviceMessage('{"faultstring":"Workflow not found","debuginfo":null}'), 'Workflow not found');
     assert.equal(serviceMessage('<html><h1>Not Found</h1><p>The resource could not be found.</p></html>'), 'Not Found The resource could not be found.');
     assert.equal(serviceMessage(''), '');
+  });
+});
+
+describe('HttpClient: redirects never carry credentials away', () => {
+  const redirect =
+    (status: number, to: () => string): Handler =>
+    (_q, res) =>
+      res.writeHead(status, { Location: to() }).end();
+  let seen: { url?: string; token?: string; body: string }[] = [];
+  const recording: Handler = (req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ url: req.url, token: req.headers['x-auth-token'] as string | undefined, body });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+    });
+  };
+  let elsewhere: Awaited<ReturnType<typeof faultServer>>;
+  beforeEach(async () => {
+    seen = [];
+    elsewhere = await faultServer([recording]);
+  });
+  afterEach(() => elsewhere.close());
+  const client = () => new HttpClient({ retries: 0 });
+
+  it('does not follow a redirect to another origin with X-Auth-Token', async () => {
+    const s = await faultServer([redirect(302, () => `${elsewhere.url}/steal`)]);
+    try {
+      await assert.rejects(client().request({ service: 'heat', method: 'GET', url: `${s.url}/v1/stacks`, headers: { 'X-Auth-Token': '3f2a8c1e-0b6d-4a57-9d7e-2c1f0e9b8a76' } }), (e: HttpError) => {
+        assert.equal(e.status, 302);
+        assert.match(e.message, /not followed: the request carries credentials/);
+        return true;
+      });
+      assert.equal(elsewhere.hits(), 0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('never sends the Keystone password body again on a 307 or 308, to any origin', async () => {
+    const body = { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'hunter2' } } } } };
+    for (const status of [307, 308]) {
+      for (const target of [() => `${elsewhere.url}/v3/auth/tokens`, () => '/v3/auth/tokens?again']) {
+        const s = await faultServer([redirect(status, target), recording]);
+        try {
+          await assert.rejects(client().request({ service: 'keystone', method: 'POST', url: `${s.url}/v3/auth/tokens`, body }), /would send the password again/);
+          assert.equal(s.hits(), 1);
+        } finally {
+          await s.close();
+        }
+      }
+    }
+    assert.deepEqual(seen, []);
+  });
+
+  it('follows a redirect within the same origin, and one to another origin without credentials', async () => {
+    const s = await faultServer([redirect(301, () => '/moved'), recording]);
+    const away = await faultServer([redirect(302, () => `${elsewhere.url}/pub`)]);
+    try {
+      const res = await client().request({ service: 'swift', method: 'GET', url: `${s.url}/v1/AUTH_x/c`, headers: { 'X-Auth-Token': 't' } });
+      assert.equal(res.status, 200);
+      assert.equal(s.hits(), 2);
+      await client().request({ service: 'public', method: 'GET', url: `${away.url}/x` });
+      assert.deepEqual(seen.map((x) => [x.url, x.token]), [['/moved', 't'], ['/pub', undefined]]);
+    } finally {
+      await s.close();
+      await away.close();
+    }
   });
 });

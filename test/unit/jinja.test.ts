@@ -66,6 +66,9 @@ describe('Jinja interpreter', () => {
       assert.equal(render("{% for k, v in {'a':1,'b':2,'c':3}.items() if v > 1 %}{{k}}{{v}}{{loop.index}}{% endfor %}{% for x in [] %}y{% else %}empty{% endfor %}"), 'b21c32empty');
       assert.equal(render('{% for i in [1] %}{% for j in [1,2] %}{{loop.index}}{% endfor %}{{loop.length}}{% endfor %}'), '121');
       assert.equal(render('{% for a, b in [(1, 2), [3, 4]] %}{{a}}-{{b}} {% endfor %}'), '1-2 3-4 ');
+      assert.equal(render("{% for k, v in {'a': [1, 2], 'b': [3, 4]}.items() %}{% for x in v %}{{ loop.index }}{{ k }}{{ x }}{{ loop.depth }}{% endfor %}{{ loop.depth }}{% endfor %}"), '1a112a2111b312b411');
+      assert.equal(render("{% for c in 'abc' %}{{ loop.cycle('x', 'y') }}{{ c }}{% endfor %}|{% for i in range(3) %}{{ loop.previtem }}{{ loop.nextitem }}|{% endfor %}"), 'xaybxc|1|02|1|');
+      assert.match(renderError('{% for a, b in [1, 2] %}{% endfor %}').reason, /cannot unpack non-iterable int object/);
     });
     it('scopes set: a set in a loop does not leak out or into the next iteration; a set in an if does', () => {
       assert.equal(render('{% set count = 1 %}{% for i in [1,2,3] %}{% set count = count + 1 %}{{count}}{% endfor %}{{count}}'), '2221');
@@ -126,6 +129,8 @@ describe('Jinja interpreter', () => {
     });
     it('calls the string methods templates use', () => {
       assert.equal(render("{{ 'x{}y{}'.format(1, 'a') }}{{ 'a b  c'.split() }}{{ 'a,b,c'.split(',', 1) }}{{ 'abc'.startswith(('a','z')) }}{{ 'Ab'.upper() }}{{ ' x '.strip() }}{{ 'a-b'.replace('-', '_') }}{{ '-'.join(['a', 'b']) }}"), "x1ya['a', 'b', 'c']['a', 'b,c']TrueABxa_ba-b");
+      assert.equal(render("{{ 'a b'.rsplit(None, 1) }}{{ '  a  b '.split(None, 1) }}{{ 'a-b-c'.rsplit('-', 1) }}{{ 'xxaxx'.strip('x') }}{{ '{0}-{1}-{0}'.format('a', 'b') }}{{ '{x}!'.format(x=1) }}"), "['a', 'b']['a', 'b ']['a-b', 'c']aa-b-a1!");
+      assert.match(renderError("{{ 'a' + 1 }}").reason, /can only concatenate str \(not "int"\) to str/);
     });
   });
 
@@ -135,6 +140,9 @@ describe('Jinja interpreter', () => {
       assert.equal(render("{{ 1.5|int }}{{ '3'|int }}{{ 'x'|int }}{{ 'ABC'|lower }}{{ [3,1]|list }}{{ 'ab'|list }}{{ '1.9'|int }}{{ 'x'|int(7) }}"), "130abc[3, 1]['a', 'b']17");
       assert.equal(render("{{ {'b': 1, 'a': 2}|dictsort }}{{ [3, 1, 2]|sort }}{{ ['b', 'A', 'a']|sort }}{{ [1, 2]|join(', ') }}{{ [1,2,2,1]|unique|list }}{{ [1,2]|sum }}"), "[('a', 2), ('b', 1)][1, 2, 3]['A', 'a', 'b']1, 2[1, 2]3");
       assert.equal(render("{{ {'a': 1}|tojson }}{{ 'a\\nb'|indent(2) }}{{ [1,2]|first }}{{ [1,2]|last }}{{ 'abc'|length }}{{ [1, 2]|map('string')|list }}"), "{\"a\": 1}a\n  b12['1', '2']3".replace("2['1', '2']3", "23['1', '2']"));
+    });
+    it('title-cases like Jinja2 (the filter) and like Python (the method)', () => {
+      assert.equal(render("{{ \"hello-world's (x) 1st [ab]\"|title }}|{{ \"they're 1st\".title() }}"), "Hello-World's (X) 1st [Ab]|They'Re 1St");
     });
     it('tests like Jinja2', () => {
       assert.equal(render("{{ 5 is divisibleby 5 }}{{ 3 is odd }}{{ 'a' is string }}{{ x is not defined }}{{ none is none }}{{ {} is mapping }}{{ 2 is in [1,2] }}"), 'TrueTrueTrueTrueTrueTrueTrue');
@@ -199,6 +207,11 @@ describe('Jinja interpreter', () => {
       assert.match(renderError('{{ ' + '('.repeat(5000) + '1' + ')'.repeat(5000) + ' }}').reason, /nested deeper/);
       assert.match(renderError('{% if 1 %}'.repeat(1000)).reason, /nested deeper/);
       assert.match(renderError('{{ ' + 'not '.repeat(5000) + '1 }}').reason, /nested deeper/);
+    });
+    it('prints a list that contains itself as Python does, and fails cleanly on deep expressions', () => {
+      assert.equal(render('{% set l = [1] %}{% set _ = l.append(l) %}{{ l }}'), '[1, [...]]');
+      assert.match(renderError('{{ ' + '1 + '.repeat(30000) + '1 }}').reason, /more than 1000 operands/);
+      assert.equal(render('{{ ' + '1 + '.repeat(500) + '1 }}'), '501');
     });
     it('keeps a huge string repetition from exhausting memory', () => {
       assert.throws(() => renderTemplate('t', "{{ 'x' * 10**10 }}", {}), TemplateRenderError);

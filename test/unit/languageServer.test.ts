@@ -38,7 +38,12 @@ describe('language server process: hostile files', () => {
       logs.push(p.message);
     });
     conn.listen();
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: URI.file(dir).toString(), name: 'w' }] });
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      workspaceFolders: [{ uri: URI.file(dir).toString(), name: 'w' }],
+    });
     await conn.sendNotification('initialized', {});
   });
   after(() => {
@@ -55,7 +60,10 @@ describe('language server process: hostile files', () => {
 
   it('survives a merge key being opened, edited and closed, and still answers', async () => {
     const uri = await open('environments/typed.yaml', 'parameter_defaults:\n  Debug: true\n');
-    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: 'a: &b 1\nparameter_defaults:\n  Debug: {<<: *b}\n  X: {<<: 1}\n' }] });
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: 'a: &b 1\nparameter_defaults:\n  Debug: {<<: *b}\n  X: {<<: 1}\n' }],
+    });
     await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     const other = await open('environments/debug.yaml', fs.readFileSync(path.join(dir, 'environments/debug.yaml'), 'utf8'));
     await until('diagnostics of debug.yaml', () => published.has(other), 10_000);
@@ -72,7 +80,9 @@ describe('language server process: hostile files', () => {
     for (const d of diags) if (d.code === 'internal-error') assert.match(d.message, /failed/);
     assert.equal(exited, undefined);
     const deb = URI.file(path.join(dir, 'environments/debug.yaml')).toString();
-    const hover = (await conn.sendRequest('textDocument/hover', { textDocument: { uri: deb }, position: { line: 2, character: 4 } })) as { contents: { value: string } } | null;
+    const hover = (await conn.sendRequest('textDocument/hover', { textDocument: { uri: deb }, position: { line: 2, character: 4 } })) as {
+      contents: { value: string };
+    } | null;
     assert.match(String(hover?.contents.value), /Debug/, 'the plan is still indexed');
   });
 });

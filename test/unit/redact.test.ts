@@ -1,9 +1,25 @@
 import * as assert from 'node:assert/strict';
 import { isSecretName, MASK, redactText, redactValue } from '../../src/openstack/redact';
+import { valueProblem } from '../../src/language/planIndex';
 
 describe('redaction: one rule for what is secret', () => {
   it('knows secret names, key-like ones included, and leaves ordinary ones', () => {
-    for (const n of ['pm_password', 'AdminPassword', 'token', 'auth_token', 'X-Auth-Token', 'KeystoneFernetSecret', 'application_credential_secret', 'ssh_private_key', 'SSLKey', 'HeatAuthEncryptionKey', 'RabbitCookie', 'MigrationSshKey', 'nova::rabbit_password', 'passphrase'])
+    for (const n of [
+      'pm_password',
+      'AdminPassword',
+      'token',
+      'auth_token',
+      'X-Auth-Token',
+      'KeystoneFernetSecret',
+      'application_credential_secret',
+      'ssh_private_key',
+      'SSLKey',
+      'HeatAuthEncryptionKey',
+      'RabbitCookie',
+      'MigrationSshKey',
+      'nova::rabbit_password',
+      'passphrase',
+    ])
       assert.ok(isSecretName(n), n);
     for (const n of ['KeyName', 'ControllerCount', 'NtpServer', 'SshPublicKey', 'public_key', 'ExtraConfig', 'Debug']) assert.ok(!isSecretName(n), n);
     assert.ok(isSecretName('SomeNoEchoValue', new Set(['SomeNoEchoValue'])));
@@ -17,9 +33,34 @@ describe('redaction: one rule for what is secret', () => {
     assert.doesNotMatch(out, /hunter2/);
     assert.equal(JSON.parse(JSON.parse(out).input).nodes[0].pm_addr, '10.0.0.1');
     assert.equal(JSON.parse(JSON.parse(out).input).nodes[0].pm_password, MASK);
-    assert.deepEqual(JSON.parse(redactText(JSON.stringify({ a: { token: 'abc', application_credential_secret: 's3', ssh_private_key: '-----BEGIN', HeatAuthEncryptionKey: 'k', RabbitCookie: 'c', MigrationSshKey: { private_key: 'p' }, keep: 1 } }))), {
-      a: { token: MASK, application_credential_secret: MASK, ssh_private_key: MASK, HeatAuthEncryptionKey: MASK, RabbitCookie: MASK, MigrationSshKey: MASK, keep: 1 },
-    });
+    assert.deepEqual(
+      JSON.parse(
+        redactText(
+          JSON.stringify({
+            a: {
+              token: 'abc',
+              application_credential_secret: 's3',
+              ssh_private_key: '-----BEGIN',
+              HeatAuthEncryptionKey: 'k',
+              RabbitCookie: 'c',
+              MigrationSshKey: { private_key: 'p' },
+              keep: 1,
+            },
+          }),
+        ),
+      ),
+      {
+        a: {
+          token: MASK,
+          application_credential_secret: MASK,
+          ssh_private_key: MASK,
+          HeatAuthEncryptionKey: MASK,
+          RabbitCookie: MASK,
+          MigrationSshKey: MASK,
+          keep: 1,
+        },
+      },
+    );
   });
 
   it("masks Python reprs: u'...', double-quoted values, truncated dicts", () => {
@@ -51,5 +92,14 @@ describe('redaction: one rule for what is secret', () => {
     const started = Date.now();
     redactText(`password ${'a.'.repeat(200_000)} ${'{'.repeat(50_000)} ${'[a, '.repeat(50_000)}`);
     assert.ok(Date.now() - started < 5_000);
+  });
+});
+
+describe('redaction in the language service', () => {
+  it('repeats no hidden or secret value in a diagnostic', () => {
+    const def = (name: string, hidden: boolean) => ({ name, template: 't', line: 0, character: 0, type: 'number', hidden, constraints: [] });
+    assert.equal(valueProblem(def('AdminPassword', false), 'hunter2'), `AdminPassword is a number, not ${MASK}`);
+    assert.equal(valueProblem(def('Opaque', true), 'hunter2'), `Opaque is a number, not ${MASK}`);
+    assert.equal(valueProblem(def('Count', false), 'many'), 'Count is a number, not "many"');
   });
 });

@@ -119,6 +119,8 @@ describe('plan template processing (tripleo-common)', () => {
       ],
     );
     assert.ok(r.errors.every((e) => e instanceof TemplateRenderError));
+    const perRole = renderPlanTemplates(plan({ 'puppet/role.role.j2.yaml': 'a\n{% for %}\n' }));
+    assert.deepEqual(perRole.errors.map((e) => [e.file, e.line]), [['puppet/role.role.j2.yaml', 2]]);
     assert.match(r.errors[0].message, /'list object' has no attribute 'nope'/);
   });
 
@@ -134,6 +136,8 @@ describe('plan template processing (tripleo-common)', () => {
   it('reads roles_data.yaml as Heat reads YAML: timestamps stay strings, a repeated key keeps its last value, floats stay floats', () => {
     const r = renderPlanTemplates(plan({ 'a.j2.yaml': '{{ roles[0] }}\n' }), { rolesData: '- name: A\n  when: 2015-04-30\n  n: 1\n  n: 2\n  f: 1.0\n  y: yes\n' });
     assert.equal(byPath(r)['a.yaml'], "{'name': 'A', 'when': '2015-04-30', 'n': 2, 'f': 1.0, 'y': True}");
+    const merged = renderPlanTemplates(plan({ 'a.j2.yaml': '{{ roles[1] }}\n' }), { rolesData: '- &base\n  name: A\n  e: 1e3\n  c: 2\n- <<: *base\n  name: B\n' });
+    assert.equal(byPath(merged)['a.yaml'], "{'name': 'B', 'e': '1e3', 'c': 2}");
   });
 
   it('makes roles_data from a roles folder as tripleo-common generated it', () => {

@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConnectionError } from '../../src/openstack/errors';
 import { HttpClient, Logger } from '../../src/openstack/http';
+import type { ConnectionProfile } from '../../src/openstack/cloudConfig';
+import { Undercloud } from '../../src/tripleo/undercloud';
 
 // A local HTTPS server with a certificate from our own throwaway CA, as undercloud often have.
 describe('TLS: verified by default, a CA bundle per connection, insecure only on request', () => {
@@ -21,7 +23,9 @@ describe('TLS: verified by default, a CA bundle per connection, insecure only on
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
     fs.writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
     ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf');
-    server = https.createServer({ key: fs.readFileSync(path.join(dir, 'server.key')), cert: fs.readFileSync(path.join(dir, 'server.pem')) }, (_q, res) => res.end('{"version":"v3"}'));
+    server = https.createServer({ key: fs.readFileSync(path.join(dir, 'server.key')), cert: fs.readFileSync(path.join(dir, 'server.pem')) }, (_q, res) =>
+      res.end('{"version":"v3"}'),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   });
@@ -32,7 +36,10 @@ describe('TLS: verified by default, a CA bundle per connection, insecure only on
 
   it('refuses a certificate it cannot verify', async () => {
     const client = new HttpClient({ retries: 0 });
-    await assert.rejects(client.request({ service: 'keystone', method: 'GET', url }), (e: Error) => e instanceof ConnectionError && /certificate/i.test(e.message));
+    await assert.rejects(
+      client.request({ service: 'keystone', method: 'GET', url }),
+      (e: Error) => e instanceof ConnectionError && /certificate/i.test(e.message),
+    );
   });
 
   it('accepts it with the CA bundle of the connection', async () => {
@@ -47,5 +54,51 @@ describe('TLS: verified by default, a CA bundle per connection, insecure only on
     assert.deepEqual(await client.json({ service: 'keystone', method: 'GET', url }), { version: 'v3' });
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /verification is OFF/);
+  });
+
+  describe('the tripleo.caBundle and tripleo.insecure settings', () => {
+    before(() =>
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=other CA'],
+        { cwd: dir, stdio: 'ignore' },
+      ),
+    );
+    const profile = (tls: ConnectionProfile['tls']): ConnectionProfile => ({
+      name: 'uc',
+      source: 'test',
+      auth: { authUrl: url, username: 'u', password: 'p' },
+      tls,
+    });
+    const get = (uc: Undercloud) => uc.http.json({ service: 'keystone', method: 'GET', url: url });
+
+    it("adds the setting's bundle to the profile's own CA file instead of replacing it", async () => {
+      for (const [own, extra] of [
+        ['other.pem', 'ca.pem'],
+        ['ca.pem', 'other.pem'],
+      ]) {
+        const uc = new Undercloud(profile({ caFile: path.join(dir, own) }), { extraCaFile: path.join(dir, extra) });
+        try {
+          assert.deepEqual(await get(uc), { version: 'v3' }, `${own} + ${extra}`);
+        } finally {
+          uc.dispose();
+        }
+      }
+    });
+
+    it('turns verification off with the insecure option, with a warning', async () => {
+      const warnings: string[] = [];
+      const logger: Logger = { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} };
+      const strict = new Undercloud(profile({}), { logger });
+      await assert.rejects(get(strict), (e: Error) => e instanceof ConnectionError && /certificate/i.test(e.message));
+      strict.dispose();
+      const uc = new Undercloud(profile({}), { logger, insecure: true });
+      try {
+        assert.deepEqual(await get(uc), { version: 'v3' });
+        assert.ok(warnings.some((w) => /verification is OFF/.test(w)));
+      } finally {
+        uc.dispose();
+      }
+    });
   });
 });

@@ -1,20 +1,13 @@
 import * as vscode from 'vscode';
 import type { Undercloud } from '../../tripleo/undercloud';
 import type { ConnectionManager } from '../connectionManager';
+import { messageItem } from './messageItem';
 
-/** The one row a view shows instead of its content: nothing there yet, or why listing failed. */
+/** The one row a view shows instead of its content (messageItem): nothing there yet, or why listing failed. */
 export interface MessageNode {
   kind: 'message';
   text: string;
   error?: boolean;
-}
-
-export function messageItem(text: string, error = false): vscode.TreeItem {
-  const item = new vscode.TreeItem(text);
-  item.iconPath = new vscode.ThemeIcon(error ? 'error' : 'info', error ? new vscode.ThemeColor('errorForeground') : undefined);
-  item.contextValue = error ? 'error' : 'message';
-  item.tooltip = text;
-  return item;
 }
 
 const message = (text: string, error?: boolean): MessageNode => ({ kind: 'message', text, error });

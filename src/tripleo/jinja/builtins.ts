@@ -93,7 +93,7 @@ function stripChars(s: string, chars: PyValue, left: boolean, right: boolean): s
 function pySplit(s: string, sep: PyValue, maxsplit: number, fromRight: boolean): string[] {
   if (sep === null) {
     const words = s.split(/[\s\x1c-\x1f\x85]+/u).filter((w) => w !== '');
-    if (maxsplit < 0 || words.length <= maxsplit + 1) return words;
+    if (maxsplit < 0) return words;
     // keep the remainder's inner whitespace as Python does
     const re = /[\s\x1c-\x1f\x85]+/gu;
     if (!fromRight) {
@@ -177,7 +177,7 @@ const STR_METHODS: Record<string, Method> = {
   lower: (s: string) => s.toLowerCase(),
   upper: (s: string) => s.toUpperCase(),
   capitalize: (s: string) => (s ? s[0].toUpperCase() + s.slice(1).toLowerCase() : s),
-  title: (s: string) => s.toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, a: string, b: string) => a + b.toUpperCase()),
+  title: (s: string) => s.toLowerCase().replace(/(^|[^\p{L}])(\p{L})/gu, (_m, a: string, b: string) => a + b.toUpperCase()),
   swapcase: (s: string) => Array.from(s, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(''),
   strip: (s: string, a) => stripChars(s, a.arg(0, 'chars', null), true, true),
   lstrip: (s: string, a) => stripChars(s, a.arg(0, 'chars', null), true, false),

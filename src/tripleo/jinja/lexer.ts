@@ -44,9 +44,9 @@ const RAW_END = /\{%(-?)\s*endraw\s*(-%\}\s*|\+?%\})/g;
 const COMMENT_END = /(-#\}\s*|\+?#\})/g;
 const WS = /\s+/y;
 
-function countNewlines(s: string, from = 0, to = s.length): number {
+function countNewlines(s: string, from: number, to: number): number {
   let n = 0;
-  for (let i = s.indexOf('\n', from); i !== -1 && i < to; i = s.indexOf('\n', i + 1)) n++;
+  for (let i = from; i < to; i++) if (s.charCodeAt(i) === 10) n++;
   return n;
 }
 

@@ -52,6 +52,8 @@ export interface KnownNames {
 }
 
 const MAX_NESTING = 200;
+/** Operands in one chain (`a + b + ...`): evaluated recursively, so bounded like nesting (Python's Jinja2 stops near 1000 too). */
+const MAX_CHAIN = 1000;
 const COMPARE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const UNSUPPORTED_TAGS = new Set(['macro', 'call', 'filter', 'block', 'extends', 'import', 'from', 'autoescape', 'do', 'continue', 'break']);
 
@@ -119,6 +121,9 @@ class Parser {
     if (t.type === 'block_end') return "end of statement block";
     if (t.type === 'variable_end') return "end of print statement";
     return `'${t.value}'`;
+  }
+  private chain(n: number): void {
+    if (n > MAX_CHAIN) this.fail(`expression chains more than ${MAX_CHAIN} operands`);
   }
   private nest<T>(f: () => T): T {
     if (++this.depth > MAX_NESTING) this.fail(`template nested deeper than ${MAX_NESTING} levels`);
@@ -361,7 +366,9 @@ class Parser {
 
   private parseOr(): Expr {
     let left = this.parseAnd();
+    let n = 0;
     while (this.isName('or')) {
+      this.chain(++n);
       const line = this.next().line;
       left = { k: 'or', line, left, right: this.parseAnd() };
     }
@@ -370,7 +377,9 @@ class Parser {
 
   private parseAnd(): Expr {
     let left = this.parseNot();
+    let n = 0;
     while (this.isName('and')) {
+      this.chain(++n);
       const line = this.next().line;
       left = { k: 'and', line, left, right: this.parseNot() };
     }
@@ -390,6 +399,7 @@ class Parser {
     const first = this.parseMath1();
     const ops: { op: string; expr: Expr }[] = [];
     for (;;) {
+      this.chain(ops.length);
       if (this.cur.type === 'operator' && COMPARE_OPS.has(this.cur.value)) {
         const op = this.next().value;
         ops.push({ op, expr: this.parseMath1() });
@@ -406,7 +416,9 @@ class Parser {
 
   private parseMath1(): Expr {
     let left = this.parseConcat();
+    let n = 0;
     while (this.isOp('+') || this.isOp('-')) {
+      this.chain(++n);
       const t = this.next();
       left = { k: 'binary', line: t.line, op: t.value, left, right: this.parseConcat() };
     }
@@ -416,13 +428,18 @@ class Parser {
   private parseConcat(): Expr {
     const line = this.cur.line;
     const items = [this.parseMath2()];
-    while (this.skipOp('~')) items.push(this.parseMath2());
+    while (this.skipOp('~')) {
+      this.chain(items.length);
+      items.push(this.parseMath2());
+    }
     return items.length === 1 ? items[0] : { k: 'concat', line, items };
   }
 
   private parseMath2(): Expr {
     let left = this.parsePow();
+    let n = 0;
     while (this.isOp('*') || this.isOp('/') || this.isOp('//') || this.isOp('%')) {
+      this.chain(++n);
       const t = this.next();
       left = { k: 'binary', line: t.line, op: t.value, left, right: this.parsePow() };
     }
@@ -431,7 +448,9 @@ class Parser {
 
   private parsePow(): Expr {
     let left = this.parseUnary(true);
+    let n = 0;
     while (this.isOp('**')) {
+      this.chain(++n);
       const t = this.next();
       left = { k: 'binary', line: t.line, op: '**', left, right: this.parseUnary(true) };
     }

@@ -301,6 +301,19 @@ export function strRepr(s: string): string {
   return out + quote;
 }
 
+/** Containers being printed, so a list that contains itself prints `[...]` as in Python. */
+const printing = new Set<unknown>();
+
+function reprContainer(v: PyValue[] | PyDict, open: string, close: string, body: () => string): string {
+  if (printing.has(v)) return `${open}...${close}`;
+  printing.add(v);
+  try {
+    return body();
+  } finally {
+    printing.delete(v);
+  }
+}
+
 export function repr(v: PyValue): string {
   if (v === null || v === undefined) return 'None';
   if (v === true) return 'True';
@@ -308,9 +321,9 @@ export function repr(v: PyValue): string {
   if (typeof v === 'number') return Number.isInteger(v) ? String(BigInt(v)) : floatRepr(v);
   if (typeof v === 'string') return strRepr(v);
   if (v instanceof PyFloat) return floatRepr(v.value);
-  if (Array.isArray(v)) return '[' + v.map(repr).join(', ') + ']';
+  if (Array.isArray(v)) return reprContainer(v, '[', ']', () => '[' + v.map(repr).join(', ') + ']');
   if (v instanceof PyTuple) return v.items.length === 1 ? `(${repr(v.items[0])},)` : '(' + v.items.map(repr).join(', ') + ')';
-  if (v instanceof PyDict) return '{' + v.entries().map(([k, x]) => `${repr(k)}: ${repr(x)}`).join(', ') + '}';
+  if (v instanceof PyDict) return reprContainer(v, '{', '}', () => '{' + v.entries().map(([k, x]) => `${repr(k)}: ${repr(x)}`).join(', ') + '}');
   if (v instanceof PyRange) return v.step === 1 ? `range(${v.start}, ${v.stop})` : `range(${v.start}, ${v.stop}, ${v.step})`;
   if (v instanceof PyDictView) {
     const items = v.toArray();
