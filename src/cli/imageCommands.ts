@@ -52,7 +52,7 @@ export function registerImageCommands(program: Command, withUndercloud: WithUnde
   );
 
   const node = program.commands.find((c) => c.name() === 'node') ?? program.command('node').description('bare-metal nodes in Ironic');
-  jsonCommand(node, 'configure [nodes...]', "set the deploy kernel and ramdisk on the nodes (every manageable or available one when none is named)").action(
+  jsonCommand(node, 'configure [nodes...]', 'set the deploy kernel and ramdisk on the nodes (every manageable or available one when none is named)').action(
     async (nodes: string[], opts: { json?: boolean }, cmd: Command) =>
       withUndercloud(cmd, async (u) => {
         const r = await configureNodes(u, nodes);
@@ -65,13 +65,17 @@ export function registerImageCommands(program: Command, withUndercloud: WithUnde
   );
 
   const flavor = program.command('flavor').description('Nova flavors, one per role of a plan');
-  jsonCommand(flavor, 'sync <plan>', "create or update one flavor per role of the plan (capabilities:profile, resources:*)").action(async (plan: string, opts: { json?: boolean }, cmd: Command) =>
-    withUndercloud(cmd, async (u) => {
-      const r = await syncFlavors(u, plan);
-      report(opts, r, () => {
-        for (const f of r.flavors) console.log(`${f.action.padEnd(9)} ${f.role}\tflavor ${f.flavor}\tprofile ${f.profile}${f.changedSpecs.length ? `\t(${f.changedSpecs.join(', ')})` : ''}`);
-      });
-    }),
+  jsonCommand(flavor, 'sync <plan>', 'create or update one flavor per role of the plan (capabilities:profile, resources:*)').action(
+    async (plan: string, opts: { json?: boolean }, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const r = await syncFlavors(u, plan);
+        report(opts, r, () => {
+          for (const f of r.flavors)
+            console.log(
+              `${f.action.padEnd(9)} ${f.role}\tflavor ${f.flavor}\tprofile ${f.profile}${f.changedSpecs.length ? `\t(${f.changedSpecs.join(', ')})` : ''}`,
+            );
+        });
+      }),
   );
 
   jsonCommand(flavor, 'list', "Nova's flavors with their profiles; with --plan, each role's flavor and its available nodes")
@@ -81,7 +85,10 @@ export function registerImageCommands(program: Command, withUndercloud: WithUnde
         if (opts.plan) {
           const rows = await roleFlavorStatus(u, opts.plan);
           report(opts, rows, () => {
-            for (const r of rows) console.log(`${r.role.padEnd(16)} ${r.flavor.padEnd(16)} profile ${(r.flavorProfile ?? r.profile).padEnd(14)} ${r.exists ? '' : '(no such flavor) '}${r.availableNodes} available node(s), count ${r.count}`);
+            for (const r of rows)
+              console.log(
+                `${r.role.padEnd(16)} ${r.flavor.padEnd(16)} profile ${(r.flavorProfile ?? r.profile).padEnd(14)} ${r.exists ? '' : '(no such flavor) '}${r.availableNodes} available node(s), count ${r.count}`,
+              );
           });
           return;
         }

@@ -31,7 +31,8 @@ export function registerImageCommands(d: Deps): { images: ImageTreeProvider; ima
 
   const upload = async (target?: vscode.Uri, opts: { updateExisting?: boolean } = {}): Promise<UploadResult | undefined> => {
     const uc = connectedUndercloud(manager, 'uploading images');
-    const folder = target ?? (await d.ui().showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Upload the images of this folder' }))?.[0];
+    const folder =
+      target ?? (await d.ui().showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Upload the images of this folder' }))?.[0];
     if (!folder) return undefined;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `TripleO: uploading images from ${vscode.workspace.asRelativePath(folder)}`, cancellable: true },
@@ -52,7 +53,9 @@ export function registerImageCommands(d: Deps): { images: ImageTreeProvider; ima
       },
     );
     images.refresh();
-    const counts = ['uploaded', 'replaced', 'unchanged', 'kept'].map((a) => [a, result.images.filter((i) => i.action === a).length] as const).filter(([, n]) => n);
+    const counts = ['uploaded', 'replaced', 'unchanged', 'kept']
+      .map((a) => [a, result.images.filter((i) => i.action === a).length] as const)
+      .filter(([, n]) => n);
     const message = `images ${counts.map(([a, n]) => `${n} ${a}`).join(', ')} (${mib(result.bytes)} sent)`;
     log.info(`${folder.fsPath}: ${message}`);
     void vscode.window.showInformationMessage(`TripleO: ${message}`);
@@ -64,15 +67,23 @@ export function registerImageCommands(d: Deps): { images: ImageTreeProvider; ima
     images,
     imagesView,
     vscode.commands.registerCommand('tripleo.refreshImages', () => images.refresh()),
-    vscode.commands.registerCommand('tripleo.uploadImages', guarded('Upload Images', (target?: vscode.Uri) => upload(target instanceof vscode.Uri ? target : undefined))),
-    vscode.commands.registerCommand('tripleo.updateImages', guarded('Update Images', (target?: vscode.Uri) => upload(target instanceof vscode.Uri ? target : undefined, { updateExisting: true }))),
+    vscode.commands.registerCommand(
+      'tripleo.uploadImages',
+      guarded('Upload Images', (target?: vscode.Uri) => upload(target instanceof vscode.Uri ? target : undefined)),
+    ),
+    vscode.commands.registerCommand(
+      'tripleo.updateImages',
+      guarded('Update Images', (target?: vscode.Uri) => upload(target instanceof vscode.Uri ? target : undefined, { updateExisting: true })),
+    ),
     vscode.commands.registerCommand(
       'tripleo.configureNodes',
       guarded('Configure Nodes', async (clicked?: NodeTreeElement | string, selected?: readonly NodeTreeElement[]) => {
         const uc = connectedUndercloud(manager, 'configuring nodes');
         const fromTree = (e: NodeTreeElement) => (e.kind === 'node' ? [e.node.uuid] : e.kind === 'group' ? e.nodes.map((n) => n.uuid) : []);
         const refs = typeof clicked === 'string' ? [clicked] : clicked ? (selected?.includes(clicked) ? selected : [clicked]).flatMap(fromTree) : [];
-        const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'TripleO: configuring nodes' }, () => configureNodes(uc, refs));
+        const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'TripleO: configuring nodes' }, () =>
+          configureNodes(uc, refs),
+        );
         d.nodes.refresh();
         const configured = r.nodes.filter((n) => n.action === 'configured').length;
         const skipped = r.nodes.filter((n) => n.action === 'skipped');
@@ -93,10 +104,20 @@ export function registerImageCommands(d: Deps): { images: ImageTreeProvider; ima
         let plan = typeof target === 'string' ? target : target && 'plan' in target ? target.plan : undefined;
         if (!plan) {
           const names = (await listPlans(uc)).map((p) => p.name);
-          plan = names.length === 1 ? names[0] : (await d.ui().showQuickPick(names.map((label) => ({ label })), { title: 'TripleO: sync the flavors of which plan?' }))?.label;
+          plan =
+            names.length === 1
+              ? names[0]
+              : (
+                  await d.ui().showQuickPick(
+                    names.map((label) => ({ label })),
+                    { title: 'TripleO: sync the flavors of which plan?' },
+                  )
+                )?.label;
         }
         if (!plan) return undefined;
-        const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: syncing the flavors of ${plan}` }, () => syncFlavors(uc, plan!));
+        const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: syncing the flavors of ${plan}` }, () =>
+          syncFlavors(uc, plan!),
+        );
         d.plans.refresh();
         const message = r.flavors.map((f) => `${f.role}: ${f.flavor} ${f.action}`).join(', ');
         log.info(`Sync Flavors ${plan}: ${message}`);

@@ -26,7 +26,11 @@ export const STEPS: Step[] = [
   { id: 'createPlan', command: 'tripleo.createPlan', check: async (uc) => (await listPlans(uc)).length > 0 },
   { id: 'selectEnvironments', command: 'tripleo.selectEnvironments' },
   { id: 'registerNodes', command: 'tripleo.registerNodes', check: (uc) => anyNode(uc, () => true) },
-  { id: 'uploadImages', command: 'tripleo.uploadImages', check: async (uc) => (await tripleoImages(uc.glance)).filter((i) => i.image).length === IMAGE_SPECS.length },
+  {
+    id: 'uploadImages',
+    command: 'tripleo.uploadImages',
+    check: async (uc) => (await tripleoImages(uc.glance)).filter((i) => i.image).length === IMAGE_SPECS.length,
+  },
   {
     id: 'configureNodes',
     command: 'tripleo.configureNodes',
@@ -39,7 +43,11 @@ export const STEPS: Step[] = [
   { id: 'provideNodes', command: 'tripleo.provideNodes', check: (uc) => anyNode(uc, (s) => s === 'available') },
   { id: 'syncFlavors', command: 'tripleo.syncFlavors' },
   { id: 'runValidations', command: 'tripleo.runValidationGroup' },
-  { id: 'deploy', command: 'tripleo.deployPlan', check: async (uc) => (await uc.heat.listStacks()).some((s) => s.stack_status === 'CREATE_COMPLETE' || s.stack_status === 'UPDATE_COMPLETE') },
+  {
+    id: 'deploy',
+    command: 'tripleo.deployPlan',
+    check: async (uc) => (await uc.heat.listStacks()).some((s) => s.stack_status === 'CREATE_COMPLETE' || s.stack_status === 'UPDATE_COMPLETE'),
+  },
 ];
 
 export interface WalkthroughState {

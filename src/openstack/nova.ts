@@ -57,7 +57,13 @@ export class NovaClient {
 
   /** Adds or overwrites the given extra specs; others stay. */
   async setExtraSpecs(id: string, specs: Record<string, string>, signal?: AbortSignal): Promise<Record<string, string>> {
-    return (await this.json<{ extra_specs: Record<string, string> }>('POST', `/flavors/${enc(id)}/os-extra_specs`, { body: { extra_specs: specs }, signal, idempotent: true })).extra_specs;
+    return (
+      await this.json<{ extra_specs: Record<string, string> }>('POST', `/flavors/${enc(id)}/os-extra_specs`, {
+        body: { extra_specs: specs },
+        signal,
+        idempotent: true,
+      })
+    ).extra_specs;
   }
 
   async deleteFlavor(id: string, signal?: AbortSignal): Promise<void> {

@@ -120,6 +120,11 @@ export async function roleFlavorStatus(uc: Undercloud, plan: string, signal?: Ab
   return roles.map((r) => {
     const f = flavors.find((x) => x.name === r.flavor);
     const profile = f?.extra_specs?.['capabilities:profile'] ?? r.profile;
-    return { ...r, exists: !!f, flavorProfile: f?.extra_specs?.['capabilities:profile'], availableNodes: available.filter((n) => nodeCapabilities(n).profile === profile).length };
+    return {
+      ...r,
+      exists: !!f,
+      flavorProfile: f?.extra_specs?.['capabilities:profile'],
+      availableNodes: available.filter((n) => nodeCapabilities(n).profile === profile).length,
+    };
   });
 }

@@ -98,7 +98,10 @@ export function findImageFiles(folder: string): LocalImage[] {
     out.push({ spec, path: p, size: st.size, expected });
   }
   if (missing.length) {
-    throw new PlanError('missing-image-files', `${folder} lacks the image file${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected ${IMAGE_SPECS.map((s) => s.file).join(', ')})`);
+    throw new PlanError(
+      'missing-image-files',
+      `${folder} lacks the image file${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected ${IMAGE_SPECS.map((s) => s.file).join(', ')})`,
+    );
   }
   return out;
 }
@@ -112,13 +115,14 @@ export async function fileMd5(file: string, signal?: AbortSignal): Promise<strin
 
 /** The newest active image of that name. */
 export function newestImage(images: GlanceImage[], name: string): GlanceImage | undefined {
-  return images
-    .filter((i) => i.name === name && i.status === 'active')
-    .sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')))[0];
+  return images.filter((i) => i.name === name && i.status === 'active').sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')))[0];
 }
 
 function timestampSuffix(d = new Date()): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**
@@ -173,7 +177,13 @@ export async function uploadImages(glance: GlanceClient, folder: string, opts: U
         totalSent = base + sent;
         opts.onProgress?.({ file: local.spec.file, sent, size: local.size, totalSent, total });
       });
-      results.push({ name: local.spec.name, file: local.spec.file, id: image.id, action: current ? 'replaced' : 'uploaded', previous: current ? { id: current.id, name: current.name ?? '' } : undefined });
+      results.push({
+        name: local.spec.name,
+        file: local.spec.file,
+        id: image.id,
+        action: current ? 'replaced' : 'uploaded',
+        previous: current ? { id: current.id, name: current.name ?? '' } : undefined,
+      });
     }
   } catch (e) {
     await deleteCreated(glance, created, e);
@@ -190,7 +200,13 @@ export async function uploadImages(glance: GlanceClient, folder: string, opts: U
 }
 
 /** Streams one file into an image and checks what Glance stored against what was read. */
-async function streamUpload(glance: GlanceClient, image: GlanceImage, local: LocalImage, signal: AbortSignal | undefined, onSent: (n: number) => void): Promise<void> {
+async function streamUpload(
+  glance: GlanceClient,
+  image: GlanceImage,
+  local: LocalImage,
+  signal: AbortSignal | undefined,
+  onSent: (n: number) => void,
+): Promise<void> {
   const hashes: Record<Algorithm, Hash> = { md5: createHash('md5'), sha256: createHash('sha256'), sha512: createHash('sha512') };
   let sent = 0;
   const body = new StreamBody(() => {
@@ -213,7 +229,10 @@ async function streamUpload(glance: GlanceClient, image: GlanceImage, local: Loc
   for (const algo of SIDE_CHECKSUMS) {
     const want = local.expected[algo];
     if (want && want !== digests[algo]) {
-      throw new PlanError('checksum-mismatch', `${local.path}: its ${algo} is ${digests[algo]} but ${local.path}.${algo} says ${want}; the file is corrupt or the checksum file belongs to another file`);
+      throw new PlanError(
+        'checksum-mismatch',
+        `${local.path}: its ${algo} is ${digests[algo]} but ${local.path}.${algo} says ${want}; the file is corrupt or the checksum file belongs to another file`,
+      );
     }
   }
   const stored = await glance.getImage(image.id, signal);
@@ -228,13 +247,21 @@ async function streamUpload(glance: GlanceClient, image: GlanceImage, local: Loc
 async function deleteCreated(glance: GlanceClient, created: GlanceImage[], cause: unknown): Promise<void> {
   const left: string[] = [];
   for (const image of created) {
-    try {
-      await glance.deleteImage(image.id);
-    } catch {
-      left.push(`${image.name} ${image.id}`);
+    // Glance may still be finishing the broken upload (the image "saving"): try again until it is gone
+    let gone = false;
+    for (let attempt = 0; attempt < 10 && !gone; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, 500 * attempt));
+      try {
+        await glance.deleteImage(image.id);
+        gone = !(await glance.getImage(image.id));
+      } catch {
+        gone = false;
+      }
     }
+    if (!gone) left.push(`${image.name} ${image.id}`);
   }
-  if (left.length && cause instanceof Error) cause.message += ` (could not delete the partly uploaded image${left.length > 1 ? 's' : ''} ${left.join(', ')}: delete ${left.length > 1 ? 'them' : 'it'} with openstack image delete)`;
+  if (left.length && cause instanceof Error)
+    cause.message += ` (could not delete the partly uploaded image${left.length > 1 ? 's' : ''} ${left.join(', ')}: delete ${left.length > 1 ? 'them' : 'it'} with openstack image delete)`;
 }
 
 /** The images TripleO deploys with, newest of each name; undefined where none is active. */
@@ -257,12 +284,17 @@ const CONFIGURABLE = new Set(['manageable', 'available', 'enroll']);
  * Points every manageable or available node (or the named ones) at the deploy kernel and ramdisk:
  * driver_info/deploy_kernel and deploy_ramdisk hold their image ids.
  */
-export async function configureNodes(uc: Undercloud, refs: string[] = [], opts: { signal?: AbortSignal } = {}): Promise<{ kernel: string; ramdisk: string; nodes: ConfiguredNode[] }> {
+export async function configureNodes(
+  uc: Undercloud,
+  refs: string[] = [],
+  opts: { signal?: AbortSignal } = {},
+): Promise<{ kernel: string; ramdisk: string; nodes: ConfiguredNode[] }> {
   const all = await uc.glance.listImages({}, opts.signal);
   const kernel = newestImage(all, DEPLOY_KERNEL.name);
   const ramdisk = newestImage(all, DEPLOY_RAMDISK.name);
   const lacking = [!kernel && DEPLOY_KERNEL.name, !ramdisk && DEPLOY_RAMDISK.name].filter(Boolean);
-  if (!kernel || !ramdisk) throw new PlanError('no-deploy-images', `Glance has no active ${lacking.join(' or ')} image: upload the images first (tripleo image upload)`);
+  if (!kernel || !ramdisk)
+    throw new PlanError('no-deploy-images', `Glance has no active ${lacking.join(' or ')} image: upload the images first (tripleo image upload)`);
   const nodes: IronicNode[] = refs.length
     ? await resolveNodes(uc, refs, opts.signal)
     : (await uc.ironic.listNodes(opts.signal)).filter((n) => n.provision_state === 'manageable' || n.provision_state === 'available');

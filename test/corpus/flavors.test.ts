@@ -37,11 +37,17 @@ describeCorpus('flavors for every role of a released tripleo-heat-templates plan
       await updatePlanParameters(uc, plan, Object.fromEntries(roles.map((r) => [`Overcloud${r}Flavor`, `${r.toLowerCase()}-${suffix}`])));
       flavorNames = roles.map((r) => `${r.toLowerCase()}-${suffix}`);
       const first = await syncFlavors(uc, plan);
-      assert.deepEqual(first.flavors.map((f) => [f.role, f.flavor, f.profile, f.action]), roles.map((r) => [r, `${r.toLowerCase()}-${suffix}`, `${r.toLowerCase()}-${suffix}`, 'created']));
+      assert.deepEqual(
+        first.flavors.map((f) => [f.role, f.flavor, f.profile, f.action]),
+        roles.map((r) => [r, `${r.toLowerCase()}-${suffix}`, `${r.toLowerCase()}-${suffix}`, 'created']),
+      );
       const inNova = new Map((await uc.nova.listFlavors()).map((f) => [f.name, f]));
       for (const name of flavorNames) assert.deepEqual(inNova.get(name)?.extra_specs, flavorSpecs(name), name);
       const again = await syncFlavors(uc, plan);
-      assert.deepEqual(again.flavors.map((f) => f.action), roles.map(() => 'unchanged'));
+      assert.deepEqual(
+        again.flavors.map((f) => f.action),
+        roles.map(() => 'unchanged'),
+      );
     });
   });
 });

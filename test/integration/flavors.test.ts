@@ -17,7 +17,15 @@ const randomMac = () => `52:54:00:${[0, 0, 0].map(() => crypto.randomInt(256).to
 
 function tripleo(...args: string[]) {
   const a = undercloudProfile().auth;
-  const env = { PATH: process.env.PATH, OS_AUTH_URL: a.authUrl, OS_USERNAME: a.username, OS_PASSWORD: a.password, OS_PROJECT_NAME: a.projectName, OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default' };
+  const env = {
+    PATH: process.env.PATH,
+    OS_AUTH_URL: a.authUrl,
+    OS_USERNAME: a.username,
+    OS_PASSWORD: a.password,
+    OS_PROJECT_NAME: a.projectName,
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+  };
   return execp('node', [path.join(ROOT, 'dist/cli.js'), ...args], { env });
 }
 
@@ -48,7 +56,7 @@ describe('flavors in the real Nova, one per role of a plan', function () {
     uc.dispose();
   });
 
-  it('sync creates a flavor per role with its profile and TripleO\'s resources; a second sync changes nothing; a drifted spec is put back', async () => {
+  it("sync creates a flavor per role with its profile and TripleO's resources; a second sync changes nothing; a drifted spec is put back", async () => {
     const first = await syncFlavors(uc, plan);
     assert.deepEqual(
       first.flavors.map((f) => [f.role, f.flavor, f.profile, f.action]),
@@ -65,21 +73,27 @@ describe('flavors in the real Nova, one per role of a plan', function () {
     }
 
     const again = await syncFlavors(uc, plan);
-    assert.deepEqual(again.flavors.map((f) => [f.action, f.id]), first.flavors.map((f) => ['unchanged', f.id]));
+    assert.deepEqual(
+      again.flavors.map((f) => [f.action, f.id]),
+      first.flavors.map((f) => ['unchanged', f.id]),
+    );
 
     await uc.nova.setExtraSpecs(first.flavors[1].id, { 'capabilities:profile': 'somebody-else', 'resources:CUSTOM_BAREMETAL': '2' });
     const { stdout } = await tripleo('flavor', 'sync', plan, '--json');
     const cli = JSON.parse(stdout) as { flavors: { role: string; action: string; changedSpecs: string[] }[] };
-    assert.deepEqual(cli.flavors.map((f) => [f.role, f.action, f.changedSpecs]), [
-      ['Controller', 'unchanged', []],
-      ['Compute', 'updated', ['capabilities:profile', 'resources:CUSTOM_BAREMETAL']],
-    ]);
+    assert.deepEqual(
+      cli.flavors.map((f) => [f.role, f.action, f.changedSpecs]),
+      [
+        ['Controller', 'unchanged', []],
+        ['Compute', 'updated', ['capabilities:profile', 'resources:CUSTOM_BAREMETAL']],
+      ],
+    );
 
     const list = JSON.parse((await tripleo('flavor', 'list', '--json')).stdout) as { name: string; profile?: string }[];
     assert.equal(list.find((f) => f.name === computeFlavor)?.profile, computeFlavor);
   });
 
-  it('node_counts: passes with a node of the flavor\'s profile; fails naming the role once its flavor asks for a profile no node has', async () => {
+  it("node_counts: passes with a node of the flavor's profile; fails naming the role once its flavor asks for a profile no node has", async () => {
     const created = await uc.ironic.createNode({
       driver: 'fake-hardware',
       name: node,
@@ -93,10 +107,13 @@ describe('flavors in the real Nova, one per role of a plan', function () {
     await updatePlanParameters(uc, plan, { ComputeCount: 0 });
 
     const status = await roleFlavorStatus(uc, plan);
-    assert.deepEqual(status.map((s) => [s.role, s.flavor, s.exists, s.flavorProfile]), [
-      ['Controller', controlFlavor, true, controlFlavor],
-      ['Compute', computeFlavor, true, computeFlavor],
-    ]);
+    assert.deepEqual(
+      status.map((s) => [s.role, s.flavor, s.exists, s.flavorProfile]),
+      [
+        ['Controller', controlFlavor, true, controlFlavor],
+        ['Compute', computeFlavor, true, computeFlavor],
+      ],
+    );
     assert.ok(status[0].availableNodes >= 1);
 
     const only = { nodes: [node] };

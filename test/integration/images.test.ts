@@ -18,7 +18,15 @@ const CLI = path.join(ROOT, 'dist/cli.js');
 /** Runs a command with the undercloud's admin credentials in OS_* variables, as a user would. */
 function exec(cmd: string, args: string[]) {
   const a = undercloudProfile().auth;
-  const env = { PATH: process.env.PATH, OS_AUTH_URL: a.authUrl, OS_USERNAME: a.username, OS_PASSWORD: a.password, OS_PROJECT_NAME: a.projectName, OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default' };
+  const env = {
+    PATH: process.env.PATH,
+    OS_AUTH_URL: a.authUrl,
+    OS_USERNAME: a.username,
+    OS_PASSWORD: a.password,
+    OS_PROJECT_NAME: a.projectName,
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+  };
   return execp(cmd, args, { env });
 }
 const randomMac = () => `52:54:00:${[0, 0, 0].map(() => crypto.randomInt(256).toString(16).padStart(2, '0')).join(':')}`;
@@ -93,7 +101,10 @@ describe('images in the real Glance, nodes configured with them', function () {
     folders.push(dir);
     let lastProgress = { totalSent: 0, total: 0 };
     const first = await uploadImages(uc.glance, dir, { onProgress: (p) => (lastProgress = p) });
-    assert.deepEqual(first.images.map((i) => [i.name, i.action]), IMAGE_SPECS.map((s) => [s.name, 'uploaded']));
+    assert.deepEqual(
+      first.images.map((i) => [i.name, i.action]),
+      IMAGE_SPECS.map((s) => [s.name, 'uploaded']),
+    );
     const total = IMAGE_SPECS.reduce((n, s) => n + fs.statSync(path.join(dir, s.file)).size, 0);
     assert.equal(first.bytes, total);
     assert.deepEqual(lastProgress, { ...lastProgress, totalSent: total, total });
@@ -102,14 +113,26 @@ describe('images in the real Glance, nodes configured with them', function () {
     assert.equal(full.kernel_id, byName['overcloud-full-vmlinuz']);
     assert.equal(full.ramdisk_id, byName['overcloud-full-initrd']);
     assert.equal(full.disk_format, 'qcow2');
-    assert.equal(full.checksum, crypto.createHash('md5').update(fs.readFileSync(path.join(dir, 'overcloud-full.qcow2'))).digest('hex'));
+    assert.equal(
+      full.checksum,
+      crypto
+        .createHash('md5')
+        .update(fs.readFileSync(path.join(dir, 'overcloud-full.qcow2')))
+        .digest('hex'),
+    );
     assert.equal((await uc.glance.getImage(byName['bm-deploy-kernel']))!.disk_format, 'aki');
 
     const again = await uploadImages(uc.glance, dir);
-    assert.deepEqual(again.images.map((i) => [i.name, i.action, i.id]), first.images.map((i) => [i.name, 'kept', i.id]));
+    assert.deepEqual(
+      again.images.map((i) => [i.name, i.action, i.id]),
+      first.images.map((i) => [i.name, 'kept', i.id]),
+    );
     assert.equal(again.bytes, 0);
     const unchanged = await uploadImages(uc.glance, dir, { updateExisting: true });
-    assert.deepEqual(unchanged.images.map((i) => i.action), IMAGE_SPECS.map(() => 'unchanged'));
+    assert.deepEqual(
+      unchanged.images.map((i) => i.action),
+      IMAGE_SPECS.map(() => 'unchanged'),
+    );
 
     // a new kernel: it is replaced, the overcloud image (same data) now names it
     fs.appendFileSync(path.join(dir, 'overcloud-full.vmlinuz'), 'rebuilt');
@@ -118,14 +141,23 @@ describe('images in the real Glance, nodes configured with them', function () {
     assert.equal(kernel.action, 'replaced');
     assert.deepEqual(kernel.previous, { id: byName['overcloud-full-vmlinuz'], name: 'overcloud-full-vmlinuz_20261201T000000Z' });
     assert.equal((await uc.glance.getImage(byName['overcloud-full-vmlinuz']))!.name, 'overcloud-full-vmlinuz_20261201T000000Z');
-    assert.deepEqual(updated.images.filter((i) => i.action !== 'unchanged').map((i) => i.name), ['overcloud-full-vmlinuz']);
+    assert.deepEqual(
+      updated.images.filter((i) => i.action !== 'unchanged').map((i) => i.name),
+      ['overcloud-full-vmlinuz'],
+    );
     assert.equal((await uc.glance.getImage(byName['overcloud-full']))!.kernel_id, kernel.id);
 
     const listed = await tripleoImages(uc.glance);
-    assert.deepEqual(listed.map((l) => [l.spec.name, l.image?.id]), updated.images.map((i) => [i.name, i.id]));
+    assert.deepEqual(
+      listed.map((l) => [l.spec.name, l.image?.id]),
+      updated.images.map((i) => [i.name, i.id]),
+    );
     const { stdout } = await exec('node', [CLI, 'image', 'list', '--json']);
     const rows = JSON.parse(stdout) as { name: string; id: string; status: string; kernel_id: string | null }[];
-    assert.deepEqual(rows.map((r) => [r.name, r.id, r.status]), updated.images.map((i) => [i.name, i.id, 'active']));
+    assert.deepEqual(
+      rows.map((r) => [r.name, r.id, r.status]),
+      updated.images.map((i) => [i.name, i.id, 'active']),
+    );
     assert.equal(rows.find((r) => r.name === 'overcloud-full')!.kernel_id, kernel.id);
   });
 
@@ -133,8 +165,14 @@ describe('images in the real Glance, nodes configured with them', function () {
     for (const i of await tripleoNamedImages(uc)) await uc.glance.deleteImage(i.id);
     const dir = imageFolder();
     folders.push(dir);
-    const first = JSON.parse((await exec('node', [CLI, 'image', 'upload', '--folder', dir, '--json'])).stdout) as { images: { action: string }[]; bytes: number };
-    assert.deepEqual(first.images.map((i) => i.action), IMAGE_SPECS.map(() => 'uploaded'));
+    const first = JSON.parse((await exec('node', [CLI, 'image', 'upload', '--folder', dir, '--json'])).stdout) as {
+      images: { action: string }[];
+      bytes: number;
+    };
+    assert.deepEqual(
+      first.images.map((i) => i.action),
+      IMAGE_SPECS.map(() => 'uploaded'),
+    );
     const second = await exec('node', [CLI, 'image', 'upload', '--folder', dir]);
     assert.match(second.stdout, /^kept {6}overcloud-full\t/m);
     assert.match(second.stdout, /0\.0 MiB uploaded/);
@@ -151,7 +189,10 @@ describe('images in the real Glance, nodes configured with them', function () {
       await uc.ironic.waitForProvisionState(name, 'manageable', { timeoutMs: 60_000 });
     }
     const r = await configureNodes(uc, [nodes[0]]);
-    assert.deepEqual(r.nodes.map((n) => [n.name, n.action]), [[nodes[0], 'configured']]);
+    assert.deepEqual(
+      r.nodes.map((n) => [n.name, n.action]),
+      [[nodes[0], 'configured']],
+    );
     assert.equal(r.kernel, images['bm-deploy-kernel']);
     const configured = (await uc.ironic.getNode(nodes[0]))!;
     assert.equal(configured.driver_info.deploy_kernel, images['bm-deploy-kernel']);
@@ -160,7 +201,13 @@ describe('images in the real Glance, nodes configured with them', function () {
 
     const { stdout } = await exec('node', [CLI, 'node', 'configure', ...nodes, '--json']);
     const cli = JSON.parse(stdout) as { nodes: { name: string; action: string }[] };
-    assert.deepEqual(cli.nodes.map((n) => [n.name, n.action]), [[nodes[0], 'unchanged'], [nodes[1], 'configured']]);
+    assert.deepEqual(
+      cli.nodes.map((n) => [n.name, n.action]),
+      [
+        [nodes[0], 'unchanged'],
+        [nodes[1], 'configured'],
+      ],
+    );
     assert.equal((await uc.ironic.getNode(nodes[1]))!.driver_info.deploy_ramdisk, images['bm-deploy-ramdisk']);
   });
 
@@ -170,8 +217,17 @@ describe('images in the real Glance, nodes configured with them', function () {
     folders.push(dir);
     fs.rmSync(path.join(dir, 'overcloud-full.qcow2'));
     fs.rmSync(path.join(dir, 'ironic-python-agent.initramfs'));
-    await assert.rejects(uploadImages(uc.glance, dir), (e: Error) => e instanceof PlanError && e.code === 'missing-image-files' && e.message.includes(`${dir} lacks the image files overcloud-full.qcow2, ironic-python-agent.initramfs`));
-    await assert.rejects(exec('node', [CLI, 'image', 'upload', '--folder', path.join(dir, 'nope')]), (e: { stderr: string; code: number }) => e.code === 1 && /is not a folder/.test(e.stderr));
+    await assert.rejects(
+      uploadImages(uc.glance, dir),
+      (e: Error) =>
+        e instanceof PlanError &&
+        e.code === 'missing-image-files' &&
+        e.message.includes(`${dir} lacks the image files overcloud-full.qcow2, ironic-python-agent.initramfs`),
+    );
+    await assert.rejects(
+      exec('node', [CLI, 'image', 'upload', '--folder', path.join(dir, 'nope')]),
+      (e: { stderr: string; code: number }) => e.code === 1 && /is not a folder/.test(e.stderr),
+    );
     assert.deepEqual((await uc.glance.listImages()).map((i) => i.id).sort(), before);
   });
 
@@ -182,7 +238,10 @@ describe('images in the real Glance, nodes configured with them', function () {
     folders.push(dir);
     const file = path.join(dir, 'overcloud-full.qcow2');
     fs.writeFileSync(`${file}.md5`, `${crypto.createHash('md5').update('something else').digest('hex')}  overcloud-full.qcow2\n`);
-    await assert.rejects(uploadImages(uc.glance, dir), (e: Error) => e instanceof PlanError && e.code === 'checksum-mismatch' && e.message.startsWith(`${file}: its md5 is`));
+    await assert.rejects(
+      uploadImages(uc.glance, dir),
+      (e: Error) => e instanceof PlanError && e.code === 'checksum-mismatch' && e.message.startsWith(`${file}: its md5 is`),
+    );
     assert.deepEqual((await uc.glance.listImages()).map((i) => i.id).sort(), before);
     fs.writeFileSync(`${file}.md5`, 'not a checksum\n');
     await assert.rejects(uploadImages(uc.glance, dir), (e: Error) => e instanceof PlanError && e.message === `${file}.md5:1: not a md5 checksum`);
@@ -190,7 +249,7 @@ describe('images in the real Glance, nodes configured with them', function () {
 
   it('Glance gone mid-upload: a connection error, and no image of that run left behind', async () => {
     const before = (await uc.glance.listImages()).map((i) => i.id).sort();
-    const dir = imageFolder({ 'overcloud-full.qcow2': 4 * 1024 * 1024 });
+    const dir = imageFolder({ 'overcloud-full.qcow2': 32 * 1024 * 1024 });
     folders.push(dir);
     const glanceUrl = new URL(await uc.session.endpoint('image'));
     // the kernel and ramdisk (64 KiB each) go through; the overcloud image is cut after 1 MiB of it
@@ -203,7 +262,8 @@ describe('images in the real Glance, nodes configured with them', function () {
         (e: Error) => e instanceof ConnectionError && /glance: PUT http:\/\/127\.0\.0\.1:\d+\/v2\/images\/[0-9a-f-]+\/file could not connect/.test(e.message),
       );
       assert.ok(proxy.cut());
-      assert.ok(sentOfImage > 0 && sentOfImage < 4 * 1024 * 1024, `${sentOfImage}`);
+      // socket buffers take some of the file before the cut shows; not all of it
+      assert.ok(sentOfImage > 0 && sentOfImage < 32 * 1024 * 1024, `${sentOfImage}`);
     } finally {
       proxy.close();
     }

@@ -34,7 +34,11 @@ describe('UI: the first-deployment walkthrough, Upload Images from the explorer,
     for (const i of await tripleoNamed()) await uc.glance.deleteImage(i.id);
     const clouds = path.join(results, 'clouds.yaml');
     execFileSync('node', [path.join(ROOT, 'scripts/undercloud/env.mjs'), '--clouds-yaml', clouds], { stdio: 'ignore' });
-    wb = new Workbench(results, Number(process.env.UI_PORT ?? 18412), workspace, { OS_CLIENT_CONFIG_FILE: clouds, OS_CLOUD: 'undercloud', TRIPLEO_OPEN_WALKTHROUGH: '1' });
+    wb = new Workbench(results, Number(process.env.UI_PORT ?? 18412), workspace, {
+      OS_CLIENT_CONFIG_FILE: clouds,
+      OS_CLOUD: 'undercloud',
+      TRIPLEO_OPEN_WALKTHROUGH: '1',
+    });
     await wb.start();
   });
 
@@ -80,7 +84,7 @@ describe('UI: the first-deployment walkthrough, Upload Images from the explorer,
     await wb.screenshot('images-view');
   });
 
-  it('a plan\'s Flavors section shows each role\'s flavor, profile and available nodes', async () => {
+  it("a plan's Flavors section shows each role's flavor, profile and available nodes", async () => {
     await createPlan(uc, plan, path.join(ROOT, 'samples/overcloud-lite'));
     await updatePlanParameters(uc, plan, { OvercloudControllerFlavor: flavors[0], OvercloudComputeFlavor: flavors[1] });
     await syncFlavors(uc, plan);

@@ -22,7 +22,10 @@ describe('flavor names and image folders', () => {
       for (const s of IMAGE_SPECS) fs.writeFileSync(path.join(dir, s.file), s.name);
       fs.writeFileSync(path.join(dir, 'overcloud-full.qcow2.md5'), `${'a'.repeat(32)}  overcloud-full.qcow2\n`);
       const found = findImageFiles(dir);
-      assert.deepEqual(found.map((f) => [f.spec.file, f.size]), IMAGE_SPECS.map((s) => [s.file, s.name.length]));
+      assert.deepEqual(
+        found.map((f) => [f.spec.file, f.size]),
+        IMAGE_SPECS.map((s) => [s.file, s.name.length]),
+      );
       assert.deepEqual(found.find((f) => f.spec.name === 'overcloud-full')!.expected, { md5: 'a'.repeat(32) });
       fs.writeFileSync(path.join(dir, 'overcloud-full.qcow2.sha256'), 'xyz');
       assert.throws(() => findImageFiles(dir), /overcloud-full\.qcow2\.sha256:1: not a sha256 checksum/);

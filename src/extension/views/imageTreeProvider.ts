@@ -41,7 +41,9 @@ export class ImageTreeProvider implements vscode.TreeDataProvider<ImageTreeEleme
     item.id = `image:${e.spec.name}`;
     const i = e.image;
     item.description = i ? `${i.disk_format ?? ''} · ${mib(Number(i.size ?? 0))}` : `missing (${e.spec.file})`;
-    item.iconPath = i ? new vscode.ThemeIcon('file-binary', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
+    item.iconPath = i
+      ? new vscode.ThemeIcon('file-binary', new vscode.ThemeColor('testing.iconPassed'))
+      : new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
     item.tooltip = i
       ? `${e.spec.name} ${i.id}\nfrom ${e.spec.file}\n${i.status}, ${i.size} bytes, md5 ${i.checksum}\ncreated ${i.created_at}${i.kernel_id ? `\nkernel ${i.kernel_id}\nramdisk ${i.ramdisk_id}` : ''}`
       : `No active ${e.spec.name} image in Glance: run "TripleO: Upload Images" on a folder holding ${e.spec.file}`;
