@@ -31,5 +31,8 @@ export async function startLanguageClient(context: vscode.ExtensionContext, chan
  * leave the extension host. `null` when no plan is connected any more.
  */
 export async function pushPlanState(client: LanguageClient, state: PlanState | null): Promise<void> {
-  await client.sendNotification(PLAN_STATE_NOTIFICATION, state ? maskPlanState(state) : null);
+  // by method name: a NotificationType object is checked by identity against the jsonrpc copy of
+  // whichever bundle created the client, and callers loaded from another copy (tests) would fail
+  const masked: PlanState | null = state ? maskPlanState(state) : null;
+  await client.sendNotification(PLAN_STATE_NOTIFICATION.method, masked);
 }

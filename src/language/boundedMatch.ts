@@ -11,7 +11,7 @@ export const MATCH_DEADLINE_MS = 100;
  * A busy machine can stall any match past the deadline: a pattern gets one longer try before it is
  * taken for one that backtracks without end; from then on it gets the short deadline only.
  */
-const SECOND_CHANCE_MS = 1_000;
+const SECOND_CHANCE_MS = 2_000;
 const backtracking = new Set<string>();
 
 /** Values and patterns longer than this are not checked here at all (Heat still checks them). */
