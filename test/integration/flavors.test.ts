@@ -1,33 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { flavorSpecs, roleFlavorStatus, syncFlavors } from '../../src/tripleo/flavors';
 import { updatePlanParameters } from '../../src/tripleo/parameters';
 import { createPlan } from '../../src/tripleo/plans';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { runValidation } from '../../src/tripleo/validations';
 import { bundledWorkbooks } from '../../src/tripleo/workbookInstaller';
-import { removeStackAndPlan, ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
+import { removeStackAndPlan, ROOT, uniqueName, undercloudProfile, tripleoCli } from '../support/undercloud';
 
-const execp = promisify(execFile);
 const SAMPLE = path.join(ROOT, 'samples/overcloud-lite');
 const randomMac = () => `52:54:00:${[0, 0, 0].map(() => crypto.randomInt(256).toString(16).padStart(2, '0')).join(':')}`;
 
-function tripleo(...args: string[]) {
-  const a = undercloudProfile().auth;
-  const env = {
-    PATH: process.env.PATH,
-    OS_AUTH_URL: a.authUrl,
-    OS_USERNAME: a.username,
-    OS_PASSWORD: a.password,
-    OS_PROJECT_NAME: a.projectName,
-    OS_USER_DOMAIN_NAME: 'Default',
-    OS_PROJECT_DOMAIN_NAME: 'Default',
-  };
-  return execp('node', [path.join(ROOT, 'dist/cli.js'), ...args], { env });
-}
+const tripleo = tripleoCli();
 
 describe('flavors in the real Nova, one per role of a plan', function () {
   this.timeout(300_000);

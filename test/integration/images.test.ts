@@ -1,34 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { CancelledError, ConnectionError } from '../../src/openstack/errors';
 import { GlanceClient } from '../../src/openstack/glance';
 import { PlanError } from '../../src/tripleo/errors';
 import { configureNodes, IMAGE_SPECS, tripleoImages, uploadImages } from '../../src/tripleo/images';
 import { Undercloud } from '../../src/tripleo/undercloud';
-import { ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
+import { uniqueName, undercloudProfile, tripleoCli } from '../support/undercloud';
 
-const execp = promisify(execFile);
-const CLI = path.join(ROOT, 'dist/cli.js');
-/** Runs a command with the undercloud's admin credentials in OS_* variables, as a user would. */
-function exec(cmd: string, args: string[]) {
-  const a = undercloudProfile().auth;
-  const env = {
-    PATH: process.env.PATH,
-    OS_AUTH_URL: a.authUrl,
-    OS_USERNAME: a.username,
-    OS_PASSWORD: a.password,
-    OS_PROJECT_NAME: a.projectName,
-    OS_USER_DOMAIN_NAME: 'Default',
-    OS_PROJECT_DOMAIN_NAME: 'Default',
-  };
-  return execp(cmd, args, { env });
-}
+const tripleo = tripleoCli();
 const randomMac = () => `52:54:00:${[0, 0, 0].map(() => crypto.randomInt(256).toString(16).padStart(2, '0')).join(':')}`;
 
 /** A folder with small random image files (and nothing else). */
@@ -152,7 +135,7 @@ describe('images in the real Glance, nodes configured with them', function () {
       listed.map((l) => [l.spec.name, l.image?.id]),
       updated.images.map((i) => [i.name, i.id]),
     );
-    const { stdout } = await exec('node', [CLI, 'image', 'list', '--json']);
+    const { stdout } = await tripleo('image', 'list', '--json');
     const rows = JSON.parse(stdout) as { name: string; id: string; status: string; kernel_id: string | null }[];
     assert.deepEqual(
       rows.map((r) => [r.name, r.id, r.status]),
@@ -165,7 +148,7 @@ describe('images in the real Glance, nodes configured with them', function () {
     for (const i of await tripleoNamedImages(uc)) await uc.glance.deleteImage(i.id);
     const dir = imageFolder();
     folders.push(dir);
-    const first = JSON.parse((await exec('node', [CLI, 'image', 'upload', '--folder', dir, '--json'])).stdout) as {
+    const first = JSON.parse((await tripleo('image', 'upload', '--folder', dir, '--json')).stdout) as {
       images: { action: string }[];
       bytes: number;
     };
@@ -173,7 +156,7 @@ describe('images in the real Glance, nodes configured with them', function () {
       first.images.map((i) => i.action),
       IMAGE_SPECS.map(() => 'uploaded'),
     );
-    const second = await exec('node', [CLI, 'image', 'upload', '--folder', dir]);
+    const second = await tripleo('image', 'upload', '--folder', dir);
     assert.match(second.stdout, /^kept {6}overcloud-full\t/m);
     assert.match(second.stdout, /0\.0 MiB uploaded/);
   });
@@ -199,7 +182,7 @@ describe('images in the real Glance, nodes configured with them', function () {
     assert.equal(configured.driver_info.deploy_ramdisk, images['bm-deploy-ramdisk']);
     assert.equal((await uc.ironic.getNode(nodes[1]))!.driver_info.deploy_kernel, undefined);
 
-    const { stdout } = await exec('node', [CLI, 'node', 'configure', ...nodes, '--json']);
+    const { stdout } = await tripleo('node', 'configure', ...nodes, '--json');
     const cli = JSON.parse(stdout) as { nodes: { name: string; action: string }[] };
     assert.deepEqual(
       cli.nodes.map((n) => [n.name, n.action]),
@@ -225,7 +208,7 @@ describe('images in the real Glance, nodes configured with them', function () {
         e.message.includes(`${dir} lacks the image files overcloud-full.qcow2, ironic-python-agent.initramfs`),
     );
     await assert.rejects(
-      exec('node', [CLI, 'image', 'upload', '--folder', path.join(dir, 'nope')]),
+      tripleo('image', 'upload', '--folder', path.join(dir, 'nope')),
       (e: { stderr: string; code: number }) => e.code === 1 && /is not a folder/.test(e.stderr),
     );
     assert.deepEqual((await uc.glance.listImages()).map((i) => i.id).sort(), before);
