@@ -49,7 +49,8 @@ async function beforeDeploy(u: Undercloud, planName: string, opts: DeployOptions
     const checks = await runPreDeploymentValidations(u, planName);
     for (const r of checks.group.results) say(`${formatRun(r)}\n`);
     say(`${checks.summary}\n`);
-    if (checks.failed && !opts.force) return stop(DEPLOY_VALIDATIONS_FAILED, `not deploying ${planName}: ${checks.failed} pre-deployment validation(s) failed (--force deploys anyway)`);
+    if (checks.failed && !opts.force)
+      return stop(DEPLOY_VALIDATIONS_FAILED, `not deploying ${planName}: ${checks.failed} pre-deployment validation(s) failed (--force deploys anyway)`);
   }
   if (opts.yes) return true;
   if (!process.stdin.isTTY) return stop(DEPLOY_NOT_CONFIRMED, `not deploying ${planName} without a confirmation: give --yes`);
@@ -83,7 +84,8 @@ export function registerDeployCommands(program: Command, withUndercloud: WithUnd
         }
         const r = await followStack(u, planName, {
           timeoutMs: (opts.timeout + 1) * 60_000,
-          onProgress: (p) => !opts.json && process.stderr.write(`\r${p.status} ${p.complete}/${p.total} resources complete${p.failed ? `, ${p.failed} failed` : ''}   `),
+          onProgress: (p) =>
+            !opts.json && process.stderr.write(`\r${p.status} ${p.complete}/${p.total} resources complete${p.failed ? `, ${p.failed} failed` : ''}   `),
           onEvent: (e) => !opts.json && process.stderr.write(`\n  ${e}`),
         });
         if (!opts.json) process.stderr.write('\n');
@@ -99,22 +101,28 @@ export function registerDeployCommands(program: Command, withUndercloud: WithUnd
 
   const stack = program.command('stack').description("a plan's Heat stack");
   registerStackRecoveryCommands(stack, withUndercloud);
-  jsonCommand(stack, 'status <plan>', 'the stack status and how many of its resources are complete').action(async (planName: string, opts: JsonOption, cmd: Command) =>
-    withUndercloud(cmd, async (u) => {
-      const s = await u.heat.getStack(planName);
-      if (!s) throw new PlanError('no-stack', `plan "${planName}" has no stack`);
-      const resources = await u.heat.listResources(`${s.stack_name}/${s.id}`, { nestedDepth: 5 });
-      const complete = resources.filter(isResourceComplete).length;
-      const text = () => console.log(`${s.stack_name}: ${s.stack_status} (${complete}/${resources.length} resources complete)${s.stack_status_reason ? `\n  ${s.stack_status_reason}` : ''}`);
-      report(opts, s, text, { ...s, resources_complete: complete, resources_total: resources.length });
-    }),
+  jsonCommand(stack, 'status <plan>', 'the stack status and how many of its resources are complete').action(
+    async (planName: string, opts: JsonOption, cmd: Command) =>
+      withUndercloud(cmd, async (u) => {
+        const s = await u.heat.getStack(planName);
+        if (!s) throw new PlanError('no-stack', `plan "${planName}" has no stack`);
+        const resources = await u.heat.listResources(`${s.stack_name}/${s.id}`, { nestedDepth: 5 });
+        const complete = resources.filter(isResourceComplete).length;
+        const text = () =>
+          console.log(
+            `${s.stack_name}: ${s.stack_status} (${complete}/${resources.length} resources complete)${s.stack_status_reason ? `\n  ${s.stack_status_reason}` : ''}`,
+          );
+        report(opts, s, text, { ...s, resources_complete: complete, resources_total: resources.length });
+      }),
   );
   jsonCommand(stack, 'events <plan>', 'the newest events of the stack and its nested stacks')
     .option('--limit <n>', 'newest N events', (v) => Number(v), 50)
     .action(async (planName: string, opts: { limit: number } & JsonOption, cmd: Command) =>
       withUndercloud(cmd, async (u) =>
         report(opts, (await u.heat.listEvents(planName, { nestedDepth: 3 })).slice(-opts.limit), (events) =>
-          events.forEach((e) => console.log(`${e.event_time} ${e.resource_name} ${e.resource_status}${e.resource_status_reason ? `: ${e.resource_status_reason}` : ''}`)),
+          events.forEach((e) =>
+            console.log(`${e.event_time} ${e.resource_name} ${e.resource_status}${e.resource_status_reason ? `: ${e.resource_status_reason}` : ''}`),
+          ),
         ),
       ),
     );

@@ -19,7 +19,8 @@ import {
 import { jsonCommand, JsonOption, printJson, report, WithUndercloud } from './context';
 
 function printNodeResults(nodes: NodeOperationResult['nodes']): void {
-  for (const n of nodes) console.log(`${n.ok ? 'ok    ' : 'FAILED'}  ${n.name}${n.provisionState ? `\t${n.provisionState}` : ''}${n.message ? `\t${n.message}` : ''}`);
+  for (const n of nodes)
+    console.log(`${n.ok ? 'ok    ' : 'FAILED'}  ${n.name}${n.provisionState ? `\t${n.provisionState}` : ''}${n.message ? `\t${n.message}` : ''}`);
 }
 
 function printReport(r: NodeOperationResult, opts: JsonOption): void {
@@ -64,49 +65,86 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
     .addOption(new Option('--instance-boot-option <option>', 'boot option of deployed instances').choices(['local', 'netboot']))
     .addOption(timeout())
     .option('--json', 'print JSON')
-    .action(async (file: string, opts: { introspect?: boolean; provide?: boolean; remove?: boolean; dryRun?: boolean; instanceBootOption?: 'local' | 'netboot'; timeout: number; json?: boolean }, cmd: Command) =>
-      withUndercloud(cmd, async (u) => {
-        const parsed = await readNodeFile(file, u);
-        for (const w of parsed.problems) process.stderr.write(`${formatNodeProblem(w)}\n`);
-        const r = await registerNodes(u, parsed.nodes, {
-          remove: opts.remove,
-          dryRun: opts.dryRun,
-          instanceBootOption: opts.instanceBootOption,
-          introspect: opts.introspect,
-          provide: opts.provide,
-          timeout: opts.timeout,
-          onStarted: (id) => !opts.json && process.stderr.write(`execution ${id}\n`),
-        });
-        if (opts.json) {
-          printJson({ ok: r.ok, dry_run: r.dryRun, message: r.message, execution: r.executionId, registered: r.registered, updated: r.updated, removed: r.removed, nodes: r.nodes, introspection: r.introspection, provision: r.provision });
-        } else {
-          const verb = r.dryRun ? ['would register', 'would update', 'would remove'] : ['registered', 'updated', 'removed'];
-          // a dry run's UUIDs for new nodes are only proposals
-          for (const n of r.registered) console.log(`${verb[0]}\t${n.name}${r.dryRun ? '' : `\t${n.uuid}`}`);
-          for (const n of r.updated) console.log(`${verb[1]}\t${n.name}\t${n.uuid}`);
-          for (const n of r.removed) console.log(`${verb[2]}\t${n.name}\t${n.uuid}`);
-          for (const n of r.nodes.filter((x) => !x.ok)) console.log(`FAILED\t${n.name}\t${n.message}`);
-          for (const step of [r.introspection, r.provision]) if (step) printNodeResults(step.nodes);
-          console.log(r.message);
-        }
-        if (!r.ok) process.exitCode = 1;
-      }),
+    .action(
+      async (
+        file: string,
+        opts: {
+          introspect?: boolean;
+          provide?: boolean;
+          remove?: boolean;
+          dryRun?: boolean;
+          instanceBootOption?: 'local' | 'netboot';
+          timeout: number;
+          json?: boolean;
+        },
+        cmd: Command,
+      ) =>
+        withUndercloud(cmd, async (u) => {
+          const parsed = await readNodeFile(file, u);
+          for (const w of parsed.problems) process.stderr.write(`${formatNodeProblem(w)}\n`);
+          const r = await registerNodes(u, parsed.nodes, {
+            remove: opts.remove,
+            dryRun: opts.dryRun,
+            instanceBootOption: opts.instanceBootOption,
+            introspect: opts.introspect,
+            provide: opts.provide,
+            timeout: opts.timeout,
+            onStarted: (id) => !opts.json && process.stderr.write(`execution ${id}\n`),
+          });
+          if (opts.json) {
+            printJson({
+              ok: r.ok,
+              dry_run: r.dryRun,
+              message: r.message,
+              execution: r.executionId,
+              registered: r.registered,
+              updated: r.updated,
+              removed: r.removed,
+              nodes: r.nodes,
+              introspection: r.introspection,
+              provision: r.provision,
+            });
+          } else {
+            const verb = r.dryRun ? ['would register', 'would update', 'would remove'] : ['registered', 'updated', 'removed'];
+            // a dry run's UUIDs for new nodes are only proposals
+            for (const n of r.registered) console.log(`${verb[0]}\t${n.name}${r.dryRun ? '' : `\t${n.uuid}`}`);
+            for (const n of r.updated) console.log(`${verb[1]}\t${n.name}\t${n.uuid}`);
+            for (const n of r.removed) console.log(`${verb[2]}\t${n.name}\t${n.uuid}`);
+            for (const n of r.nodes.filter((x) => !x.ok)) console.log(`FAILED\t${n.name}\t${n.message}`);
+            for (const step of [r.introspection, r.provision]) if (step) printNodeResults(step.nodes);
+            console.log(r.message);
+          }
+          if (!r.ok) process.exitCode = 1;
+        }),
     );
 
   jsonCommand(node, 'list', 'the nodes with their states, profile and hardware').action(async (opts: JsonOption, cmd: Command) =>
-      withUndercloud(cmd, async (u) => {
-        const nodes = await u.ironic.listNodes();
-        if (opts.json) return printJson(nodes.map(nodeRow));
-        if (!nodes.length) return console.log('no nodes registered');
-        const rows = nodes.map((n) => {
-          const s = nodeSummary(n);
-          return [s.label, n.uuid, `${n.provision_state}${n.target_provision_state ? ` -> ${n.target_provision_state}` : ''}`, n.power_state ?? '-', s.profile ?? '-', hardwareText(s) || '-'];
-        });
-        const head = ['NAME', 'UUID', 'PROVISION STATE', 'POWER', 'PROFILE', 'HARDWARE'];
-        const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-        for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
-      }),
-    );
+    withUndercloud(cmd, async (u) => {
+      const nodes = await u.ironic.listNodes();
+      if (opts.json) return printJson(nodes.map(nodeRow));
+      if (!nodes.length) return console.log('no nodes registered');
+      const rows = nodes.map((n) => {
+        const s = nodeSummary(n);
+        return [
+          s.label,
+          n.uuid,
+          `${n.provision_state}${n.target_provision_state ? ` -> ${n.target_provision_state}` : ''}`,
+          n.power_state ?? '-',
+          s.profile ?? '-',
+          hardwareText(s) || '-',
+        ];
+      });
+      const head = ['NAME', 'UUID', 'PROVISION STATE', 'POWER', 'PROFILE', 'HARDWARE'];
+      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+      for (const r of [head, ...rows])
+        console.log(
+          r
+            .map((c, i) => c.padEnd(widths[i]))
+            .join('  ')
+            .trimEnd(),
+        );
+    }),
+  );
 
   const transition = (name: string, description: string, run: typeof introspectNodes, allWhenNone: string) =>
     node
@@ -138,7 +176,7 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
 
   node
     .command('tag <nodes...>')
-    .description('tag nodes for a role (capability profile:<profile>), like the extension\'s Tag with Profile')
+    .description("tag nodes for a role (capability profile:<profile>), like the extension's Tag with Profile")
     .addOption(new Option('--profile <profile>', 'the profile, for example control or compute').conflicts('role'))
     .addOption(new Option('--role <role>', "the role (Controller, Compute, ...): its flavors' profile (Controller -> control)"))
     .option('--json', 'print JSON')

@@ -10,9 +10,12 @@ const progress = (quiet?: boolean) => (p: UploadProgress) => {
 
 /** `tripleo workflows install` and `tripleo plan list|create|update|delete|export`. */
 export function registerPlanCommands(program: Command, withUndercloud: WithUndercloud): void {
-  jsonCommand(program.command('workflows').description('Mistral workbooks of this project'), 'install', 'install or upgrade the workbooks in Mistral (a newer installed copy is left alone)').action(
-    async (opts: JsonOption, cmd: Command) =>
-      withUndercloud(cmd, async (u) => report(opts, await installWorkbooks(u.mistral), (r) => r.forEach((w) => console.log(`${w.name}: ${w.action}`)))),
+  jsonCommand(
+    program.command('workflows').description('Mistral workbooks of this project'),
+    'install',
+    'install or upgrade the workbooks in Mistral (a newer installed copy is left alone)',
+  ).action(async (opts: JsonOption, cmd: Command) =>
+    withUndercloud(cmd, async (u) => report(opts, await installWorkbooks(u.mistral), (r) => r.forEach((w) => console.log(`${w.name}: ${w.action}`)))),
   );
 
   const plan = program.command('plan').description('deployment plans');
@@ -38,8 +41,15 @@ export function registerPlanCommands(program: Command, withUndercloud: WithUnder
     .action(async (name: string, opts: { templates: string } & JsonOption, cmd: Command) =>
       withUndercloud(cmd, async (u) => {
         const r = await updatePlan(u, name, opts.templates, { onProgress: progress(opts.json) });
-        const text = () => console.log(`${r.message} (${r.upload.uploaded.length} files sent, ${r.upload.deleted.length} deleted, ${r.upload.unchanged} unchanged)`);
-        report(opts, r, text, { status: 'SUCCESS', message: r.message, uploaded: r.upload.uploaded, deleted: r.upload.deleted, dropped_environments: r.dropped });
+        const text = () =>
+          console.log(`${r.message} (${r.upload.uploaded.length} files sent, ${r.upload.deleted.length} deleted, ${r.upload.unchanged} unchanged)`);
+        report(opts, r, text, {
+          status: 'SUCCESS',
+          message: r.message,
+          uploaded: r.upload.uploaded,
+          deleted: r.upload.deleted,
+          dropped_environments: r.dropped,
+        });
       }),
     );
   plan

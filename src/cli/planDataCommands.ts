@@ -35,7 +35,10 @@ export function registerPlanDataCommands(program: Command, withUndercloud: WithU
           console.log(t.title);
           for (const g of t.groups) {
             console.log(`  ${g.title}${g.mutuallyExclusive ? ' (choose one)' : ''}${g.noGui ? ' [no-gui]' : ''}`);
-            for (const e of g.environments) console.log(`    [${e.enabled ? 'x' : ' '}] ${e.file}  ${e.title !== e.file ? e.title : ''}${e.requires.length ? `  (requires ${e.requires.join(', ')})` : ''}`);
+            for (const e of g.environments)
+              console.log(
+                `    [${e.enabled ? 'x' : ' '}] ${e.file}  ${e.title !== e.file ? e.title : ''}${e.requires.length ? `  (requires ${e.requires.join(', ')})` : ''}`,
+              );
           }
         }
       }),
@@ -61,25 +64,36 @@ export function registerPlanDataCommands(program: Command, withUndercloud: WithU
     .action(async (planName: string, opts: { showHidden?: boolean } & JsonOption, cmd: Command) =>
       withUndercloud(cmd, async (u) => {
         const { parameters } = await getPlanParameters(u, planName);
-        const shown = parameters.map((p) => (p.noEcho && !opts.showHidden && p.value !== undefined && p.value !== '' ? { ...p, value: MASK, default: p.default === '' ? '' : MASK } : p));
+        const shown = parameters.map((p) =>
+          p.noEcho && !opts.showHidden && p.value !== undefined && p.value !== '' ? { ...p, value: MASK, default: p.default === '' ? '' : MASK } : p,
+        );
         report(opts, shown, () => {
           const w = Math.max(...shown.map((p) => p.name.length));
-          for (const p of shown) console.log(`${p.name.padEnd(w)}  ${p.type.padEnd(20)} ${JSON.stringify(p.value) ?? '-'}${p.valueSource === 'plan' ? '  (set in the plan)' : ''}`);
+          for (const p of shown)
+            console.log(`${p.name.padEnd(w)}  ${p.type.padEnd(20)} ${JSON.stringify(p.value) ?? '-'}${p.valueSource === 'plan' ? '  (set in the plan)' : ''}`);
         });
       }),
     );
-  jsonCommand(params, 'set <plan> <file>', 'set parameter values from a YAML or JSON file ({Name: value} or {parameter_defaults: {...}}); Heat checks them first').action(
-    async (planName: string, file: string, opts: JsonOption, cmd: Command) =>
-      withUndercloud(cmd, async (u) => {
-        const r = await updatePlanParameters(u, planName, readParameterFile(file));
-        report(opts, r, () => console.log(r.changed.length ? `changed: ${r.changed.join(', ')}` : 'nothing changed'), { status: 'SUCCESS', changed: r.changed });
-      }),
+  jsonCommand(
+    params,
+    'set <plan> <file>',
+    'set parameter values from a YAML or JSON file ({Name: value} or {parameter_defaults: {...}}); Heat checks them first',
+  ).action(async (planName: string, file: string, opts: JsonOption, cmd: Command) =>
+    withUndercloud(cmd, async (u) => {
+      const r = await updatePlanParameters(u, planName, readParameterFile(file));
+      report(opts, r, () => console.log(r.changed.length ? `changed: ${r.changed.join(', ')}` : 'nothing changed'), { status: 'SUCCESS', changed: r.changed });
+    }),
   );
 
-  jsonCommand(program.command('roles').description('roles of a plan'), 'list <plan>', 'roles from roles_data.yaml, else the ResourceGroups of the root template').action(
-    async (planName: string, opts: JsonOption, cmd: Command) =>
-      withUndercloud(cmd, async (u) =>
-        report(opts, await listPlanRoles(u, planName), (roles) => roles.forEach((r) => console.log(`${r.name}${r.countDefault !== undefined ? `\t(default count ${r.countDefault})` : ''}`))),
+  jsonCommand(
+    program.command('roles').description('roles of a plan'),
+    'list <plan>',
+    'roles from roles_data.yaml, else the ResourceGroups of the root template',
+  ).action(async (planName: string, opts: JsonOption, cmd: Command) =>
+    withUndercloud(cmd, async (u) =>
+      report(opts, await listPlanRoles(u, planName), (roles) =>
+        roles.forEach((r) => console.log(`${r.name}${r.countDefault !== undefined ? `\t(default count ${r.countDefault})` : ''}`)),
       ),
+    ),
   );
 }

@@ -44,7 +44,15 @@ export function registerValidationCommands(program: Command, withUndercloud: Wit
           groups.push(g);
           runs.push(...g.results);
         }
-        if (names.length) runs.push(...(await runValidations(u, names, { plan: opts.plan, wait: opts.wait, input: opts.node.length ? { nodes: opts.node } : undefined, onStarted: started })));
+        if (names.length)
+          runs.push(
+            ...(await runValidations(u, names, {
+              plan: opts.plan,
+              wait: opts.wait,
+              input: opts.node.length ? { nodes: opts.node } : undefined,
+              onStarted: started,
+            })),
+          );
         if (opts.json) json({ groups: groups.map(({ results: _r, ...g }) => g), runs });
         else if (!opts.wait) {
           for (const g of groups) console.log(`${g.executionId}  group ${g.group}`);

@@ -9,7 +9,8 @@ interface ProfilePick extends vscode.QuickPickItem {
 /** Asks for a new connection step by step; the password is only handed to connect(), never saved here. */
 export async function enterConnection(manager: ConnectionManager): Promise<{ ref: ProfileRef; password: string } | undefined> {
   const steps = 7;
-  const ask = (step: number, o: vscode.InputBoxOptions) => vscode.window.showInputBox({ ignoreFocusOut: true, ...o, title: `TripleO: New Connection (${step}/${steps})` });
+  const ask = (step: number, o: vscode.InputBoxOptions) =>
+    vscode.window.showInputBox({ ignoreFocusOut: true, ...o, title: `TripleO: New Connection (${step}/${steps})` });
   const authUrl = await ask(1, {
     prompt: 'Keystone URL of the undercloud',
     placeHolder: 'https://192.168.24.2:13000',
@@ -27,13 +28,17 @@ export async function enterConnection(manager: ConnectionManager): Promise<{ ref
   let caFile: string | undefined;
   if (authUrl.trim().startsWith('https:')) {
     const ca = await ask(6, {
-      prompt: 'CA bundle (PEM) to verify the undercloud\'s certificate; empty to use the system\'s',
+      prompt: "CA bundle (PEM) to verify the undercloud's certificate; empty to use the system's",
       validateInput: (v) => (!v.trim() || fs.existsSync(v.trim()) ? undefined : 'No such file'),
     });
     if (ca === undefined) return undefined;
     caFile = ca.trim() || undefined;
   }
-  const name = await ask(7, { prompt: 'Name of this connection', value: new URL(authUrl.trim()).hostname, validateInput: (v) => (v.trim() ? undefined : 'Required') });
+  const name = await ask(7, {
+    prompt: 'Name of this connection',
+    value: new URL(authUrl.trim()).hostname,
+    validateInput: (v) => (v.trim() ? undefined : 'Required'),
+  });
   if (!name) return undefined;
   const ref = await manager.saveProfile({
     id: `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
@@ -70,7 +75,11 @@ export async function pickProfile(manager: ConnectionManager): Promise<ProfileRe
     label: '$(add) New connection…',
     detail: profiles.length ? undefined : 'No clouds.yaml (./, ~/.config/openstack/, /etc/openstack/, OS_CLIENT_CONFIG_FILE) and no OS_AUTH_URL found',
   });
-  const picked = await vscode.window.showQuickPick(items, { title: 'TripleO: Connect to an undercloud', placeHolder: 'Choose a connection profile', matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'TripleO: Connect to an undercloud',
+    placeHolder: 'Choose a connection profile',
+    matchOnDescription: true,
+  });
   return picked?.ref;
 }
 
@@ -92,9 +101,8 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, man
       }
       if (!chosen) return false;
       const target = chosen;
-      const ok = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: `TripleO: connecting to ${manager.label(target)}` },
-        () => manager.connect(target, { interactive: true, password }),
+      const ok = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `TripleO: connecting to ${manager.label(target)}` }, () =>
+        manager.connect(target, { interactive: true, password }),
       );
       const s = manager.state;
       if (!ok && s.kind === 'failed') {
@@ -117,10 +125,12 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, man
     vscode.commands.registerCommand('tripleo.connectionActions', async () => {
       const s = manager.state;
       const actions: (vscode.QuickPickItem & { run: () => unknown })[] = [];
-      if (s.kind !== 'disconnected') actions.push({ label: '$(refresh) Reconnect', description: s.label, run: () => vscode.commands.executeCommand('tripleo.connect', s.ref) });
+      if (s.kind !== 'disconnected')
+        actions.push({ label: '$(refresh) Reconnect', description: s.label, run: () => vscode.commands.executeCommand('tripleo.connect', s.ref) });
       actions.push({ label: '$(arrow-swap) Connect to another undercloud…', run: () => vscode.commands.executeCommand('tripleo.connect') });
       if (s.kind === 'connected') actions.push({ label: '$(debug-disconnect) Disconnect', run: () => manager.disconnect() });
-      if (manager.savedProfiles().length) actions.push({ label: '$(trash) Forget a Connection…', run: () => vscode.commands.executeCommand('tripleo.forgetConnection') });
+      if (manager.savedProfiles().length)
+        actions.push({ label: '$(trash) Forget a Connection…', run: () => vscode.commands.executeCommand('tripleo.forgetConnection') });
       actions.push({ label: '$(output) Show Log', run: () => log.show() });
       const picked = await vscode.window.showQuickPick(actions, { title: 'TripleO connection' });
       return picked?.run();

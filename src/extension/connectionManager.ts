@@ -111,7 +111,10 @@ export class ConnectionManager implements vscode.Disposable {
     if (ref.kind !== 'saved') return;
     const saved = this.savedProfiles().find((o) => o.id === ref.id);
     if (saved) await this.context.secrets.delete(secretKey(ref, profileFromSaved(saved)));
-    await this.context.globalState.update(SAVED_PROFILES_KEY, this.savedProfiles().filter((o) => o.id !== ref.id));
+    await this.context.globalState.update(
+      SAVED_PROFILES_KEY,
+      this.savedProfiles().filter((o) => o.id !== ref.id),
+    );
   }
 
   label(ref: ProfileRef): string {
@@ -139,7 +142,11 @@ export class ConnectionManager implements vscode.Disposable {
     const found = this.availableProfiles().find((p) => JSON.stringify(p.ref) === JSON.stringify(ref));
     if (!found) {
       throw new Error(
-        ref.kind === 'cloud' ? `cloud "${ref.name}" is no longer in clouds.yaml` : ref.kind === 'saved' ? 'the saved connection was removed' : 'OS_AUTH_URL is not set in the environment',
+        ref.kind === 'cloud'
+          ? `cloud "${ref.name}" is no longer in clouds.yaml`
+          : ref.kind === 'saved'
+            ? 'the saved connection was removed'
+            : 'OS_AUTH_URL is not set in the environment',
       );
     }
     return found.profile;
@@ -197,7 +204,7 @@ export class ConnectionManager implements vscode.Disposable {
             title: `Password for ${profile.auth.username ?? 'user'} at ${profile.auth.authUrl}`,
             password: true,
             ignoreFocusOut: true,
-            prompt: 'Kept in VS Code\'s secret storage, never in settings or logs.',
+            prompt: "Kept in VS Code's secret storage, never in settings or logs.",
           });
           if (entered === undefined) {
             this.setState({ kind: 'disconnected' });
@@ -214,7 +221,9 @@ export class ConnectionManager implements vscode.Disposable {
         insecure: vscode.workspace.getConfiguration('tripleo').get<boolean>('insecure') || undefined,
       });
       if (vscode.workspace.getConfiguration('tripleo').get<boolean>('insecure') && !profile.tls.insecure) {
-        void vscode.window.showWarningMessage(`tripleo.insecure is on: the certificate of ${profile.auth.authUrl} is not verified, anyone in between can read your credentials.`);
+        void vscode.window.showWarningMessage(
+          `tripleo.insecure is on: the certificate of ${profile.auth.authUrl} is not verified, anyone in between can read your credentials.`,
+        );
       }
       let token: Token;
       try {

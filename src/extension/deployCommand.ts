@@ -69,13 +69,18 @@ export function registerDeployCommand(d: {
         let plan = typeof node === 'string' ? node : node && 'plan' in node ? node.plan : undefined;
         if (!plan) {
           const last = context.workspaceState.get<string>(LAST_DEPLOYED_KEY);
-          const items = (await listPlans(uc)).map((p) => ({ label: p.name, description: p.name === last ? 'last deployed from this workspace' : `${p.objects} files` }));
+          const items = (await listPlans(uc)).map((p) => ({
+            label: p.name,
+            description: p.name === last ? 'last deployed from this workspace' : `${p.objects} files`,
+          }));
           items.sort((a, b) => Number(b.label === last) - Number(a.label === last));
           plan = (await d.ui().showQuickPick(items, { title: 'TripleO: deploy which plan?' }))?.label;
         }
         if (!plan) return undefined;
         const target = plan;
-        const diff = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `TripleO: comparing ${target} with its stack` }, () => deployDiff(uc, target));
+        const diff = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `TripleO: comparing ${target} with its stack` }, () =>
+          deployDiff(uc, target),
+        );
         if (diff.stackStatus?.endsWith('_IN_PROGRESS')) return void (await offerStuckStack(uc, target, diff.stackStatus));
         const summary = showableDiff(d.previews, diff);
         lastDiffs.set(target, diff);
@@ -83,18 +88,30 @@ export function registerDeployCommand(d: {
         const action = diff.stackStatus ? 'update' : 'create';
         // the pre-deployment validations: run first, or offered in the confirmation (setting)
         const validationMode = vscode.workspace.getConfiguration('tripleo').get<string>('deploy.preDeploymentValidations', 'offer');
-        let checks = validationMode === 'never' || opts.confirm === false ? undefined : validationMode === 'always' ? await validateWithProgress(uc, target) : await preDeploymentStatus(uc, target).catch(() => undefined);
+        let checks =
+          validationMode === 'never' || opts.confirm === false
+            ? undefined
+            : validationMode === 'always'
+              ? await validateWithProgress(uc, target)
+              : await preDeploymentStatus(uc, target).catch(() => undefined);
         let answer: string | undefined = opts.confirm === false ? 'Deploy' : undefined;
         const changedFiles = diff.stackStatus ? diff.files : [];
         while (answer === undefined || answer === VALIDATE_FIRST || answer === SHOW_FILE) {
           if (answer === VALIDATE_FIRST) checks = await validateWithProgress(uc, target);
           if (answer === SHOW_FILE) await vscode.commands.executeCommand('tripleo.showDeployChange', target);
-          const items = ['Deploy', ...(changedFiles.length ? [SHOW_FILE] : []), ...(checks?.failed ? [SHOW_VALIDATIONS] : []), ...(validationMode === 'never' ? [] : [VALIDATE_FIRST])];
-          answer = await d.ui().showWarningMessage(
-            `Deploy plan "${target}"? This ${action}s its Heat stack.`,
-            { modal: true, detail: `${diff.stackStatus ? changeSummary(diff) : 'The stack does not exist yet.'}${checks ? `\n\n${checks.summary}` : ''}` },
-            ...items,
-          );
+          const items = [
+            'Deploy',
+            ...(changedFiles.length ? [SHOW_FILE] : []),
+            ...(checks?.failed ? [SHOW_VALIDATIONS] : []),
+            ...(validationMode === 'never' ? [] : [VALIDATE_FIRST]),
+          ];
+          answer = await d
+            .ui()
+            .showWarningMessage(
+              `Deploy plan "${target}"? This ${action}s its Heat stack.`,
+              { modal: true, detail: `${diff.stackStatus ? changeSummary(diff) : 'The stack does not exist yet.'}${checks ? `\n\n${checks.summary}` : ''}` },
+              ...items,
+            );
           if (answer === undefined) break;
         }
         if (answer === SHOW_VALIDATIONS) await vscode.commands.executeCommand('tripleo.showValidationResults', { group: 'pre-deployment', plan: target });
@@ -110,7 +127,14 @@ export function registerDeployCommand(d: {
       'tripleo.showDeployChange',
       commandGuard(log)('show deploy change', async (plan?: string, path?: string) => {
         const uc = connectedUndercloud(manager, 'comparing a plan with its stack');
-        const target = plan ?? (await d.ui().showQuickPick((await listPlans(uc)).map((p) => ({ label: p.name })), { title: 'TripleO: compare which plan with its stack?' }))?.label;
+        const target =
+          plan ??
+          (
+            await d.ui().showQuickPick(
+              (await listPlans(uc)).map((p) => ({ label: p.name })),
+              { title: 'TripleO: compare which plan with its stack?' },
+            )
+          )?.label;
         if (!target) return undefined;
         // the deploy's confirmation names only the plan: its list is the diff it shows; otherwise compare afresh
         let diff = plan !== undefined && path === undefined ? lastDiffs.get(target) : undefined;
@@ -121,7 +145,14 @@ export function registerDeployCommand(d: {
         }
         const files = diff.stackStatus ? diff.files : [];
         const mark = { added: 'added', removed: 'removed', changed: 'changed' } as const;
-        const file = path ?? (await d.ui().showQuickPick(files.map((f) => ({ label: f.path, description: mark[f.change] })), { title: `TripleO: ${target}: which file, against the stack?` }))?.label;
+        const file =
+          path ??
+          (
+            await d.ui().showQuickPick(
+              files.map((f) => ({ label: f.path, description: mark[f.change] })),
+              { title: `TripleO: ${target}: which file, against the stack?` },
+            )
+          )?.label;
         if (!file) return undefined;
         if (!files.some((f) => f.path === file)) throw new Error(`${file} does not change in a deploy of ${target}`);
         const left = deployPreviewUri(target, { side: 'stack', path: file });
@@ -162,61 +193,70 @@ export function registerDeployCommand(d: {
   }
 
   async function validateWithProgress(uc: Undercloud, plan: string) {
-    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: running the pre-deployment validations of ${plan}` }, () => runPreDeploymentValidations(uc, plan));
+    const r = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `TripleO: running the pre-deployment validations of ${plan}` },
+      () => runPreDeploymentValidations(uc, plan),
+    );
     log.info(`pre-deployment validations of ${plan}: ${r.group.message}`);
     for (const f of r.group.results) log.info(`  ${f.validation}: ${f.result}: ${f.message}`);
     return r;
   }
 
   async function runDeploy(uc: Undercloud, plan: string, action: 'create' | 'update'): Promise<FollowResult | undefined> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: deploying ${plan}`, cancellable: true }, async (progress, token) => {
-      const follow = new AbortController();
-      let cancelled = false;
-      token.onCancellationRequested(async () => {
-        cancelled = true;
-        if (action === 'update') {
-          log.warn(`cancelling the update of ${plan} (Heat rolls it back)`);
-          await uc.heat.cancelUpdate(plan).catch((e) => log.error(`cancel_update failed: ${(e as Error).message}`));
-          void vscode.window.showWarningMessage(`TripleO: asked Heat to cancel the update of ${plan}; it rolls back.`);
-        } else {
-          log.warn(`stopped following the creation of ${plan}; Heat goes on creating it`);
-          void vscode.window.showWarningMessage(`TripleO: stopped following ${plan}. A create cannot be cancelled: Heat goes on creating the stack.`);
-          follow.abort();
-        }
-      });
-      const started = await deployPlan(uc, plan);
-      log.info(`${started.message} (execution ${started.executionId})`);
-      status.text = `$(sync~spin) ${plan}: ${started.stackAction}_IN_PROGRESS`;
-      status.command = 'tripleo.showLog';
-      status.show();
-      d.plans.refresh();
-      try {
-        const r = await followStack(uc, plan, {
-          signal: follow.signal,
-          onProgress: (p) => {
-            status.text = `$(sync~spin) ${plan}: ${p.status} ${p.complete}/${p.total}`;
-            status.tooltip = `${p.status}: ${p.complete} of ${p.total} resources complete${p.failed ? `, ${p.failed} failed` : ''}\nClick for the log`;
-            progress.report({ message: `${p.status} · ${p.complete}/${p.total} resources` });
-          },
-          onEvent: (e) => log.info(`[${plan}] ${e}`),
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `TripleO: deploying ${plan}`, cancellable: true },
+      async (progress, token) => {
+        const follow = new AbortController();
+        let cancelled = false;
+        token.onCancellationRequested(async () => {
+          cancelled = true;
+          if (action === 'update') {
+            log.warn(`cancelling the update of ${plan} (Heat rolls it back)`);
+            await uc.heat.cancelUpdate(plan).catch((e) => log.error(`cancel_update failed: ${(e as Error).message}`));
+            void vscode.window.showWarningMessage(`TripleO: asked Heat to cancel the update of ${plan}; it rolls back.`);
+          } else {
+            log.warn(`stopped following the creation of ${plan}; Heat goes on creating it`);
+            void vscode.window.showWarningMessage(`TripleO: stopped following ${plan}. A create cannot be cancelled: Heat goes on creating the stack.`);
+            follow.abort();
+          }
         });
-        const ok = r.stack.stack_status.endsWith('_COMPLETE') && !r.stack.stack_status.startsWith('ROLLBACK');
-        status.text = `${ok ? '$(pass)' : '$(error)'} ${plan}: ${r.stack.stack_status}`;
-        for (const o of r.outputs) log.info(`[${plan}] output ${o.key} = ${JSON.stringify(o.value)}`);
-        if (ok) void vscode.window.showInformationMessage(`TripleO: ${plan} ${r.stack.stack_status} (${r.outputs.length} outputs in the log)`, 'Show Log').then((a) => a && log.show());
-        else {
-          log.error(describeFailure(r));
-          void vscode.window.showErrorMessage(`TripleO: ${describeFailure(r)}`, 'Show Log').then((a) => a && log.show());
+        const started = await deployPlan(uc, plan);
+        log.info(`${started.message} (execution ${started.executionId})`);
+        status.text = `$(sync~spin) ${plan}: ${started.stackAction}_IN_PROGRESS`;
+        status.command = 'tripleo.showLog';
+        status.show();
+        d.plans.refresh();
+        try {
+          const r = await followStack(uc, plan, {
+            signal: follow.signal,
+            onProgress: (p) => {
+              status.text = `$(sync~spin) ${plan}: ${p.status} ${p.complete}/${p.total}`;
+              status.tooltip = `${p.status}: ${p.complete} of ${p.total} resources complete${p.failed ? `, ${p.failed} failed` : ''}\nClick for the log`;
+              progress.report({ message: `${p.status} · ${p.complete}/${p.total} resources` });
+            },
+            onEvent: (e) => log.info(`[${plan}] ${e}`),
+          });
+          const ok = r.stack.stack_status.endsWith('_COMPLETE') && !r.stack.stack_status.startsWith('ROLLBACK');
+          status.text = `${ok ? '$(pass)' : '$(error)'} ${plan}: ${r.stack.stack_status}`;
+          for (const o of r.outputs) log.info(`[${plan}] output ${o.key} = ${JSON.stringify(o.value)}`);
+          if (ok)
+            void vscode.window
+              .showInformationMessage(`TripleO: ${plan} ${r.stack.stack_status} (${r.outputs.length} outputs in the log)`, 'Show Log')
+              .then((a) => a && log.show());
+          else {
+            log.error(describeFailure(r));
+            void vscode.window.showErrorMessage(`TripleO: ${describeFailure(r)}`, 'Show Log').then((a) => a && log.show());
+          }
+          return r;
+        } catch (e) {
+          if (cancelled) return undefined;
+          throw e;
+        } finally {
+          d.onDeployEnded();
+          setTimeout(() => status.hide(), 60_000);
         }
-        return r;
-      } catch (e) {
-        if (cancelled) return undefined;
-        throw e;
-      } finally {
-        d.onDeployEnded();
-        setTimeout(() => status.hide(), 60_000);
-      }
-    });
+      },
+    );
   }
 }
 

@@ -98,7 +98,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
     vscode.commands.registerCommand('tripleo.resumeExecution', executionAction('RUNNING')),
     vscode.commands.registerCommand('tripleo.cancelExecution', executionAction('CANCELLED')),
     vscode.commands.registerCommand('tripleo.filterExecutions', async (plan?: string) => {
-      const chosen = plan ?? (await vscode.window.showInputBox({ title: 'TripleO: show the executions of which plan? (empty for all)', value: executions.planFilter ?? '' }));
+      const chosen =
+        plan ??
+        (await vscode.window.showInputBox({ title: 'TripleO: show the executions of which plan? (empty for all)', value: executions.planFilter ?? '' }));
       if (chosen === undefined) return;
       executions.setFilter(chosen.trim() || undefined);
     }),
@@ -158,7 +160,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   // Restore the last connection, or use OS_CLOUD / OS_AUTH_URL the way openstackclient would.
   if (vscode.workspace.isTrusted && vscode.workspace.getConfiguration('tripleo').get<boolean>('connectOnStartup', true)) {
     const ref: ProfileRef | undefined =
-      connection.lastConnection() ?? (process.env.OS_CLOUD ? { kind: 'cloud', name: process.env.OS_CLOUD } : process.env.OS_AUTH_URL ? { kind: 'env' } : undefined);
+      connection.lastConnection() ??
+      (process.env.OS_CLOUD ? { kind: 'cloud', name: process.env.OS_CLOUD } : process.env.OS_AUTH_URL ? { kind: 'env' } : undefined);
     if (ref) void connection.connect(ref, { interactive: false });
   }
   context.subscriptions.push(
@@ -169,7 +172,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Triple
   );
 
   log.info(`TripleO extension activated in ${Date.now() - started} ms (VS Code ${vscode.version})`);
-  return Object.assign(api, { connection, plans, nodes, executions, validations, statusBar, languageClient: () => client, logDirectory: context.logUri, plansView, nodesView, planState, images, walkthrough });
+  return Object.assign(api, {
+    connection,
+    plans,
+    nodes,
+    executions,
+    validations,
+    statusBar,
+    languageClient: () => client,
+    logDirectory: context.logUri,
+    plansView,
+    nodesView,
+    planState,
+    images,
+    walkthrough,
+  });
 }
 
 export async function deactivate(): Promise<void> {

@@ -46,7 +46,12 @@ export function registerPlanCommands(d: Deps): void {
   const resolvePlan = async (uc: Undercloud, node: PlanNode | string | undefined, title: string, fromAnyNode = false): Promise<string | undefined> => {
     if (typeof node === 'string') return node;
     if (node && (node.kind === 'plan' || (fromAnyNode && 'plan' in node))) return node.plan;
-    return (await d.ui().showQuickPick((await listPlans(uc)).map((p) => ({ label: p.name })), { title }))?.label;
+    return (
+      await d.ui().showQuickPick(
+        (await listPlans(uc)).map((p) => ({ label: p.name })),
+        { title },
+      )
+    )?.label;
   };
 
   const pickFolder = async (given?: vscode.Uri): Promise<vscode.Uri | undefined> => {
@@ -54,7 +59,9 @@ export function registerPlanCommands(d: Deps): void {
     const folders = await findPlanFolders();
     const items = folders.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri }));
     items.push({ label: '$(folder-opened) Choose another folder…', description: '', uri: undefined as unknown as vscode.Uri });
-    const picked = await d.ui().showQuickPick(items, { title: 'TripleO: plan folder (with capabilities-map.yaml)', placeHolder: 'Which folder holds the plan?' });
+    const picked = await d
+      .ui()
+      .showQuickPick(items, { title: 'TripleO: plan folder (with capabilities-map.yaml)', placeHolder: 'Which folder holds the plan?' });
     if (!picked) return undefined;
     if (picked.uri) return picked.uri;
     return (await d.ui().showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use as plan folder' }))?.[0];
@@ -67,7 +74,10 @@ export function registerPlanCommands(d: Deps): void {
       let last = 0;
       return work((p) => {
         const pct = p.total ? Math.round((p.done / p.total) * 100) : 0;
-        progress.report({ message: `${p.phase} ${p.total ? `${p.done}/${p.total} files` : ''}`, increment: p.phase === 'uploading' ? Math.max(0, pct - last) : undefined });
+        progress.report({
+          message: `${p.phase} ${p.total ? `${p.done}/${p.total} files` : ''}`,
+          increment: p.phase === 'uploading' ? Math.max(0, pct - last) : undefined,
+        });
         if (p.phase === 'uploading') last = pct;
       }, ac.signal);
     });
@@ -79,7 +89,8 @@ export function registerPlanCommands(d: Deps): void {
         const uc = requireConnection();
         const folder = await pickFolder(folderArg instanceof vscode.Uri ? folderArg : undefined);
         if (!folder) return undefined;
-        if (!fs.existsSync(path.join(folder.fsPath, CAPABILITIES_MAP_FILE))) throw new Error(`${folder.fsPath} has no ${CAPABILITIES_MAP_FILE}: it is not a plan folder`);
+        if (!fs.existsSync(path.join(folder.fsPath, CAPABILITIES_MAP_FILE)))
+          throw new Error(`${folder.fsPath} has no ${CAPABILITIES_MAP_FILE}: it is not a plan folder`);
         const name =
           nameArg ??
           (await d.ui().showInputBox({
@@ -88,8 +99,13 @@ export function registerPlanCommands(d: Deps): void {
             validateInput: (v) => planNameProblem(v.trim()),
           }));
         if (!name) return undefined;
-        const r = await withUploadProgress(`TripleO: creating plan ${name}`, (onProgress, signal) => createPlan(uc, name.trim(), folder.fsPath, { onProgress, signal }));
-        await context.workspaceState.update(UPLOAD_TARGETS_KEY, { ...context.workspaceState.get<Record<string, string>>(UPLOAD_TARGETS_KEY, {}), [folder.fsPath]: name.trim() });
+        const r = await withUploadProgress(`TripleO: creating plan ${name}`, (onProgress, signal) =>
+          createPlan(uc, name.trim(), folder.fsPath, { onProgress, signal }),
+        );
+        await context.workspaceState.update(UPLOAD_TARGETS_KEY, {
+          ...context.workspaceState.get<Record<string, string>>(UPLOAD_TARGETS_KEY, {}),
+          [folder.fsPath]: name.trim(),
+        });
         log.info(`${r.message} (${describeUpload(r.upload)}; execution ${r.executionId})`);
         plans.refresh();
         void vscode.window.showInformationMessage(`TripleO: ${r.message}`);
@@ -114,11 +130,18 @@ export function registerPlanCommands(d: Deps): void {
         }
         if (!plan) return undefined;
         const target = plan;
-        const r = await withUploadProgress(`TripleO: uploading templates to ${target}`, (onProgress, signal) => updatePlan(uc, target, folder.fsPath, { onProgress, signal }));
-        await context.workspaceState.update(UPLOAD_TARGETS_KEY, { ...context.workspaceState.get<Record<string, string>>(UPLOAD_TARGETS_KEY, {}), [folder.fsPath]: target });
+        const r = await withUploadProgress(`TripleO: uploading templates to ${target}`, (onProgress, signal) =>
+          updatePlan(uc, target, folder.fsPath, { onProgress, signal }),
+        );
+        await context.workspaceState.update(UPLOAD_TARGETS_KEY, {
+          ...context.workspaceState.get<Record<string, string>>(UPLOAD_TARGETS_KEY, {}),
+          [folder.fsPath]: target,
+        });
         log.info(`${r.message}: ${describeUpload(r.upload)}`);
         plans.refresh();
-        void vscode.window.showInformationMessage(`TripleO: ${target}: ${describeUpload(r.upload)}.${r.dropped.length ? ` Unselected (no longer in the templates): ${r.dropped.join(', ')}` : ''}`);
+        void vscode.window.showInformationMessage(
+          `TripleO: ${target}: ${describeUpload(r.upload)}.${r.dropped.length ? ` Unselected (no longer in the templates): ${r.dropped.join(', ')}` : ''}`,
+        );
         return r;
       }),
     ),
@@ -130,11 +153,16 @@ export function registerPlanCommands(d: Deps): void {
         if (!plan) return false;
         const answer = await d.ui().showWarningMessage(
           `Delete the deployment plan "${plan}"?`,
-          { modal: true, detail: `Its templates, environment selection and parameter values are removed from the undercloud. A plan with a deployed stack cannot be deleted.` },
+          {
+            modal: true,
+            detail: `Its templates, environment selection and parameter values are removed from the undercloud. A plan with a deployed stack cannot be deleted.`,
+          },
           'Delete Plan',
         );
         if (answer !== 'Delete Plan') return false;
-        const message = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: deleting plan ${plan}` }, () => deletePlan(uc, plan));
+        const message = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: deleting plan ${plan}` }, () =>
+          deletePlan(uc, plan),
+        );
         log.info(message);
         plans.refresh();
         void vscode.window.showInformationMessage(`TripleO: ${message}`);
@@ -155,7 +183,13 @@ export function registerPlanCommands(d: Deps): void {
           for (const g of t.groups) {
             items.push({ label: `${t.title} › ${g.title}${g.mutuallyExclusive ? ' (choose one)' : ''}`, kind: vscode.QuickPickItemKind.Separator });
             for (const e of g.environments) {
-              items.push({ label: e.title, description: e.file, detail: e.requires.length ? `requires ${e.requires.join(', ')}` : e.description, picked: e.enabled, file: e.file });
+              items.push({
+                label: e.title,
+                description: e.file,
+                detail: e.requires.length ? `requires ${e.requires.join(', ')}` : e.description,
+                picked: e.enabled,
+                file: e.file,
+              });
               if (e.enabled) before.add(e.file);
             }
           }
@@ -192,7 +226,9 @@ export function registerPlanCommands(d: Deps): void {
         if (!plan) return undefined;
         const folder = target ?? (await d.ui().showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here (empty folder)' }))?.[0];
         if (!folder) return undefined;
-        const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: exporting ${plan}` }, () => exportPlan(uc, plan, folder.fsPath));
+        const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TripleO: exporting ${plan}` }, () =>
+          exportPlan(uc, plan, folder.fsPath),
+        );
         void vscode.window.showInformationMessage(`TripleO: exported ${files.length} files of ${plan} to ${folder.fsPath}`);
         return files;
       }),
@@ -210,11 +246,13 @@ export function registerPlanCommands(d: Deps): void {
     const folder = path.dirname(file.fsPath);
     const plan = context.workspaceState.get<Record<string, string>>(UPLOAD_TARGETS_KEY, {})[folder];
     if (!plan || !manager.undercloud) return;
-    const answer = await d.ui().showWarningMessage(
-      `TripleO: plan ${plan} was uploaded from this folder and no longer matches ${path.basename(file.fsPath)}. Upload the folder again? Its Jinja templates are rendered again.`,
-      {},
-      'Upload',
-    );
+    const answer = await d
+      .ui()
+      .showWarningMessage(
+        `TripleO: plan ${plan} was uploaded from this folder and no longer matches ${path.basename(file.fsPath)}. Upload the folder again? Its Jinja templates are rendered again.`,
+        {},
+        'Upload',
+      );
     if (answer === 'Upload') await vscode.commands.executeCommand('tripleo.uploadTemplates', vscode.Uri.file(folder), plan);
   };
 }

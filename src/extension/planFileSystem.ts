@@ -128,7 +128,8 @@ export class ParameterFileSystem extends UndercloudFileSystem {
     const js = (heatValue(doc.contents, doc) ?? {}) as { parameter_defaults?: Record<string, unknown> };
     let values = js.parameter_defaults ?? {};
     try {
-      if (JSON.stringify(values).includes(MASK)) values = unmask(values, (await requirePlanData(this.undercloud().mistral, plan)).parameter_defaults) as Record<string, unknown>;
+      if (JSON.stringify(values).includes(MASK))
+        values = unmask(values, (await requirePlanData(this.undercloud().mistral, plan)).parameter_defaults) as Record<string, unknown>;
       await updatePlanParameters(this.undercloud(), plan, values, { replace: true });
       this.diagnostics.delete(uri);
     } catch (e) {

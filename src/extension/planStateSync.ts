@@ -62,7 +62,9 @@ export class PlanStateSync implements vscode.Disposable {
     if (json !== this.last) {
       await pushPlanState(client, state);
       this.last = json;
-      this.log.info(state ? `language server: values of plan ${state.plan} for ${vscode.Uri.parse(state.planFolder!).fsPath}` : 'language server: no plan values');
+      this.log.info(
+        state ? `language server: values of plan ${state.plan} for ${vscode.Uri.parse(state.planFolder!).fsPath}` : 'language server: no plan values',
+      );
     }
     return state ? { plan: state.plan, environments: state.environments } : null;
   }

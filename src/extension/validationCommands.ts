@@ -11,7 +11,16 @@ export const VALIDATION_RESULTS_SCHEME = 'tripleo-validation';
 const MARK: Record<ValidationRun['result'], string> = { pass: '✔ PASS', warning: '⚠ WARNING', fail: '✘ FAIL', running: '… RUNNING', cancelled: '⊘ STOPPED' };
 
 function runSection(r: ValidationRun, heading: string): string[] {
-  return [`${heading} ${MARK[r.result]} — ${r.validation}${r.plan ? ` for ${r.plan}` : ''}, ${r.createdAt} UTC`, '', r.message || '(no message)', '', ...r.messages.map((m) => `- ${m}`), '', `Execution \`${r.executionId}\` (${r.state})`, ''];
+  return [
+    `${heading} ${MARK[r.result]} — ${r.validation}${r.plan ? ` for ${r.plan}` : ''}, ${r.createdAt} UTC`,
+    '',
+    r.message || '(no message)',
+    '',
+    ...r.messages.map((m) => `- ${m}`),
+    '',
+    `Execution \`${r.executionId}\` (${r.state})`,
+    '',
+  ];
 }
 
 /**
@@ -56,7 +65,12 @@ export class ValidationResultsProvider implements vscode.TextDocumentContentProv
         else counts.other++;
         lines.push(...runSection(r, `## ${v.name}:`));
       }
-      lines.splice(2, 0, `${counts.pass} passed, ${counts.warning} with warnings, ${counts.fail} failed${counts.other ? `, ${counts.other} not run or not finished` : ''}`, '');
+      lines.splice(
+        2,
+        0,
+        `${counts.pass} passed, ${counts.warning} with warnings, ${counts.fail} failed${counts.other ? `, ${counts.other} not run or not finished` : ''}`,
+        '',
+      );
       return lines.join('\n');
     }
     const v = all.find((x) => x.id === parts[1]);
@@ -120,7 +134,14 @@ export function registerValidationCommands(d: {
       'tripleo.selectValidationPlan',
       guarded('select plan', async (plan?: string) => {
         const uc = requireConnection();
-        const chosen = plan ?? (await d.ui().showQuickPick((await listPlans(uc)).map((p) => ({ label: p.name, description: p.name === validations.plan ? 'shown now' : `${p.objects} files` })), { title: 'TripleO: show the validations of which plan?' }))?.label;
+        const chosen =
+          plan ??
+          (
+            await d.ui().showQuickPick(
+              (await listPlans(uc)).map((p) => ({ label: p.name, description: p.name === validations.plan ? 'shown now' : `${p.objects} files` })),
+              { title: 'TripleO: show the validations of which plan?' },
+            )
+          )?.label;
         if (chosen) validations.setPlan(chosen);
         return chosen;
       }),
@@ -129,10 +150,22 @@ export function registerValidationCommands(d: {
       'tripleo.runValidation',
       guarded('run validation', async (node?: ValidationNode | string, plan?: string): Promise<ValidationRun> => {
         const uc = requireConnection();
-        const id = typeof node === 'string' ? node : node?.kind === 'validation' ? node.validation.id : (await d.ui().showQuickPick((await listValidations(uc)).map((v) => ({ label: v.id, description: v.name, detail: v.groups.join(', ') })), { title: 'TripleO: run which validation?' }))?.label;
+        const id =
+          typeof node === 'string'
+            ? node
+            : node?.kind === 'validation'
+              ? node.validation.id
+              : (
+                  await d.ui().showQuickPick(
+                    (await listValidations(uc)).map((v) => ({ label: v.id, description: v.name, detail: v.groups.join(', ') })),
+                    { title: 'TripleO: run which validation?' },
+                  )
+                )?.label;
         if (!id) throw new Error('no validation chosen');
         const target = plan ?? validations.plan;
-        const run = await withStop(`TripleO: validating ${id}${target ? ` for ${target}` : ''}`, (onStarted) => runValidation(uc, id, { plan: target, onStarted }));
+        const run = await withStop(`TripleO: validating ${id}${target ? ` for ${target}` : ''}`, (onStarted) =>
+          runValidation(uc, id, { plan: target, onStarted }),
+        );
         log.info(`validation ${id}${target ? ` (${target})` : ''}: ${run.result}: ${run.message}`);
         validations.refresh();
         report(`${id}: ${run.result} — ${run.message}`, run.result !== 'pass', () => showResults(target, { validation: id }));
@@ -143,7 +176,17 @@ export function registerValidationCommands(d: {
       'tripleo.runValidationGroup',
       guarded('run validation group', async (node?: ValidationNode | string, plan?: string): Promise<GroupRun> => {
         const uc = requireConnection();
-        const group = typeof node === 'string' ? node : node?.kind === 'group' ? node.group : (await d.ui().showQuickPick(['prep', 'pre-introspection', 'pre-deployment', 'post-deployment'].map((label) => ({ label })), { title: 'TripleO: run which group?' }))?.label;
+        const group =
+          typeof node === 'string'
+            ? node
+            : node?.kind === 'group'
+              ? node.group
+              : (
+                  await d.ui().showQuickPick(
+                    ['prep', 'pre-introspection', 'pre-deployment', 'post-deployment'].map((label) => ({ label })),
+                    { title: 'TripleO: run which group?' },
+                  )
+                )?.label;
         if (!group) throw new Error('no group chosen');
         const target = plan ?? validations.plan;
         const t0 = Date.now();
@@ -173,7 +216,8 @@ export function registerValidationCommands(d: {
         const uc = requireConnection();
         let id: string | undefined;
         if (typeof node === 'string') id = node;
-        else if (node?.kind === 'group') id = groupRuns.get(node.group) ?? node.validations.map((v) => validations.lastRun(v.id)).find((r) => r?.result === 'running')?.executionId;
+        else if (node?.kind === 'group')
+          id = groupRuns.get(node.group) ?? node.validations.map((v) => validations.lastRun(v.id)).find((r) => r?.result === 'running')?.executionId;
         else if (node?.kind === 'validation') id = node.run?.result === 'running' ? node.run.executionId : undefined;
         if (!id) throw new Error('nothing of that is running');
         const ex = await stopValidation(uc, id);
@@ -184,18 +228,21 @@ export function registerValidationCommands(d: {
     ),
     vscode.commands.registerCommand(
       'tripleo.showValidationResults',
-      guarded('show validation results', async (node?: ValidationNode | { validation?: string; group?: string; plan?: string }): Promise<vscode.TextDocument> => {
-        requireConnection();
-        if (node && 'kind' in node) {
-          if (node.kind === 'group') return showResults(validations.plan, { group: node.group });
-          if (node.kind === 'validation') return showResults(node.run?.plan ?? validations.plan, { validation: node.validation.id });
-          throw new Error('choose a validation or a group');
-        }
-        const plan = node?.plan ?? validations.plan;
-        if (node?.group) return showResults(plan, { group: node.group });
-        if (node?.validation) return showResults(plan, { validation: node.validation });
-        return showResults(plan, { group: 'pre-deployment' });
-      }),
+      guarded(
+        'show validation results',
+        async (node?: ValidationNode | { validation?: string; group?: string; plan?: string }): Promise<vscode.TextDocument> => {
+          requireConnection();
+          if (node && 'kind' in node) {
+            if (node.kind === 'group') return showResults(validations.plan, { group: node.group });
+            if (node.kind === 'validation') return showResults(node.run?.plan ?? validations.plan, { validation: node.validation.id });
+            throw new Error('choose a validation or a group');
+          }
+          const plan = node?.plan ?? validations.plan;
+          if (node?.group) return showResults(plan, { group: node.group });
+          if (node?.validation) return showResults(plan, { validation: node.validation });
+          return showResults(plan, { group: 'pre-deployment' });
+        },
+      ),
     ),
   );
 }

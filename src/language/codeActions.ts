@@ -22,14 +22,35 @@ export function quickFixes(ctx: DocumentContext, diagnostics: Diagnostic[]): Cod
   for (const d of diagnostics) {
     const data = (d.data ?? {}) as DiagnosticData;
     if (data.replacement) {
-      out.push({ title: `Change to "${data.replacement}"`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: { changes: { [ctx.doc.uri]: [TextEdit.replace(d.range, data.replacement)] } } });
+      out.push({
+        title: `Change to "${data.replacement}"`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: true,
+        edit: { changes: { [ctx.doc.uri]: [TextEdit.replace(d.range, data.replacement)] } },
+      });
     }
     if (data.addToSelection && index && selection) {
-      out.push({ title: `Add ${data.addToSelection} to ${SELECTION_FILE}`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: selectionEdit(index, selection, [...selection.entries.map((e) => e.path), data.addToSelection], data.addToSelection) });
+      out.push({
+        title: `Add ${data.addToSelection} to ${SELECTION_FILE}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: true,
+        edit: selectionEdit(index, selection, [...selection.entries.map((e) => e.path), data.addToSelection], data.addToSelection),
+      });
     }
     for (const file of data.removeFromSelection ?? []) {
       if (!index || !selection?.entries.some((e) => e.path === file)) continue;
-      out.push({ title: `Remove ${file} from ${SELECTION_FILE}`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: selectionEdit(index, selection, selection.entries.map((e) => e.path).filter((p) => p !== file)) });
+      out.push({
+        title: `Remove ${file} from ${SELECTION_FILE}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        edit: selectionEdit(
+          index,
+          selection,
+          selection.entries.map((e) => e.path).filter((p) => p !== file),
+        ),
+      });
     }
   }
   return out;
@@ -44,6 +65,8 @@ function selectionEdit(index: PlanIndex, selection: SelectionFile, wanted: strin
   }
   if (added) return { changes: { [uri]: [TextEdit.insert(selection.insertAt, `${selection.entryPrefix}${added}\n`)] } };
   const keep = new Set(wanted);
-  const edits = selection.entries.filter((e) => !keep.has(e.path)).map((e) => TextEdit.del({ start: { line: e.line, character: 0 }, end: { line: e.endLine + 1, character: 0 } }));
+  const edits = selection.entries
+    .filter((e) => !keep.has(e.path))
+    .map((e) => TextEdit.del({ start: { line: e.line, character: 0 }, end: { line: e.endLine + 1, character: 0 } }));
   return { changes: { [uri]: edits } };
 }

@@ -14,7 +14,8 @@ const snippetText = (s: string, choice = false) => s.replace(choice ? /[$}\\,|]/
 
 /** How a value of the parameter is written, as a YAML scalar or flow collection. */
 function yamlValue(v: unknown): string {
-  if (typeof v === 'string') return v === '' || /^[\s'"&*!|>%@`#{}[\],?:-]|[:#]\s|\s$|^(true|false|yes|no|on|off|null|~|[-+.\d].*)$/i.test(v) ? JSON.stringify(v) : v;
+  if (typeof v === 'string')
+    return v === '' || /^[\s'"&*!|>%@`#{}[\],?:-]|[:#]\s|\s$|^(true|false|yes|no|on|off|null|~|[-+.\d].*)$/i.test(v) ? JSON.stringify(v) : v;
   return JSON.stringify(v);
 }
 
@@ -28,7 +29,8 @@ function parameterSnippet(name: string, def: ParameterDefinition): string {
     return `${name}: \${1|${values.map((v) => snippetText(v, true)).join(',')}|}`;
   }
   if (type === 'boolean') return `${name}: \${1|${def.default === true ? 'true,false' : 'false,true'}|}`;
-  if (type === 'json' && def.default && typeof def.default === 'object' && !Array.isArray(def.default) && Object.keys(def.default).length === 0) return `${name}:\n  $1`;
+  if (type === 'json' && def.default && typeof def.default === 'object' && !Array.isArray(def.default) && Object.keys(def.default).length === 0)
+    return `${name}:\n  $1`;
   const fallback = type === 'number' ? '0' : type === 'json' ? '{}' : type === 'comma_delimited_list' ? '[]' : "''";
   return `${name}: \${1:${snippetText(def.default === undefined || def.default === null ? fallback : yamlValue(def.default))}}`;
 }
@@ -69,7 +71,8 @@ export function complete(ctx: DocumentContext, position: Position): CompletionIt
   const [section, key] = lc.path;
   if (ctx.kind === 'capabilities-map') {
     const field = lc.path[lc.path.length - 1];
-    if (!index || !((lc.role === 'value' && ['file', 'root_environment', 'root_template'].includes(field)) || (lc.role === 'item' && field === 'requires'))) return [];
+    if (!index || !((lc.role === 'value' && ['file', 'root_environment', 'root_template'].includes(field)) || (lc.role === 'item' && field === 'requires')))
+      return [];
     const templates = field === 'root_template';
     return planFiles(index, templates ? 'template' : 'environment').map((f) => at(f, CompletionItemKind.File, { detail: index.mapEntries.get(f)?.title }));
   }
@@ -91,17 +94,32 @@ export function complete(ctx: DocumentContext, position: Position): CompletionIt
     if (defs[0].type.toLowerCase() === 'boolean') ['true', 'false'].forEach((v) => values.add(v));
     const fallback = defs[0].default === undefined || defs[0].default === null ? undefined : yamlValue(defs[0].default);
     if (fallback !== undefined && !values.size) values.add(fallback);
-    return [...values].map((v, i) => at(v, CompletionItemKind.Value, { detail: v === fallback ? 'default' : `allowed value of ${key}`, sortText: String(i).padStart(4, '0'), preselect: v === fallback }));
+    return [...values].map((v, i) =>
+      at(v, CompletionItemKind.Value, {
+        detail: v === fallback ? 'default' : `allowed value of ${key}`,
+        sortText: String(i).padStart(4, '0'),
+        preselect: v === fallback,
+      }),
+    );
   }
   if (section === 'resource_registry' && lc.role === 'key' && lc.path.length === 1) {
     const present = new Set(lines.map((t) => /^\s+(OS::[\w:]+)\s*:/.exec(t)?.[1]).filter(Boolean) as string[]);
-    return [...index.resourceTypes].filter((t) => !present.has(t)).sort().map((t) => at(t, CompletionItemKind.Class, { insertText: `${t}: ` }));
+    return [...index.resourceTypes]
+      .filter((t) => !present.has(t))
+      .sort()
+      .map((t) => at(t, CompletionItemKind.Class, { insertText: `${t}: ` }));
   }
   if (section === 'resource_registry' && lc.role === 'value' && lc.path.length === 2) {
     const here = folderOf(ctx.place!.path);
-    const up = here.split('/').filter(Boolean).map(() => '..');
+    const up = here
+      .split('/')
+      .filter(Boolean)
+      .map(() => '..');
     const relative = (f: string) => [...up, f].join('/');
-    return [at('OS::Heat::None', CompletionItemKind.Constant, { detail: 'no resource', sortText: '~' }), ...planFiles(index, 'template').map((f) => at(relative(f), CompletionItemKind.File, { detail: f, filterText: relative(f) }))];
+    return [
+      at('OS::Heat::None', CompletionItemKind.Constant, { detail: 'no resource', sortText: '~' }),
+      ...planFiles(index, 'template').map((f) => at(relative(f), CompletionItemKind.File, { detail: f, filterText: relative(f) })),
+    ];
   }
   return [];
 }
@@ -118,7 +136,14 @@ function parameterItems(index: PlanIndex): CompletionItem[] {
     items = [...index.parameters].map(([name, defs]) => {
       // the documentation comes on resolve: a plan has thousands of parameters, the user reads one
       const data: ParameterItemData = { parameter: name, root: index.root };
-      return { label: name, kind: CompletionItemKind.Property, detail: describeDefault(defs[0]), insertText: parameterSnippet(name, defs[0]), insertTextFormat: InsertTextFormat.Snippet, data };
+      return {
+        label: name,
+        kind: CompletionItemKind.Property,
+        detail: describeDefault(defs[0]),
+        insertText: parameterSnippet(name, defs[0]),
+        insertTextFormat: InsertTextFormat.Snippet,
+        data,
+      };
     });
     parameterItemCache.set(index.parameters, items);
   }
@@ -130,7 +155,8 @@ function planFiles(index: PlanIndex, what: 'template' | 'environment'): string[]
   const out: string[] = [];
   for (const [path, s] of index.summaries) {
     const template = s.isTemplate;
-    if (what === 'template' ? template : !template && (s.values || s.resourceTypes.length || index.mapped.has(path) || path.startsWith('environments/'))) out.push(path);
+    if (what === 'template' ? template : !template && (s.values || s.resourceTypes.length || index.mapped.has(path) || path.startsWith('environments/')))
+      out.push(path);
   }
   return out.sort();
 }
@@ -155,8 +181,16 @@ function completeTemplate(ctx: DocumentContext, lines: string[], position: Posit
     const params = sectionKeys(ctx.parsed, 'parameters');
     const defs = ctx.place?.index.parameters;
     return [
-      ...[...params.keys()].map((name) => item(name, CompletionItemKind.Variable, position.line, lc, position, { detail: defs?.get(name)?.find((d) => d.template === ctx.place?.path) ? describeDefault(defs.get(name)!.find((d) => d.template === ctx.place?.path)!) : 'parameter' })),
-      ...PSEUDO_PARAMETERS.map((name) => item(name, CompletionItemKind.Constant, position.line, lc, position, { detail: 'pseudo parameter', sortText: `~${name}` })),
+      ...[...params.keys()].map((name) =>
+        item(name, CompletionItemKind.Variable, position.line, lc, position, {
+          detail: defs?.get(name)?.find((d) => d.template === ctx.place?.path)
+            ? describeDefault(defs.get(name)!.find((d) => d.template === ctx.place?.path)!)
+            : 'parameter',
+        }),
+      ),
+      ...PSEUDO_PARAMETERS.map((name) =>
+        item(name, CompletionItemKind.Constant, position.line, lc, position, { detail: 'pseudo parameter', sortText: `~${name}` }),
+      ),
     ];
   }
   return [...sectionKeys(ctx.parsed, 'resources')].map(([name, r]) => {

@@ -16,7 +16,11 @@ export const ENVIRONMENT_SECTIONS = [
 /** Recognises what a YAML file is from its content (names vary too much to trust them). */
 export function detectFileKind(uri: string, parsed: ParsedYaml): FileKind {
   const keys = new Set(parsed.topLevel.map(keyName).filter((k): k is string => !!k));
-  const base = uri.replace(/[?#].*$/, '').split('/').pop() ?? '';
+  const base =
+    uri
+      .replace(/[?#].*$/, '')
+      .split('/')
+      .pop() ?? '';
   if (keys.has('heat_template_version')) return 'heat-template';
   if (keys.has('topics') && (keys.has('root_template') || keys.has('root_environment') || base.startsWith('capabilities-map'))) return 'capabilities-map';
   if (base === 'plan-environment.yaml' || (keys.has('template') && keys.has('environments') && keys.has('name'))) return 'plan-environment';

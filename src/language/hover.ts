@@ -7,7 +7,7 @@ import { isSecretName, MASK, redactValue } from '../openstack/redact';
 import { keyName, nodeRange } from './yamlDocument';
 
 const SECTION_DOCS: Record<string, string> = {
-  parameters: 'Values for the **root template\'s** parameters only. Nested templates do not see them; prefer `parameter_defaults`.',
+  parameters: "Values for the **root template's** parameters only. Nested templates do not see them; prefer `parameter_defaults`.",
   parameter_defaults: 'Default values for parameters of **every** template in the plan (root and nested). Later environment files win.',
   resource_registry: 'Maps resource types (e.g. `OS::TripleO::Controller`) to the templates that implement them. Paths are relative to this file.',
   event_sinks: 'Where Heat sends stack events (e.g. a Zaqar queue).',
@@ -26,7 +26,10 @@ function fileHover(ctx: DocumentContext, offset: number): Hover | null {
   const lines = [`\`${file}\`${exists ? '' : ' (does not exist)'}`];
   if (entry) lines.push('', `**${entry.title}**`, ...(entry.description ? ['', entry.description] : []));
   else if (exists && /^environments\//.test(file)) lines.push('', '_not listed in capabilities-map.yaml_');
-  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: { start: ctx.doc.positionAt(at.scalar.range![0]), end: ctx.doc.positionAt(at.scalar.range![1]) } };
+  return {
+    contents: { kind: MarkupKind.Markdown, value: lines.join('\n') },
+    range: { start: ctx.doc.positionAt(at.scalar.range![0]), end: ctx.doc.positionAt(at.scalar.range![1]) },
+  };
 }
 
 /** Where a parameter gets its value: the selected environments (local, and the connected plan's) and the plan itself. */
@@ -34,20 +37,30 @@ export function parameterValues(name: string, defs: ParameterDefinition[], index
   const state = planState && (!planState.planFolder || planState.planFolder.replace(/\/+$/, '') === index.root) ? planState : undefined;
   const secret = defs.some((d) => d.hidden) || isSecretName(name) || !!state?.hidden?.includes(name);
   // a value that is not secret itself may hold one (ExtraConfig: {nova::rabbit_password: ...})
-  const hidden = new Set([...index.parameters].filter(([, ds]) => ds.some((d) => d.hidden)).map(([n]) => n).concat(state?.hidden ?? []));
+  const hidden = new Set(
+    [...index.parameters]
+      .filter(([, ds]) => ds.some((d) => d.hidden))
+      .map(([n]) => n)
+      .concat(state?.hidden ?? []),
+  );
   const show = (v: unknown) => `\`${secret ? MASK : JSON.stringify(redactValue(v, hidden))}\``;
-  const setBy = (selection: string[]) => selection.flatMap((file) => (index.summaries.get(file)?.values?.has(name) ? [`\`${file}\`: ${show(index.summaries.get(file)!.values!.get(name))}`] : []));
+  const setBy = (selection: string[]) =>
+    selection.flatMap((file) => (index.summaries.get(file)?.values?.has(name) ? [`\`${file}\`: ${show(index.summaries.get(file)!.values!.get(name))}`] : []));
   const lines: string[] = [];
   if (index.selection) {
     const local = setBy(index.selection);
     const own = index.summaries.get('plan-environment.yaml')?.values;
     if (own?.has(name)) local.push(`\`plan-environment.yaml\` parameter_defaults: ${show(own.get(name))}`);
-    lines.push(local.length ? `selected in plan-environment.yaml: ${local.join(', ')} (the last wins)` : 'no environment selected in plan-environment.yaml sets it');
+    lines.push(
+      local.length ? `selected in plan-environment.yaml: ${local.join(', ')} (the last wins)` : 'no environment selected in plan-environment.yaml sets it',
+    );
   }
   if (state) {
     const there = setBy(state.environments);
     if (there.length) lines.push(`selected in plan **${state.plan}**: ${there.join(', ')}`);
-    lines.push(name in state.parameters ? `value in plan **${state.plan}**: ${show(state.parameters[name])}` : `plan **${state.plan}** gives it no value of its own`);
+    lines.push(
+      name in state.parameters ? `value in plan **${state.plan}**: ${show(state.parameters[name])}` : `plan **${state.plan}** gives it no value of its own`,
+    );
   }
   return lines;
 }

@@ -51,7 +51,13 @@ export class TripleOLanguageService {
   private context(doc: TextDocument, plans: PlanIndex[]): DocumentContext {
     const { kind, parsed } = this.analyze(doc);
     const place = this.place(doc, plans);
-    return { doc, kind: kind === 'environment' && place && !isPlanEnvironment(place.index, place.path) ? 'other' : kind, parsed, place, templatePrefixes: this.templatePrefixes };
+    return {
+      doc,
+      kind: kind === 'environment' && place && !isPlanEnvironment(place.index, place.path) ? 'other' : kind,
+      parsed,
+      place,
+      templatePrefixes: this.templatePrefixes,
+    };
   }
 
   /** Drops what is kept for a closed document. */
@@ -97,7 +103,10 @@ export class TripleOLanguageService {
 
   /** Quick fixes for the given diagnostics of the document (as reported by validate, with their data). */
   codeActions(doc: TextDocument, diagnostics: Diagnostic[], plans: PlanIndex[]): CodeAction[] {
-    return quickFixes(this.context(doc, plans), diagnostics.filter((d) => d.source === SOURCE));
+    return quickFixes(
+      this.context(doc, plans),
+      diagnostics.filter((d) => d.source === SOURCE),
+    );
   }
 
   /** Markdown for a parameter: what the templates say of it. */

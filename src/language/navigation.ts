@@ -44,7 +44,9 @@ export function namedFile(ctx: DocumentContext, at: NodeAt): string | undefined 
     case 'environment':
       return at.path[0] === 'resource_registry' && at.role === 'value' ? resolvePlanPath(value, here, ctx.templatePrefixes) : undefined;
     case 'capabilities-map':
-      return (at.role === 'value' && ['file', 'root_template', 'root_environment'].includes(key)) || (at.role === 'item' && key === 'requires') ? normalizePath(value) : undefined;
+      return (at.role === 'value' && ['file', 'root_template', 'root_environment'].includes(key)) || (at.role === 'item' && key === 'requires')
+        ? normalizePath(value)
+        : undefined;
     case 'plan-environment':
       return (at.path[0] === 'environments' && key === 'path') || (at.path.length === 1 && key === 'template') ? normalizePath(value) : undefined;
     case 'heat-template':
@@ -61,7 +63,8 @@ export function templateReference(at: NodeAt): { kind: 'parameter' | 'resource';
   const key = last(at.path);
   const first = at.role === 'value' || at.index === 0;
   if (key === 'get_param' && first) return { kind: 'parameter', name: value };
-  if ((key === 'get_resource' && at.role === 'value') || (key === 'get_attr' && at.role === 'item' && at.index === 0) || key === 'depends_on') return { kind: 'resource', name: value };
+  if ((key === 'get_resource' && at.role === 'value') || (key === 'get_attr' && at.role === 'item' && at.index === 0) || key === 'depends_on')
+    return { kind: 'resource', name: value };
   return undefined;
 }
 
@@ -110,7 +113,10 @@ export function definition(ctx: DocumentContext, position: Position): Location[]
   if (!at) return [];
   const { place } = ctx;
   const file = namedFile(ctx, at);
-  if (file) return place?.index.files.has(file) ? [{ uri: fileUri(place.index, editedFile(place.index, file)), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] : [];
+  if (file)
+    return place?.index.files.has(file)
+      ? [{ uri: fileUri(place.index, editedFile(place.index, file)), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]
+      : [];
   if (ctx.kind === 'heat-template') {
     const ref = templateReference(at);
     const target = ref && sectionKeys(ctx.parsed, ref.kind === 'parameter' ? 'parameters' : 'resources').get(ref.name);
@@ -118,7 +124,10 @@ export function definition(ctx: DocumentContext, position: Position): Location[]
   }
   const name = parameterNameAt(ctx, at);
   const defs = name && place ? (place.index.parameters.get(name) ?? []) : [];
-  return defs.map((d) => ({ uri: fileUri(place!.index, d.template), range: { start: { line: d.line, character: d.character }, end: { line: d.line, character: d.character + d.name.length } } }));
+  return defs.map((d) => ({
+    uri: fileUri(place!.index, d.template),
+    range: { start: { line: d.line, character: d.character }, end: { line: d.line, character: d.character + d.name.length } },
+  }));
 }
 
 /** Every place of the plan that names the parameter or resource at the position. */
@@ -127,13 +136,15 @@ export function references(ctx: DocumentContext, position: Position, includeDecl
   if (!at) return [];
   if (ctx.kind === 'heat-template') {
     const ref = templateReference(at);
-    const resource = ref?.kind === 'resource' ? ref.name : at.role === 'key' && at.path.length === 1 && at.path[0] === 'resources' ? String(at.scalar.value) : undefined;
+    const resource =
+      ref?.kind === 'resource' ? ref.name : at.role === 'key' && at.path.length === 1 && at.path[0] === 'resources' ? String(at.scalar.value) : undefined;
     if (resource) {
       const out: Location[] = [];
       eachScalar(ctx.parsed, (s) => {
         const r = templateReference(s);
         const declaration = s.role === 'key' && s.path.length === 1 && s.path[0] === 'resources' && s.scalar.value === resource;
-        if ((r?.kind === 'resource' && r.name === resource) || (declaration && includeDeclaration)) out.push({ uri: ctx.doc.uri, range: rangeOf(ctx.doc, s.scalar) });
+        if ((r?.kind === 'resource' && r.name === resource) || (declaration && includeDeclaration))
+          out.push({ uri: ctx.doc.uri, range: rangeOf(ctx.doc, s.scalar) });
       });
       return out;
     }
@@ -142,7 +153,10 @@ export function references(ctx: DocumentContext, position: Position, includeDecl
   const index = ctx.place?.index;
   if (!name || !index) return [];
   const out: Location[] = [];
-  const loc = (path: string, line: number, character: number) => ({ uri: fileUri(index, path), range: { start: { line, character }, end: { line, character: character + name.length } } });
+  const loc = (path: string, line: number, character: number) => ({
+    uri: fileUri(index, path),
+    range: { start: { line, character }, end: { line, character: character + name.length } },
+  });
   if (includeDeclaration) for (const d of index.parameters.get(name) ?? []) out.push(loc(d.template, d.line, d.character));
   for (const [path, summary] of index.summaries) for (const u of summary.uses) if (u.name === name) out.push(loc(u.file ?? path, u.line, u.character));
   return out;
@@ -155,7 +169,12 @@ export function documentLinks(ctx: DocumentContext): DocumentLink[] {
   const out: DocumentLink[] = [];
   eachScalar(ctx.parsed, (at) => {
     const file = namedFile(ctx, at);
-    if (file && index.files.has(file)) out.push({ range: rangeOf(ctx.doc, at.scalar), target: fileUri(index, editedFile(index, file)), tooltip: editedFile(index, file) === file ? file : `${file} (rendered from ${editedFile(index, file)})` });
+    if (file && index.files.has(file))
+      out.push({
+        range: rangeOf(ctx.doc, at.scalar),
+        target: fileUri(index, editedFile(index, file)),
+        tooltip: editedFile(index, file) === file ? file : `${file} (rendered from ${editedFile(index, file)})`,
+      });
   });
   return out;
 }
@@ -176,13 +195,27 @@ export function documentSymbols(ctx: DocumentContext): DocumentSymbol[] {
   const symbol = (name: string, node: Node, value: unknown, symbolKind: SymbolKind, detail?: string, children?: DocumentSymbol[]): DocumentSymbol => {
     const key = rangeOf(doc, node);
     const end = nodeRange(value)?.end;
-    return { name: name || '""', detail, kind: symbolKind, range: { start: key.start, end: end !== undefined ? doc.positionAt(end) : key.end }, selectionRange: key, children };
+    return {
+      name: name || '""',
+      detail,
+      kind: symbolKind,
+      range: { start: key.start, end: end !== undefined ? doc.positionAt(end) : key.end },
+      selectionRange: key,
+      children,
+    };
   };
   return parsed.topLevel.flatMap((pair) => {
     const name = keyName(pair);
     if (name === undefined || !pair.key) return [];
     let children: DocumentSymbol[] | undefined;
-    const childKind = kind === 'heat-template' ? TEMPLATE_SECTIONS[name] : kind === 'environment' ? (name === 'resource_registry' ? SymbolKind.Class : SymbolKind.Property) : undefined;
+    const childKind =
+      kind === 'heat-template'
+        ? TEMPLATE_SECTIONS[name]
+        : kind === 'environment'
+          ? name === 'resource_registry'
+            ? SymbolKind.Class
+            : SymbolKind.Property
+          : undefined;
     if (childKind !== undefined && isMap(pair.value)) {
       children = pair.value.items.flatMap((p) => {
         if (!isScalar(p.key)) return [];

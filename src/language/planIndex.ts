@@ -21,7 +21,13 @@ export interface ParameterDefinition {
   description?: string;
   label?: string;
   hidden: boolean;
-  constraints: { allowedValues?: unknown[]; range?: { min?: number; max?: number }; length?: { min?: number; max?: number }; allowedPattern?: string; description?: string }[];
+  constraints: {
+    allowedValues?: unknown[];
+    range?: { min?: number; max?: number };
+    length?: { min?: number; max?: number };
+    allowedPattern?: string;
+    description?: string;
+  }[];
   /** for a declaration in a Jinja source (`template` is then the .j2.yaml): the rendered file Heat reads it from */
   rendered?: string;
 }
@@ -103,23 +109,30 @@ function parseForIndex(text: string): ParsedYaml {
 
 const position = (p: { line: number; col: number }) => ({ line: p.line - 1, character: p.col - 1 });
 
-function declaredParameters(template: string, params: Node | null | undefined, at: (offset: number) => { line: number; character: number }, doc: Document): ParameterDefinition[] {
+function declaredParameters(
+  template: string,
+  params: Node | null | undefined,
+  at: (offset: number) => { line: number; character: number },
+  doc: Document,
+): ParameterDefinition[] {
   if (!isMap(params)) return [];
   const out: ParameterDefinition[] = [];
   for (const pair of params.items) {
     if (!isScalar(pair.key) || !isMap(pair.value)) continue;
     const p = heatValue(pair.value, doc) as Record<string, unknown>;
-    const constraints = (Array.isArray(p.constraints) ? p.constraints : []).filter((c) => c && typeof c === 'object').map((c: Record<string, unknown>) => {
-      const r = (c.range ?? undefined) as Record<string, unknown> | undefined;
-      const l = (c.length ?? undefined) as Record<string, unknown> | undefined;
-      return {
-        allowedValues: Array.isArray(c.allowed_values) ? c.allowed_values : undefined,
-        range: r ? { min: num(r.min), max: num(r.max) } : undefined,
-        length: l ? { min: num(l.min), max: num(l.max) } : undefined,
-        allowedPattern: typeof c.allowed_pattern === 'string' ? c.allowed_pattern : undefined,
-        description: typeof c.description === 'string' ? c.description : undefined,
-      };
-    });
+    const constraints = (Array.isArray(p.constraints) ? p.constraints : [])
+      .filter((c) => c && typeof c === 'object')
+      .map((c: Record<string, unknown>) => {
+        const r = (c.range ?? undefined) as Record<string, unknown> | undefined;
+        const l = (c.length ?? undefined) as Record<string, unknown> | undefined;
+        return {
+          allowedValues: Array.isArray(c.allowed_values) ? c.allowed_values : undefined,
+          range: r ? { min: num(r.min), max: num(r.max) } : undefined,
+          length: l ? { min: num(l.min), max: num(l.max) } : undefined,
+          allowedPattern: typeof c.allowed_pattern === 'string' ? c.allowed_pattern : undefined,
+          description: typeof c.description === 'string' ? c.description : undefined,
+        };
+      });
     out.push({
       name: String(pair.key.value),
       template,
@@ -179,12 +192,14 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
           }
           if (isScalar(pair.key) && pair.key.value === 'get_param') {
             const target = isSeq(pair.value) ? pair.value.items[0] : pair.value;
-            if (isScalar(target) && typeof target.value === 'string' && target.range) summary.uses.push({ name: target.value, ...at(target.range[0]), kind: 'get_param' });
+            if (isScalar(target) && typeof target.value === 'string' && target.range)
+              summary.uses.push({ name: target.value, ...at(target.range[0]), kind: 'get_param' });
           } else walk(pair.value);
         }
       } else if (isSeq(node)) node.items.forEach(walk);
     };
-    for (const p of parsed.topLevel) if (isScalar(p.key) && (p.key.value === 'resources' || p.key.value === 'outputs' || p.key.value === 'conditions')) walk(p.value);
+    for (const p of parsed.topLevel)
+      if (isScalar(p.key) && (p.key.value === 'resources' || p.key.value === 'outputs' || p.key.value === 'conditions')) walk(p.value);
     if (nested.size) summary.nested = [...nested];
     if (made.size) summary.instantiates = [...made];
   } else {
@@ -199,7 +214,8 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
           if (isMergeKey(pair.key)) {
             // `<<: {Name: value}` sets Name as Heat reads it (the section's own keys still win)
             const merged = heatValue(pair.value, parsed.doc);
-            for (const [name, value] of Object.entries(merged && typeof merged === 'object' && !Array.isArray(merged) ? merged : {})) if (!values.has(name)) values.set(name, value);
+            for (const [name, value] of Object.entries(merged && typeof merged === 'object' && !Array.isArray(merged) ? merged : {}))
+              if (!values.has(name)) values.set(name, value);
             continue;
           }
           const name = String(pair.key.value);
@@ -221,7 +237,8 @@ export function summarizeFile(path: string, parsed: ParsedYaml, text?: string, l
         if (!isScalar(pair.key) || !String(pair.key.value).startsWith('OS::')) continue;
         types.add(String(pair.key.value));
         const target = isScalar(pair.value) ? pair.value.value : undefined;
-        if (typeof target === 'string' && /\.ya?ml$/.test(target) && !target.includes('::')) (summary.registry ??= new Map()).set(String(pair.key.value), resolvePlanPath(target, folderOf(path)));
+        if (typeof target === 'string' && /\.ya?ml$/.test(target) && !target.includes('::'))
+          (summary.registry ??= new Map()).set(String(pair.key.value), resolvePlanPath(target, folderOf(path)));
       }
     }
     if (path === 'plan-environment.yaml') summary.selection = selectionFile(parsed, at);
@@ -249,7 +266,11 @@ function selectionFile(parsed: ParsedYaml, at: (offset: number) => { line: numbe
   if (isSeq(list) && !list.flow && list.items.length) {
     const first = list.items[0] as Node;
     const itemColumn = first.range ? at(first.range[0]).character - 2 : 2;
-    return { entries, insertAt: { line: entries.length ? entries[entries.length - 1].endLine + 1 : keyEnd.line + 1, character: 0 }, entryPrefix: `${' '.repeat(Math.max(0, itemColumn))}- path: ` };
+    return {
+      entries,
+      insertAt: { line: entries.length ? entries[entries.length - 1].endLine + 1 : keyEnd.line + 1, character: 0 },
+      entryPrefix: `${' '.repeat(Math.max(0, itemColumn))}- path: `,
+    };
   }
   const valueRange = (list as Node | null)?.range;
   return { entries, insertAt: keyEnd, entryPrefix: '  - path: ', flow: { start: keyEnd, end: valueRange ? at(valueRange[1]) : keyEnd } };
@@ -257,7 +278,15 @@ function selectionFile(parsed: ParsedYaml, at: (offset: number) => { line: numbe
 
 /** Builds the index of a plan folder from its files (path relative to the folder -> text; '' for files not read). */
 export function buildPlanIndex(root: string, files: Map<string, string>): PlanIndex {
-  const index: PlanIndex = { root: root.replace(/\/+$/, ''), files: new Set(files.keys()), parameters: new Map(), mapped: new Set(), mapEntries: new Map(), summaries: new Map(), resourceTypes: new Set() };
+  const index: PlanIndex = {
+    root: root.replace(/\/+$/, ''),
+    files: new Set(files.keys()),
+    parameters: new Map(),
+    mapped: new Set(),
+    mapEntries: new Map(),
+    summaries: new Map(),
+    resourceTypes: new Set(),
+  };
   const failed = (path: string, e: unknown) => (index.failures ??= new Map()).set(path, (e as Error).message);
   for (const [path, text] of files) {
     if (!/\.ya?ml$/.test(path) || !text) continue;
@@ -355,11 +384,16 @@ export function updatePlanFile(index: PlanIndex, path: string, text: string | un
   } else {
     index.files.add(path);
     // with the caller's parse (an open document's), an environment's values are read only when asked for
-    if (/\.ya?ml$/.test(path)) index.summaries.set(path, summarizeFile(path, parsed ?? (/\.j2\.ya?ml$/.test(path) ? parseForIndex('') : parseForIndex(text)), text, parsed !== undefined));
+    if (/\.ya?ml$/.test(path))
+      index.summaries.set(
+        path,
+        summarizeFile(path, parsed ?? (/\.j2\.ya?ml$/.test(path) ? parseForIndex('') : parseForIndex(text)), text, parsed !== undefined),
+      );
   }
   if (path === 'capabilities-map.yaml') readMap(index, text);
   const after = index.summaries.get(path);
-  const changed = (s?: FileSummary) => JSON.stringify([s?.parameters.map((p) => [p.name, p.line, p.type, p.default, p.hidden, p.constraints]), s?.resourceTypes, s?.selection?.entries]);
+  const changed = (s?: FileSummary) =>
+    JSON.stringify([s?.parameters.map((p) => [p.name, p.line, p.type, p.default, p.hidden, p.constraints]), s?.resourceTypes, s?.selection?.entries]);
   if (path !== 'capabilities-map.yaml' && path !== 'plan-environment.yaml' && changed(before) === changed(after)) return false;
   aggregate(index);
   return true;
@@ -477,13 +511,23 @@ export interface ValueCheck {
 export function valueCheck(def: ParameterDefinition, value: unknown): ValueCheck | undefined {
   const message = typeOrConstraintProblem(def, value);
   if (message !== undefined) return { message };
-  if (['number', 'boolean', 'json', 'comma_delimited_list'].includes(def.type.toLowerCase()) || value === null || value === undefined || typeof value === 'object') return undefined;
+  if (
+    ['number', 'boolean', 'json', 'comma_delimited_list'].includes(def.type.toLowerCase()) ||
+    value === null ||
+    value === undefined ||
+    typeof value === 'object'
+  )
+    return undefined;
   const s = String(value);
   for (const c of def.constraints) {
     if (c.allowedPattern === undefined) continue;
     const matched = fullMatch(c.allowedPattern, s);
     if (matched === false) return { message: c.description ?? `${def.name} must match ${c.allowedPattern}` };
-    if (matched === undefined) return { message: `${def.name}: allowed_pattern ${c.allowedPattern} was not checked: matching it backtracks without end (or the value is too long); Heat may hang on it too`, undecided: true };
+    if (matched === undefined)
+      return {
+        message: `${def.name}: allowed_pattern ${c.allowedPattern} was not checked: matching it backtracks without end (or the value is too long); Heat may hang on it too`,
+        undecided: true,
+      };
   }
   return undefined;
 }
@@ -498,21 +542,29 @@ function typeOrConstraintProblem(def: ParameterDefinition, value: unknown): stri
     const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && !isNaN(Number(value)) ? Number(value) : undefined;
     if (n === undefined) return `${def.name} is a number, not ${shown()}`;
     for (const c of def.constraints) {
-      if (c.range && ((c.range.min !== undefined && n < c.range.min) || (c.range.max !== undefined && n > c.range.max))) return c.description ?? `${def.name} must be between ${c.range.min ?? '-∞'} and ${c.range.max ?? '∞'}`;
+      if (c.range && ((c.range.min !== undefined && n < c.range.min) || (c.range.max !== undefined && n > c.range.max)))
+        return c.description ?? `${def.name} must be between ${c.range.min ?? '-∞'} and ${c.range.max ?? '∞'}`;
       if (c.allowedValues && !c.allowedValues.some((a) => Number(a) === n)) return c.description ?? `${def.name} must be one of ${c.allowedValues.join(', ')}`;
     }
     return undefined;
   }
   if (t === 'boolean') {
-    const ok = typeof value === 'boolean' || (typeof value === 'string' && /^(true|false|yes|no|on|off|t|f|y|n|1|0)$/i.test(value)) || value === 0 || value === 1;
+    const ok =
+      typeof value === 'boolean' || (typeof value === 'string' && /^(true|false|yes|no|on|off|t|f|y|n|1|0)$/i.test(value)) || value === 0 || value === 1;
     return ok ? undefined : `${def.name} is a boolean, not ${shown()}`;
   }
   if (t === 'json') return typeof value === 'object' || typeof value === 'string' ? undefined : `${def.name} is json (a mapping or a list), not ${shown()}`;
   if (t === 'comma_delimited_list') {
     const ok = Array.isArray(value) || typeof value === 'string';
     if (!ok) return `${def.name} is a comma_delimited_list, not ${shown()}`;
-    const items = Array.isArray(value) ? value.map(String) : String(value).split(',').map((s) => s.trim());
-    for (const c of def.constraints) if (c.allowedValues) for (const i of items) if (!c.allowedValues.map(String).includes(i)) return c.description ?? `${i} is not one of ${c.allowedValues.join(', ')}`;
+    const items = Array.isArray(value)
+      ? value.map(String)
+      : String(value)
+          .split(',')
+          .map((s) => s.trim());
+    for (const c of def.constraints)
+      if (c.allowedValues)
+        for (const i of items) if (!c.allowedValues.map(String).includes(i)) return c.description ?? `${i} is not one of ${c.allowedValues.join(', ')}`;
     return undefined;
   }
   // string
@@ -520,7 +572,8 @@ function typeOrConstraintProblem(def: ParameterDefinition, value: unknown): stri
   const s = String(value);
   for (const c of def.constraints) {
     if (c.allowedValues && !c.allowedValues.map(String).includes(s)) return c.description ?? `${def.name} must be one of ${c.allowedValues.join(', ')}`;
-    if (c.length && ((c.length.min !== undefined && s.length < c.length.min) || (c.length.max !== undefined && s.length > c.length.max))) return c.description ?? `${def.name} must be ${c.length.min ?? 0} to ${c.length.max ?? '∞'} characters long`;
+    if (c.length && ((c.length.min !== undefined && s.length < c.length.min) || (c.length.max !== undefined && s.length > c.length.max)))
+      return c.description ?? `${def.name} must be ${c.length.min ?? 0} to ${c.length.max ?? '∞'} characters long`;
   }
   return undefined;
 }

@@ -16,4 +16,3 @@ export function resolvePlanPath(target: string, base: string, prefixes: readonly
   }
   return normalizePath(base + target);
 }
-

@@ -1,4 +1,12 @@
-import { isJinjaSource, J2_EXCLUDES, NETWORK_DATA, renderPlanTemplates, ROLES_DATA, TemplateRenderError, type RenderedTemplate } from '../tripleo/templateRendering';
+import {
+  isJinjaSource,
+  J2_EXCLUDES,
+  NETWORK_DATA,
+  renderPlanTemplates,
+  ROLES_DATA,
+  TemplateRenderError,
+  type RenderedTemplate,
+} from '../tripleo/templateRendering';
 
 /**
  * The plan as Heat sees it: the files tripleo-common's template processing rendered from the Jinja

@@ -51,13 +51,22 @@ function validateJinjaSource(ctx: DocumentContext, checked: ParameterChecks): Di
     if (e.file !== place!.path) continue;
     const line = Math.max(0, e.line - 1);
     const text = lineText(line);
-    out.push({ range: { start: { line, character: text.length - text.trimStart().length }, end: { line, character: Math.max(text.length, 1) } }, message: `Jinja: ${e.reason}`, code: 'jinja-error', severity: DiagnosticSeverity.Error, source: SOURCE });
+    out.push({
+      range: { start: { line, character: text.length - text.trimStart().length }, end: { line, character: Math.max(text.length, 1) } },
+      message: `Jinja: ${e.reason}`,
+      code: 'jinja-error',
+      severity: DiagnosticSeverity.Error,
+      source: SOURCE,
+    });
   }
   for (const rendered of plan.outputs.values()) {
     if (rendered.source !== place!.path) continue;
     const rdoc = TextDocument.create(`${index.root}/${rendered.path}`, 'yaml', 1, rendered.text);
     const parsed = parseYaml(rendered.text);
-    const found = validateDocument({ doc: rdoc, kind: detectFileKind(rdoc.uri, parsed), parsed, place: { index, path: rendered.path }, templatePrefixes: ctx.templatePrefixes }, checked);
+    const found = validateDocument(
+      { doc: rdoc, kind: detectFileKind(rdoc.uri, parsed), parsed, place: { index, path: rendered.path }, templatePrefixes: ctx.templatePrefixes },
+      checked,
+    );
     for (const d of found) {
       const start = rdoc.offsetAt(d.range.start);
       const end = d.range.end.line === d.range.start.line ? rdoc.offsetAt(d.range.end) : rdoc.offsetAt({ line: d.range.start.line + 1, character: 0 }) - 1;
@@ -67,7 +76,11 @@ function validateJinjaSource(ctx: DocumentContext, checked: ParameterChecks): Di
       if (seen.has(key)) continue;
       seen.add(key);
       const width = Math.max(1, Math.min(end - start, lineText(at.line).length - at.character));
-      out.push({ ...d, range: { start: { line: at.line, character: at.character }, end: { line: at.line, character: at.character + width } }, message: `${d.message} (in the rendered ${rendered.path})` });
+      out.push({
+        ...d,
+        range: { start: { line: at.line, character: at.character }, end: { line: at.line, character: at.character + width } },
+        message: `${d.message} (in the rendered ${rendered.path})`,
+      });
     }
   }
   return out;
@@ -83,7 +96,8 @@ export function validateDocument(ctx: DocumentContext, checked: ParameterChecks)
   // Jinja markup is not YAML: a Jinja source is checked as the files it renders to
   if (isJinjaTemplate(doc.uri)) return place?.index.rendering ? validateJinjaSource(ctx, checked) : [];
   {
-    for (const p of parsed.problems) diag(p.range.start, p.range.end, p.message, p.code, p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error);
+    for (const p of parsed.problems)
+      diag(p.range.start, p.range.end, p.message, p.code, p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error);
   }
   if (kind === 'environment') {
     for (const pair of parsed.topLevel) {
@@ -91,7 +105,14 @@ export function validateDocument(ctx: DocumentContext, checked: ParameterChecks)
       const r = nodeRange(pair.key);
       if (!name || !r || (ENVIRONMENT_SECTIONS as readonly string[]).includes(name)) continue;
       const near = closest(name, ENVIRONMENT_SECTIONS);
-      diag(r.start, r.end, `Unknown section "${name}" in an environment file${near ? `; did you mean "${near}"?` : ''}. Heat accepts: ${ENVIRONMENT_SECTIONS.join(', ')}.`, 'env-unknown-section', DiagnosticSeverity.Error, near ? { replacement: near } : undefined);
+      diag(
+        r.start,
+        r.end,
+        `Unknown section "${name}" in an environment file${near ? `; did you mean "${near}"?` : ''}. Heat accepts: ${ENVIRONMENT_SECTIONS.join(', ')}.`,
+        'env-unknown-section',
+        DiagnosticSeverity.Error,
+        near ? { replacement: near } : undefined,
+      );
     }
     if (place) {
       validateAgainstPlan(parsed, place.index, place.path, diag, checked, ctx.templatePrefixes);
@@ -100,12 +121,25 @@ export function validateDocument(ctx: DocumentContext, checked: ParameterChecks)
         const r = nodeRange(parsed.topLevel[0].key)!;
         for (const p of selectionProblems(map, selection).filter((x) => x.file === place.path)) {
           const data: DiagnosticData = p.kind === 'requires' ? { addToSelection: p.related[0] } : { removeFromSelection: [...p.related, p.file] };
-          diag(r.start, r.end, `${p.message} in plan-environment.yaml`, p.kind === 'requires' ? 'env-requires-missing' : 'env-exclusive-conflict', DiagnosticSeverity.Warning, data);
+          diag(
+            r.start,
+            r.end,
+            `${p.message} in plan-environment.yaml`,
+            p.kind === 'requires' ? 'env-requires-missing' : 'env-exclusive-conflict',
+            DiagnosticSeverity.Warning,
+            data,
+          );
         }
       }
       if (place.index.mapped.size && !place.index.mapped.has(place.path) && parsed.topLevel[0]) {
         const r = nodeRange(parsed.topLevel[0].key)!;
-        diag(r.start, r.end, `${place.path} is not listed in capabilities-map.yaml: clients show it under "Other"`, 'env-not-in-map', DiagnosticSeverity.Information);
+        diag(
+          r.start,
+          r.end,
+          `${place.path} is not listed in capabilities-map.yaml: clients show it under "Other"`,
+          'env-not-in-map',
+          DiagnosticSeverity.Information,
+        );
       }
     }
   }
@@ -126,7 +160,12 @@ function validateMap(ctx: DocumentContext, diag: Report): void {
     diag(start, start + Math.max(1, (text.slice(start).split('\n')[0] ?? '').length), p.message, 'map-invalid', DiagnosticSeverity.Warning);
   }
   if (!place) return;
-  const codes = { duplicate: 'map-duplicate', 'outside-plan': 'path-outside-plan', 'missing-file': 'map-missing-file', 'missing-requirement': 'map-missing-file' } as const;
+  const codes = {
+    duplicate: 'map-duplicate',
+    'outside-plan': 'path-outside-plan',
+    'missing-file': 'map-missing-file',
+    'missing-requirement': 'map-missing-file',
+  } as const;
   for (const problem of checkMapAgainstFiles(map, place.index.files)) {
     const at = Math.max(0, text.indexOf(problem.mentioned));
     // Heat never reads the map: a wrong entry is one the clients offer and a deploy then lacks
@@ -142,7 +181,8 @@ function validateTemplate(parsed: ParsedYaml, diag: Report): void {
   if (isScalar(version)) {
     const v = String(version.value);
     // the versions Heat has a template class for (heat/engine/hot/template.py), by date and by release name
-    const known = /^(2013-05-23|2014-10-16|2015-04-30|2015-10-15|2016-04-08|2016-10-14|2017-02-24|2017-09-01|2018-03-02|2018-08-31|2021-04-16|newton|ocata|pike|queens|rocky|wallaby)$/;
+    const known =
+      /^(2013-05-23|2014-10-16|2015-04-30|2015-10-15|2016-04-08|2016-10-14|2017-02-24|2017-09-01|2018-03-02|2018-08-31|2021-04-16|newton|ocata|pike|queens|rocky|wallaby)$/;
     const r = nodeRange(version)!;
     if (!known.test(v)) diag(r.start, r.end, `unknown heat_template_version "${v}"`, 'template-unknown-version');
   }
@@ -160,7 +200,14 @@ function validateTemplate(parsed: ParsedYaml, diag: Report): void {
     if (set.has(name) || (kind === 'parameter' && name.startsWith('OS::'))) return;
     const near = closestName(name, [...set]);
     const r = nodeRange(target)!;
-    diag(r.start, r.end, `no ${kind} "${name}" in this template${near ? `; did you mean "${near}"?` : ''}`, code, DiagnosticSeverity.Error, near ? { replacement: near } : undefined);
+    diag(
+      r.start,
+      r.end,
+      `no ${kind} "${name}" in this template${near ? `; did you mean "${near}"?` : ''}`,
+      code,
+      DiagnosticSeverity.Error,
+      near ? { replacement: near } : undefined,
+    );
   };
   visit(parsed.doc, {
     Pair(_, pair) {
@@ -196,7 +243,12 @@ function checkParameter(p: Pair<unknown, unknown>, index: PlanIndex, checked: Pa
     const refusing = checks.find((x) => !x.check!.undecided && x.used) ?? checks.find((x) => !x.check!.undecided) ?? checks[0];
     result = {
       tables: index.parameters,
-      invalid: refusing ? { ...refusing.check!, message: `${refusing.check!.message} (${refusing.d.template}${refusing.used ? '' : ', a template the plan uses only when an environment maps it'})` } : undefined,
+      invalid: refusing
+        ? {
+            ...refusing.check!,
+            message: `${refusing.check!.message} (${refusing.d.template}${refusing.used ? '' : ', a template the plan uses only when an environment maps it'})`,
+          }
+        : undefined,
       optional: refusing ? !refusing.used : undefined,
     };
   }
@@ -216,7 +268,14 @@ function validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string,
         const kr = nodeRange(p.key)!;
         if (found.unknown !== undefined) {
           const near = found.unknown ?? undefined;
-          diag(kr.start, kr.end, `No template of this plan has a parameter "${p.key.value}"${near ? ` (did you mean "${near}"?)` : ''}: Heat would ignore it.`, 'env-unknown-parameter', DiagnosticSeverity.Warning, near ? { replacement: near } : undefined);
+          diag(
+            kr.start,
+            kr.end,
+            `No template of this plan has a parameter "${p.key.value}"${near ? ` (did you mean "${near}"?)` : ''}: Heat would ignore it.`,
+            'env-unknown-parameter',
+            DiagnosticSeverity.Warning,
+            near ? { replacement: near } : undefined,
+          );
         } else if (found.invalid) {
           const vr = nodeRange(p.value) ?? kr;
           if (found.invalid.undecided) diag(vr.start, vr.end, found.invalid.message, 'env-value-unchecked', DiagnosticSeverity.Warning);
@@ -232,7 +291,8 @@ function validateAgainstPlan(parsed: ParsedYaml, index: PlanIndex, path: string,
         const resolved = resolvePlanPath(target, base, prefixes);
         if (!index.files.has(resolved)) {
           const r = nodeRange(p.value)!;
-          if (isOutsidePlan(resolved)) diag(r.start, r.end, `${target} climbs above the plan folder (from ${path}): Heat gets only the plan's files`, 'path-outside-plan');
+          if (isOutsidePlan(resolved))
+            diag(r.start, r.end, `${target} climbs above the plan folder (from ${path}): Heat gets only the plan's files`, 'path-outside-plan');
           else diag(r.start, r.end, `${target} does not exist in the plan (resolved from ${path} to ${resolved})`, 'env-missing-template');
         }
       }

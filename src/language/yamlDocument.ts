@@ -15,7 +15,12 @@ export interface YamlProblem {
 }
 
 const CODES: Record<string, string> = { DUPLICATE_KEY: 'yaml-duplicate-key', BAD_MERGE: 'yaml-merge' };
-const toProblem = (p: HeatYamlProblem): YamlProblem => ({ message: p.message, range: { start: p.start, end: p.end }, code: CODES[p.code] ?? 'yaml-syntax', severity: p.severity });
+const toProblem = (p: HeatYamlProblem): YamlProblem => ({
+  message: p.message,
+  range: { start: p.start, end: p.end },
+  code: CODES[p.code] ?? 'yaml-syntax',
+  severity: p.severity,
+});
 
 export interface ParsedYaml {
   doc: Document.Parsed;
@@ -97,7 +102,8 @@ export function parseYamlIncremental(text: string, cache: ChunkCache): ParsedYam
       const doc = parseDocument(chunkText, HEAT_YAML_OPTIONS);
       if (doc.errors.length || doc.warnings.length || !isMap(doc.contents) || !doc.contents.items.length) return parseYaml(text);
       const items = doc.contents.items as Pair<Node, Node | null>[];
-      if (piece.kind === 'header' && (items.length !== 1 || (items[0].value !== null && !(isScalar(items[0].value) && items[0].value.value === null)))) return parseYaml(text);
+      if (piece.kind === 'header' && (items.length !== 1 || (items[0].value !== null && !(isScalar(items[0].value) && items[0].value.value === null))))
+        return parseYaml(text);
       const nested = items.flatMap((i) => (isPair(i) && i.value ? collectionProblems(doc, i.value) : []));
       shiftRanges(items, piece.start);
       chunk = { text: chunkText, items, nested, offset: 0 };
@@ -170,7 +176,7 @@ function splitPieces(text: string): Piece[] | undefined {
   if ((text.includes('&') && /(^|[\s[{,])&\w/.test(text)) || text.includes('\t')) return undefined;
   const starts: number[] = [];
   const indents: number[] = [];
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const nl = text.indexOf('\n', start);
     const end = nl === -1 ? text.length : nl + 1;
     const c = text.charCodeAt(start);
@@ -256,7 +262,8 @@ function duplicatesIn(map: YAMLMap): YamlProblem[] {
     if (!isScalar(pair.key) || isMergeKey(pair.key)) continue;
     const k = String(pair.key.value);
     const r = nodeRange(pair.key);
-    if (seen.has(k) && r) problems.push({ message: `Repeated key "${k}": Heat keeps the last value`, range: r, code: CODES.DUPLICATE_KEY, severity: 'warning' });
+    if (seen.has(k) && r)
+      problems.push({ message: `Repeated key "${k}": Heat keeps the last value`, range: r, code: CODES.DUPLICATE_KEY, severity: 'warning' });
     seen.add(k);
   }
   return problems;
@@ -264,6 +271,8 @@ function duplicatesIn(map: YAMLMap): YamlProblem[] {
 
 function collectionProblems(doc: Document, node: Node): YamlProblem[] {
   const problems: YamlProblem[] = [];
-  checkCollections(doc, node, (start, end, message, code, severity) => problems.push({ message, range: { start, end }, code: CODES[code] ?? 'yaml-syntax', severity }));
+  checkCollections(doc, node, (start, end, message, code, severity) =>
+    problems.push({ message, range: { start, end }, code: CODES[code] ?? 'yaml-syntax', severity }),
+  );
   return problems;
 }

@@ -123,7 +123,8 @@ export function loadClouds(ctx: CloudConfigContext = {}): CloudsFile {
     first ??= file;
     // the CLI may run from ~/.config/openstack itself: that folder stays the user's
     const local = dir !== undefined && path.resolve(dir) === cwd && !userDirs(ctx).some((d) => path.resolve(d) === cwd);
-    const secureFile = (dir ? firstExisting(['secure.yaml', 'secure.yml'].map((n) => path.join(dir, n))) : undefined) ?? (local ? undefined : explicitSecure || undefined);
+    const secureFile =
+      (dir ? firstExisting(['secure.yaml', 'secure.yml'].map((n) => path.join(dir, n))) : undefined) ?? (local ? undefined : explicitSecure || undefined);
     const own = (readYamlFile(file).clouds ?? {}) as Record<string, Yamlish>;
     const secure = secureFile ? ((readYamlFile(secureFile).clouds ?? {}) as Record<string, Yamlish>) : {};
     for (const [name, cloud] of Object.entries(own)) {
@@ -134,7 +135,6 @@ export function loadClouds(ctx: CloudConfigContext = {}): CloudsFile {
   }
   return { file: first, clouds, origins };
 }
-
 
 function bool(v: unknown): boolean | undefined {
   if (v === undefined || v === null || v === '') return undefined;

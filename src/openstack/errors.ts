@@ -10,7 +10,10 @@ function describe(r: RequestInfo): string {
 }
 
 export class OpenStackError extends Error {
-  constructor(message: string, readonly request: RequestInfo) {
+  constructor(
+    message: string,
+    readonly request: RequestInfo,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -25,8 +28,7 @@ export class HttpError extends OpenStackError {
     readonly requestId?: string,
   ) {
     super(
-      `${describe(request)} failed with HTTP ${status}${serviceMessage ? `: ${serviceMessage}` : ''}` +
-        (requestId ? ` (request id ${requestId})` : ''),
+      `${describe(request)} failed with HTTP ${status}${serviceMessage ? `: ${serviceMessage}` : ''}` + (requestId ? ` (request id ${requestId})` : ''),
       request,
     );
   }
@@ -34,13 +36,19 @@ export class HttpError extends OpenStackError {
 
 /** Nothing usable came back: refused, reset, DNS, TLS. */
 export class ConnectionError extends OpenStackError {
-  constructor(request: RequestInfo, override readonly cause: string) {
+  constructor(
+    request: RequestInfo,
+    override readonly cause: string,
+  ) {
     super(`${describe(request)} could not connect: ${cause}`, request);
   }
 }
 
 export class TimeoutError extends OpenStackError {
-  constructor(request: RequestInfo, readonly timeoutMs: number) {
+  constructor(
+    request: RequestInfo,
+    readonly timeoutMs: number,
+  ) {
     super(`${describe(request)} timed out after ${timeoutMs} ms`, request);
   }
 }

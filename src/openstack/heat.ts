@@ -196,7 +196,6 @@ function stackPath(stack: string): string {
   return `/stacks/${stack.split('/').map(enc).join('/')}`;
 }
 
-
 /**
  * Heat orchestration: validation, stacks, their resources, events and outputs.
  *
@@ -379,7 +378,10 @@ export class HeatClient {
   /** One output, resolved on its own; undefined when the stack has no such output. */
   async showOutput(stack: string, key: string, signal?: AbortSignal): Promise<HeatOutput | undefined> {
     const id = await this.identify(stack, signal);
-    const res = await this.json<{ output: HeatOutput } | undefined>('GET', `${stackPath(`${id.name}/${id.id}`)}/outputs/${enc(key)}`, { okStatuses: [404], signal });
+    const res = await this.json<{ output: HeatOutput } | undefined>('GET', `${stackPath(`${id.name}/${id.id}`)}/outputs/${enc(key)}`, {
+      okStatuses: [404],
+      signal,
+    });
     return res && 'output' in res ? res.output : undefined;
   }
 
@@ -411,7 +413,8 @@ export class HeatClient {
       const s = await this.show(path, false, opts.signal);
       const done = !s.stack_status.endsWith('_IN_PROGRESS');
       if (opts.onProgress) {
-        const resources = done && s.stack_status === 'DELETE_COMPLETE' ? [] : await this.listResources(path, { nestedDepth: opts.nestedDepth, signal: opts.signal });
+        const resources =
+          done && s.stack_status === 'DELETE_COMPLETE' ? [] : await this.listResources(path, { nestedDepth: opts.nestedDepth, signal: opts.signal });
         const complete = resources.filter(isResourceComplete).length;
         const failed = resources.filter((r) => r.resource_status.endsWith('_FAILED')).length;
         opts.onProgress({ status: s.stack_status, reason: s.stack_status_reason, complete, failed, total: resources.length, elapsedMs: Date.now() - started });
@@ -447,7 +450,8 @@ function sourceBody(s: Partial<StackSource>, checkFiles?: RequestInfo): Record<s
   let envFiles = s.environmentFiles ? [...s.environmentFiles] : undefined;
   if (checkFiles) {
     const missing = (envFiles ?? []).filter((f) => !files || !(f in files));
-    if (missing.length) throw new OpenStackError(`${checkFiles.service}: environment file${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not in files`, checkFiles);
+    if (missing.length)
+      throw new OpenStackError(`${checkFiles.service}: environment file${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not in files`, checkFiles);
   }
   if (s.environment !== undefined && envFiles?.length) {
     const text = typeof s.environment === 'string' ? s.environment : JSON.stringify(s.environment);

@@ -84,7 +84,10 @@ export class HttpClient {
     this.httpsAgent = new https.Agent({
       keepAlive: true,
       rejectUnauthorized: !tls.insecure,
-      ca: tls.caFile || tls.extraCaFiles?.length ? [...rootCertificates, ...[tls.caFile, ...(tls.extraCaFiles ?? [])].filter((f): f is string => !!f).map((f) => fs.readFileSync(f, 'utf8'))] : undefined,
+      ca:
+        tls.caFile || tls.extraCaFiles?.length
+          ? [...rootCertificates, ...[tls.caFile, ...(tls.extraCaFiles ?? [])].filter((f): f is string => !!f).map((f) => fs.readFileSync(f, 'utf8'))]
+          : undefined,
     });
   }
 
@@ -237,7 +240,8 @@ export function redirectRefusal(from: URL, to: URL, status: number, headers: Rec
   if (hop >= MAX_REDIRECTS) return `more than ${MAX_REDIRECTS} redirects`;
   const resends = (status === 307 || status === 308) && body !== undefined;
   if (resends && carriesSecret(body)) return `redirect to ${to.origin} not followed: it would send the password again`;
-  if (to.origin !== from.origin && Object.keys(headers).some((h) => CREDENTIAL_HEADERS.test(h))) return `redirect to ${to.origin} not followed: the request carries credentials`;
+  if (to.origin !== from.origin && Object.keys(headers).some((h) => CREDENTIAL_HEADERS.test(h)))
+    return `redirect to ${to.origin} not followed: the request carries credentials`;
   if (to.origin !== from.origin && resends) return `redirect to ${to.origin} not followed: it would send the request body there`;
   return undefined;
 }

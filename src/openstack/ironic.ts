@@ -83,7 +83,18 @@ export class IronicClient {
     }
   }
 
-  createNode(node: { driver: string; name?: string; uuid?: string; driver_info?: Record<string, unknown>; properties?: Record<string, unknown>; inspect_interface?: string; extra?: Record<string, unknown> }, signal?: AbortSignal): Promise<IronicNode> {
+  createNode(
+    node: {
+      driver: string;
+      name?: string;
+      uuid?: string;
+      driver_info?: Record<string, unknown>;
+      properties?: Record<string, unknown>;
+      inspect_interface?: string;
+      extra?: Record<string, unknown>;
+    },
+    signal?: AbortSignal,
+  ): Promise<IronicNode> {
     return this.json<IronicNode>('POST', '/v1/nodes', { body: node, signal });
   }
 
@@ -93,7 +104,15 @@ export class IronicClient {
 
   /** Deletes a node (Ironic refuses active ones); a missing one is not an error. */
   async deleteNode(id: string, signal?: AbortSignal): Promise<void> {
-    await this.session.request({ service: 'ironic', serviceType: 'baremetal', method: 'DELETE', path: `/v1/nodes/${enc(id)}`, headers: { 'X-OpenStack-Ironic-API-Version': IRONIC_API_VERSION }, okStatuses: [404], signal });
+    await this.session.request({
+      service: 'ironic',
+      serviceType: 'baremetal',
+      method: 'DELETE',
+      path: `/v1/nodes/${enc(id)}`,
+      headers: { 'X-OpenStack-Ironic-API-Version': IRONIC_API_VERSION },
+      okStatuses: [404],
+      signal,
+    });
   }
 
   createPort(nodeUuid: string, address: string, signal?: AbortSignal): Promise<IronicPort> {
@@ -108,7 +127,15 @@ export class IronicClient {
   }
 
   async deletePort(uuid: string, signal?: AbortSignal): Promise<void> {
-    await this.session.request({ service: 'ironic', serviceType: 'baremetal', method: 'DELETE', path: `/v1/ports/${enc(uuid)}`, headers: { 'X-OpenStack-Ironic-API-Version': IRONIC_API_VERSION }, okStatuses: [404], signal });
+    await this.session.request({
+      service: 'ironic',
+      serviceType: 'baremetal',
+      method: 'DELETE',
+      path: `/v1/ports/${enc(uuid)}`,
+      headers: { 'X-OpenStack-Ironic-API-Version': IRONIC_API_VERSION },
+      okStatuses: [404],
+      signal,
+    });
   }
 
   /** Asks for a provision state change; Ironic answers 202 and works in the background. */
@@ -121,22 +148,44 @@ export class IronicClient {
   }
 
   /** Waits until the node is in one of `targets`; a failed state or a new last_error ends the wait with an error. */
-  async waitForProvisionState(id: string, targets: string | string[], opts: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal } = {}): Promise<IronicNode> {
+  async waitForProvisionState(
+    id: string,
+    targets: string | string[],
+    opts: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal } = {},
+  ): Promise<IronicNode> {
     const want = new Set(Array.isArray(targets) ? targets : [targets]);
-    return this.waitFor(id, `provision state ${[...want].join(' or ')}`, (n) => {
-      if (want.has(n.provision_state) && !n.target_provision_state) return true;
-      if (FAILED_STATES.has(n.provision_state) && !want.has(n.provision_state)) {
-        throw new OpenStackError(`ironic: node ${n.name ?? n.uuid} went to "${n.provision_state}"${n.last_error ? `: ${n.last_error}` : ''}`, { service: 'ironic', method: 'WAIT', url: `node ${id}` });
-      }
-      return false;
-    }, opts);
+    return this.waitFor(
+      id,
+      `provision state ${[...want].join(' or ')}`,
+      (n) => {
+        if (want.has(n.provision_state) && !n.target_provision_state) return true;
+        if (FAILED_STATES.has(n.provision_state) && !want.has(n.provision_state)) {
+          throw new OpenStackError(`ironic: node ${n.name ?? n.uuid} went to "${n.provision_state}"${n.last_error ? `: ${n.last_error}` : ''}`, {
+            service: 'ironic',
+            method: 'WAIT',
+            url: `node ${id}`,
+          });
+        }
+        return false;
+      },
+      opts,
+    );
   }
 
-  async waitForPowerState(id: string, target: 'power on' | 'power off', opts: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal } = {}): Promise<IronicNode> {
+  async waitForPowerState(
+    id: string,
+    target: 'power on' | 'power off',
+    opts: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal } = {},
+  ): Promise<IronicNode> {
     return this.waitFor(id, `power state ${target}`, (n) => n.power_state === target && !n.target_power_state, opts);
   }
 
-  private async waitFor(id: string, what: string, done: (n: IronicNode) => boolean, opts: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal }): Promise<IronicNode> {
+  private async waitFor(
+    id: string,
+    what: string,
+    done: (n: IronicNode) => boolean,
+    opts: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal },
+  ): Promise<IronicNode> {
     const info: RequestInfo = { service: 'ironic', method: 'WAIT', url: `node ${id} ${what}` };
     const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
     for (;;) {

@@ -136,7 +136,12 @@ export class KeystoneSession {
       });
     const id = res.headers.get('x-subject-token');
     const body = (await res.json()) as { token: Record<string, any> };
-    if (!id) throw new AuthError(`Keystone at ${this.authUrl} returned no X-Subject-Token`, { service: 'keystone', method: 'POST', url: `${this.authUrl}/auth/tokens` });
+    if (!id)
+      throw new AuthError(`Keystone at ${this.authUrl} returned no X-Subject-Token`, {
+        service: 'keystone',
+        method: 'POST',
+        url: `${this.authUrl}/auth/tokens`,
+      });
     const t = body.token;
     this.token = {
       id,

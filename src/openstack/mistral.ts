@@ -132,7 +132,6 @@ function parseJson<T>(text: string | null | undefined, fallback: T): T {
   }
 }
 
-
 /** Mistral v2 workflow service: workbooks, workflows, executions, tasks, environments, actions. */
 export class MistralClient {
   constructor(private readonly session: KeystoneSession) {}
@@ -160,7 +159,12 @@ export class MistralClient {
    * Every item of a collection, following markers through pages of `limit`. The `next` link
    * Mistral gives is not followed: it rewrites the `fields` asked for.
    */
-  private async listAll<T extends { id: string }>(path: string, key: string, query: Record<string, string>, opts: { limit?: number; max?: number; signal?: AbortSignal }): Promise<T[]> {
+  private async listAll<T extends { id: string }>(
+    path: string,
+    key: string,
+    query: Record<string, string>,
+    opts: { limit?: number; max?: number; signal?: AbortSignal },
+  ): Promise<T[]> {
     const limit = Math.min(opts.limit ?? 100, opts.max ?? Infinity);
     const out: T[] = [];
     let marker = '';
@@ -259,7 +263,11 @@ export class MistralClient {
     if (opts.stateInfo !== undefined) body.state_info = opts.stateInfo;
     const ex = await this.json<MistralExecution>('PUT', `/executions/${enc(id)}`, body, opts.signal);
     if (ex.state !== state) {
-      throw new OpenStackError(`mistral: execution ${id} stayed ${ex.state}; Mistral did not move it to ${state}`, { service: 'mistral', method: 'PUT', url: `/executions/${id}` });
+      throw new OpenStackError(`mistral: execution ${id} stayed ${ex.state}; Mistral did not move it to ${state}`, {
+        service: 'mistral',
+        method: 'PUT',
+        url: `/executions/${id}`,
+      });
     }
     return ex;
   }
@@ -273,7 +281,10 @@ export class MistralClient {
    * Executions of one workflow, newest first, through pages of `limit`, at most `max` of them.
    * Lists leave `output` out unless `fields` asks for it.
    */
-  listExecutionsOf(workflowName: string, opts: { state?: ExecutionState; limit?: number; max?: number; fields?: string[]; signal?: AbortSignal } = {}): Promise<MistralExecution[]> {
+  listExecutionsOf(
+    workflowName: string,
+    opts: { state?: ExecutionState; limit?: number; max?: number; fields?: string[]; signal?: AbortSignal } = {},
+  ): Promise<MistralExecution[]> {
     const query: Record<string, string> = { workflow_name: workflowName, sort_keys: 'created_at,id', sort_dirs: 'desc,desc' };
     if (opts.state) query.state = opts.state;
     if (opts.fields) query.fields = [...new Set(['id', 'created_at', ...opts.fields])].join(',');
@@ -312,19 +323,31 @@ export class MistralClient {
   async getTask(id: string, signal?: AbortSignal): Promise<MistralTaskWithResult | undefined> {
     const t = await this.find<MistralTask>(`/tasks/${enc(id)}`, signal);
     if (!t) return undefined;
-    return { ...t, result: t.result ?? '', parsedResult: parseJson<unknown>(t.result, undefined), parsedPublished: parseJson<Record<string, unknown>>(t.published, {}) };
+    return {
+      ...t,
+      result: t.result ?? '',
+      parsedResult: parseJson<unknown>(t.result, undefined),
+      parsedPublished: parseJson<Record<string, unknown>>(t.published, {}),
+    };
   }
 
   // --- environments: variables are an object here and JSON text on the wire ---
 
-  async createEnvironment(name: string, variables: Record<string, unknown>, opts: { description?: string; signal?: AbortSignal } = {}): Promise<MistralEnvironment> {
+  async createEnvironment(
+    name: string,
+    variables: Record<string, unknown>,
+    opts: { description?: string; signal?: AbortSignal } = {},
+  ): Promise<MistralEnvironment> {
     const body: Record<string, unknown> = { name, variables: JSON.stringify(variables) };
     if (opts.description !== undefined) body.description = opts.description;
     return environmentFrom(await this.json<RawEnvironment>('POST', '/environments', body, opts.signal));
   }
 
   /** Replaces the variables and/or the description; what is not given stays. */
-  async updateEnvironment(name: string, opts: { variables?: Record<string, unknown>; description?: string; signal?: AbortSignal }): Promise<MistralEnvironment> {
+  async updateEnvironment(
+    name: string,
+    opts: { variables?: Record<string, unknown>; description?: string; signal?: AbortSignal },
+  ): Promise<MistralEnvironment> {
     const body: Record<string, unknown> = { name };
     if (opts.variables) body.variables = JSON.stringify(opts.variables);
     if (opts.description !== undefined) body.description = opts.description;
@@ -333,8 +356,16 @@ export class MistralClient {
 
   /** Every environment (their variables parsed). */
   async listEnvironments(signal?: AbortSignal): Promise<MistralEnvironment[]> {
-    const body = await this.json<{ environments: (Omit<MistralEnvironment, 'variables'> & { variables?: unknown })[] }>('GET', '/environments', undefined, signal);
-    return (body.environments ?? []).map((e) => ({ ...e, variables: typeof e.variables === 'string' ? parseJson<Record<string, unknown>>(e.variables, {}) : ((e.variables as Record<string, unknown>) ?? {}) }));
+    const body = await this.json<{ environments: (Omit<MistralEnvironment, 'variables'> & { variables?: unknown })[] }>(
+      'GET',
+      '/environments',
+      undefined,
+      signal,
+    );
+    return (body.environments ?? []).map((e) => ({
+      ...e,
+      variables: typeof e.variables === 'string' ? parseJson<Record<string, unknown>>(e.variables, {}) : ((e.variables as Record<string, unknown>) ?? {}),
+    }));
   }
 
   async getEnvironment(name: string, signal?: AbortSignal): Promise<MistralEnvironment | undefined> {
@@ -354,13 +385,19 @@ export class MistralClient {
    * ActionExecutionError carrying the result. Nothing is stored unless `saveResult`: stored action
    * executions cannot be deleted through the API on a default Mistral.
    */
-  async runAction<T = unknown>(name: string, input: Record<string, unknown> = {}, opts: { saveResult?: boolean; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+  async runAction<T = unknown>(
+    name: string,
+    input: Record<string, unknown> = {},
+    opts: { saveResult?: boolean; timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<T> {
     const body = {
       name,
       input: JSON.stringify(input),
       params: JSON.stringify({ run_sync: true, save_result: opts.saveResult ?? false }),
     };
-    const ex = await this.json<{ state: string; output?: string; state_info?: string | null }>('POST', '/action_executions', body, opts.signal, { timeoutMs: opts.timeoutMs });
+    const ex = await this.json<{ state: string; output?: string; state_info?: string | null }>('POST', '/action_executions', body, opts.signal, {
+      timeoutMs: opts.timeoutMs,
+    });
     const result = parseJson<{ result?: unknown }>(ex.output, {}).result;
     if (ex.state !== 'SUCCESS') {
       throw new ActionExecutionError({ service: 'mistral', method: 'POST', url: '/action_executions' }, name, result ?? ex.state_info ?? ex.state);

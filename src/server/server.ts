@@ -1,4 +1,13 @@
-import { CodeActionKind, createConnection, Diagnostic, DiagnosticSeverity, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  createConnection,
+  Diagnostic,
+  DiagnosticSeverity,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import { SOURCE, TripleOLanguageService } from '../language/languageService';
@@ -47,7 +56,9 @@ function reindex(): void {
   try {
     const started = Date.now();
     plans = indexPlans(roots, (uri) => documents.get(uri)?.getText());
-    log.info(`indexed ${plans.length} plan folder(s) in ${Date.now() - started} ms: ${plans.map((p) => `${p.root} (${p.parameters.size} parameters)`).join(', ')}`);
+    log.info(
+      `indexed ${plans.length} plan folder(s) in ${Date.now() - started} ms: ${plans.map((p) => `${p.root} (${p.parameters.size} parameters)`).join(', ')}`,
+    );
   } catch (e) {
     log.error(`indexing the plan folders failed: ${(e as Error).message}`);
   }
@@ -144,10 +155,20 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
 
 connection.onNotification(PLAN_STATE_NOTIFICATION, (state) => {
   service.setPlanState(state);
-  log.info(state ? `plan ${state.plan}: ${state.environments.length} selected environment(s), ${Object.keys(state.parameters ?? {}).length} value(s)` : 'no plan connected');
+  log.info(
+    state
+      ? `plan ${state.plan}: ${state.environments.length} selected environment(s), ${Object.keys(state.parameters ?? {}).length} value(s)`
+      : 'no plan connected',
+  );
 });
 
-const internalError = (message: string): Diagnostic => ({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message, code: 'internal-error', severity: DiagnosticSeverity.Error, source: SOURCE });
+const internalError = (message: string): Diagnostic => ({
+  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  message,
+  code: 'internal-error',
+  severity: DiagnosticSeverity.Error,
+  source: SOURCE,
+});
 
 function validate(doc: TextDocument): void {
   let diagnostics: Diagnostic[];
@@ -170,14 +191,17 @@ function schedule(doc: TextDocument): void {
   clearTimeout(timers.get(doc.uri));
   timers.set(
     doc.uri,
-    setTimeout(guarded(`checking ${doc.uri}`, () => {
-      timers.delete(doc.uri);
-      const current = documents.get(doc.uri);
-      if (!current) return;
-      if (othersStale) documents.all().forEach((d) => d !== current && validate(d));
-      othersStale = false;
-      validate(current);
-    }), VALIDATE_DELAY_MS),
+    setTimeout(
+      guarded(`checking ${doc.uri}`, () => {
+        timers.delete(doc.uri);
+        const current = documents.get(doc.uri);
+        if (!current) return;
+        if (othersStale) documents.all().forEach((d) => d !== current && validate(d));
+        othersStale = false;
+        validate(current);
+      }),
+      VALIDATE_DELAY_MS,
+    ),
   );
 }
 

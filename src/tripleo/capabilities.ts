@@ -52,7 +52,10 @@ export function getCapabilities(map: CapabilitiesMap, selected: string[], planFi
   }));
   const mapped = new Set(allEnvironments(map).map((x) => x.env.file));
   if (map.rootEnvironment) mapped.add(normalizePath(map.rootEnvironment));
-  const others = planFiles.map(normalizePath).filter((f) => isEnvironmentLike(f) && !mapped.has(f)).sort();
+  const others = planFiles
+    .map(normalizePath)
+    .filter((f) => isEnvironmentLike(f) && !mapped.has(f))
+    .sort();
   if (others.length) {
     topics.push({
       title: OTHER_TOPIC,
@@ -84,13 +87,21 @@ export function selectionProblems(map: CapabilitiesMap, selection: string[]): Se
   const out: SelectionProblem[] = [];
   for (const { env } of allEnvironments(map)) {
     if (!selected.has(env.file)) continue;
-    for (const r of env.requires) if (!selected.has(r)) out.push({ file: env.file, kind: 'requires', message: `${env.file} requires ${r}, which is not selected`, related: [r] });
+    for (const r of env.requires)
+      if (!selected.has(r)) out.push({ file: env.file, kind: 'requires', message: `${env.file} requires ${r}, which is not selected`, related: [r] });
   }
   for (const topic of map.topics) {
     for (const g of topic.groups) {
       if (!g.mutuallyExclusive) continue;
       const chosen = g.environments.filter((e) => selected.has(e.file)).map((e) => e.file);
-      if (chosen.length > 1) for (const f of chosen) out.push({ file: f, kind: 'exclusive', message: `${chosen.join(' and ')} are mutually exclusive (group "${g.title}" of "${topic.title}")`, related: chosen.filter((c) => c !== f) });
+      if (chosen.length > 1)
+        for (const f of chosen)
+          out.push({
+            file: f,
+            kind: 'exclusive',
+            message: `${chosen.join(' and ')} are mutually exclusive (group "${g.title}" of "${topic.title}")`,
+            related: chosen.filter((c) => c !== f),
+          });
     }
   }
   return out;

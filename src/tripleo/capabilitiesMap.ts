@@ -124,7 +124,11 @@ export function readCapabilitiesMap(text: string): { map: CapabilitiesMap; probl
 export function parseCapabilitiesMap(text: string, file = CAPABILITIES_MAP_FILE): CapabilitiesMap {
   const { map, problems } = readCapabilitiesMap(text);
   if (problems.length) {
-    throw new PlanError('invalid-capabilities-map', `${file} is invalid`, problems.map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message)));
+    throw new PlanError(
+      'invalid-capabilities-map',
+      `${file} is invalid`,
+      problems.map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message)),
+    );
   }
   return map;
 }
@@ -169,7 +173,10 @@ export function checkMapAgainstFiles(map: CapabilitiesMap, files: Iterable<strin
   const out: MapFileProblem[] = [];
   const seen = new Set<string>();
   const problem = (kind: MapFileProblem['kind'], file: string, message: string, mentioned = file) => out.push({ kind, file, mentioned, message });
-  for (const [key, file] of [['root_template', map.rootTemplate], ['root_environment', map.rootEnvironment]] as const) {
+  for (const [key, file] of [
+    ['root_template', map.rootTemplate],
+    ['root_environment', map.rootEnvironment],
+  ] as const) {
     if (file && !have.has(normalizePath(file))) problem('missing-file', file, `${key} ${file} does not exist`);
   }
   for (const { env } of allEnvironments(map)) {

@@ -74,7 +74,15 @@ const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v =
 
 /** JSON with sorted keys: two documents are the same when this is. */
 function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (isRecord(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+  return JSON.stringify(v, (_k, x: unknown) =>
+    isRecord(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, x[k]]),
+        )
+      : x,
+  );
 }
 
 /**
@@ -109,7 +117,12 @@ export async function deployDiff(uc: Undercloud, plan: string, signal?: AbortSig
     else if (before !== next && canonical(safeParse(before)) !== canonical(asDeployed(path, next))) {
       // a file Heat got as JSON (the workflow rewrites environments) reads better as YAML
       const readable = before.trimStart().startsWith('{') && !next.trimStart().startsWith('{');
-      changes.push({ path, change: 'changed', before: readable ? stringify(safeParse(before)) : before, after: readable ? stringify(asDeployed(path, next)) : next });
+      changes.push({
+        path,
+        change: 'changed',
+        before: readable ? stringify(safeParse(before)) : before,
+        after: readable ? stringify(asDeployed(path, next)) : next,
+      });
     }
   }
   const deployedEnvs = readDeployedEnvironments(stackFiles[DEPLOYED_ENVIRONMENTS_FILE]);
@@ -173,10 +186,16 @@ export function formatDeployDiff(d: DeployDiff, opts: { textDiffs?: boolean } = 
   if (d.parameters.length) {
     lines.push('', 'parameters:');
     const show = (v: unknown) => (v === undefined ? '(unset)' : JSON.stringify(v));
-    for (const p of d.parameters) lines.push(p.secret ? `  ${p.name}: ${p.before === undefined ? 'set' : p.after === undefined ? 'unset' : 'changed'} (secret)` : `  ${p.name}: ${show(p.before)} -> ${show(p.after)}`);
+    for (const p of d.parameters)
+      lines.push(
+        p.secret
+          ? `  ${p.name}: ${p.before === undefined ? 'set' : p.after === undefined ? 'unset' : 'changed'} (secret)`
+          : `  ${p.name}: ${show(p.before)} -> ${show(p.after)}`,
+      );
   }
   if (opts.textDiffs !== false) {
-    for (const f of d.files.filter((x) => x.change === 'changed')) lines.push('', unifiedDiff(f.before ?? '', f.after ?? '', `stack/${f.path}`, `plan/${f.path}`).trimEnd());
+    for (const f of d.files.filter((x) => x.change === 'changed'))
+      lines.push('', unifiedDiff(f.before ?? '', f.after ?? '', `stack/${f.path}`, `plan/${f.path}`).trimEnd());
   }
   return `${lines.join('\n')}\n`;
 }

@@ -79,7 +79,12 @@ export function rewriteFileReferences(name: string, text: string): string {
  * What Heat's validate and stack create/update take: the root template, every file, and the
  * environment files in order (later wins), each with its references made plan-absolute.
  */
-export function heatTemplateRequest(files: PlanFiles, rootTemplate: string, environments: string[], extra: { name: string; content: unknown }[] = []): HeatTemplateRequest {
+export function heatTemplateRequest(
+  files: PlanFiles,
+  rootTemplate: string,
+  environments: string[],
+  extra: { name: string; content: unknown }[] = [],
+): HeatTemplateRequest {
   const root = normalizePath(rootTemplate);
   if (files[root] === undefined) throw new PlanError('missing-file', `the root template ${root} is not in the plan`);
   const out: PlanFiles = {};
@@ -105,7 +110,12 @@ export function listRoles(files: PlanFiles, rootTemplate: string): { name: strin
     if (!Array.isArray(roles)) throw new PlanError('invalid-roles-data', 'roles_data.yaml must be a list of roles');
     return roles.map((r: Record<string, unknown>, i) => {
       if (!r || typeof r.name !== 'string') throw new PlanError('invalid-roles-data', `role ${i + 1} of roles_data.yaml has no name`);
-      return { name: r.name, description: typeof r.description === 'string' ? r.description.trim() : undefined, countDefault: typeof r.CountDefault === 'number' ? r.CountDefault : undefined, source: 'roles_data.yaml' };
+      return {
+        name: r.name,
+        description: typeof r.description === 'string' ? r.description.trim() : undefined,
+        countDefault: typeof r.CountDefault === 'number' ? r.CountDefault : undefined,
+        source: 'roles_data.yaml',
+      };
     });
   }
   const root = parse(rootTemplate, files[rootTemplate] ?? '').contents;

@@ -1,4 +1,21 @@
-import { Alias, Document, YAMLError, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions, type ScalarTag, type Tags } from 'yaml';
+import {
+  Alias,
+  Document,
+  YAMLError,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  Scalar,
+  type DocumentOptions,
+  type Node,
+  type ParseOptions,
+  type SchemaOptions,
+  type ScalarTag,
+  type Tags,
+} from 'yaml';
 
 /**
  * YAML read the way Heat reads it: PyYAML's safe loader (YAML 1.1) with timestamps kept as the
@@ -51,9 +68,11 @@ const KEPT = new Set([MAP, SEQ, STR, 'tag:yaml.org,2002:binary', 'tag:yaml.org,2
 // PyYAML's implicit resolvers (yaml/resolver.py), which differ from the yaml package's YAML 1.1 ones
 const PY_BOOL = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
 const PY_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
-const PY_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const PY_FLOAT =
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 const PY_NULL = /^(?:~|null|Null|NULL|)$/;
-const PY_TIMESTAMP = /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/;
+const PY_TIMESTAMP =
+  /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/;
 
 /** PyYAML's construct_yaml_int: underscores dropped, 0b/0x/0 prefixes, base-60 parts (as a JavaScript number). */
 function pyInt(text: string): number {
@@ -87,7 +106,13 @@ function pyFloat(text: string): number {
   return sign * parseFloat(s);
 }
 
-const scalar = (tag: string, test: RegExp, resolve: (s: string) => unknown, identify: (v: unknown) => boolean, stringify: (v: unknown) => string): ScalarTag => ({
+const scalar = (
+  tag: string,
+  test: RegExp,
+  resolve: (s: string) => unknown,
+  identify: (v: unknown) => boolean,
+  stringify: (v: unknown) => string,
+): ScalarTag => ({
   identify,
   default: true,
   tag,
@@ -107,12 +132,30 @@ function floatText(v: unknown): string {
 }
 
 const PY_TAGS: ScalarTag[] = [
-  scalar('tag:yaml.org,2002:null', PY_NULL, () => null, (v) => v === null || v === undefined, () => 'null'),
-  scalar('tag:yaml.org,2002:bool', PY_BOOL, (s) => /^(?:yes|true|on)$/i.test(s), (v) => typeof v === 'boolean', (v) => (v ? 'true' : 'false')),
+  scalar(
+    'tag:yaml.org,2002:null',
+    PY_NULL,
+    () => null,
+    (v) => v === null || v === undefined,
+    () => 'null',
+  ),
+  scalar(
+    'tag:yaml.org,2002:bool',
+    PY_BOOL,
+    (s) => /^(?:yes|true|on)$/i.test(s),
+    (v) => typeof v === 'boolean',
+    (v) => (v ? 'true' : 'false'),
+  ),
   scalar('tag:yaml.org,2002:int', PY_INT, pyInt, (v) => (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint', String),
   scalar('tag:yaml.org,2002:float', PY_FLOAT, pyFloat, (v) => typeof v === 'number', floatText),
   // Heat's loader constructs timestamps as strings: the text as written
-  scalar('tag:yaml.org,2002:timestamp', PY_TIMESTAMP, (s) => s, () => false, String),
+  scalar(
+    'tag:yaml.org,2002:timestamp',
+    PY_TIMESTAMP,
+    (s) => s,
+    () => false,
+    String,
+  ),
 ];
 
 function heatTags(tags: Tags): Tags {
@@ -159,10 +202,19 @@ export function parseHeatYaml(text: string, lineCounter = new LineCounter()): He
   const errors: HeatYamlProblem[] = doc.errors
     // PyYAML takes `#` right after a flow collection or a quoted scalar as a comment (queens'
     // rendered puppet/*-role.yaml has `{get_resource: X}# Hook ...`); the value is the same
-    .filter((e) => !(e.code === 'MISSING_CHAR' && e.message.startsWith('Comments must be separated') && /[\]}"']\s*$/.test(text.slice(Math.max(0, e.pos[0] - 2), e.pos[0]))))
+    .filter(
+      (e) =>
+        !(
+          e.code === 'MISSING_CHAR' &&
+          e.message.startsWith('Comments must be separated') &&
+          /[\]}"']\s*$/.test(text.slice(Math.max(0, e.pos[0] - 2), e.pos[0]))
+        ),
+    )
     .map((e) => problem(e.pos[0], e.pos[1], e.message.split('\n')[0], e.code, 'error'));
   const warnings: HeatYamlProblem[] = [];
-  checkCollections(doc, doc.contents, (start, end, message, code, severity) => (severity === 'error' ? errors : warnings).push(problem(start, end, message, code, severity)));
+  checkCollections(doc, doc.contents, (start, end, message, code, severity) =>
+    (severity === 'error' ? errors : warnings).push(problem(start, end, message, code, severity)),
+  );
   return { doc, lineCounter, errors, warnings };
 }
 
@@ -174,7 +226,8 @@ export function parseHeatYaml(text: string, lineCounter = new LineCounter()): He
  */
 function repaired(text: string, errors: readonly YAMLError[]): { text: string; inserted: [number, number][] } | undefined {
   const inserted = indentContinuations(text)?.inserted ?? [];
-  for (const e of errors) if (e.code === 'MISSING_CHAR' && text[e.pos[0]] === '#' && e.message.startsWith('Comments must be separated')) inserted.push([e.pos[0], 1]);
+  for (const e of errors)
+    if (e.code === 'MISSING_CHAR' && text[e.pos[0]] === '#' && e.message.startsWith('Comments must be separated')) inserted.push([e.pos[0], 1]);
   if (!inserted.length) return undefined;
   inserted.sort((a, b) => a[0] - b[0]);
   return { text: withSpaces(text, inserted), inserted };
@@ -196,9 +249,16 @@ function withSpaces(text: string, inserted: [number, number][]): string {
  * (there is none to keep), the yaml package adds one.
  */
 export function dropFinalBreak(node: unknown, end: number): void {
-  for (let n = node; n; ) {
+  for (let n = node; n;) {
     if (isScalar(n)) {
-      if ((n.type === Scalar.BLOCK_LITERAL || n.type === Scalar.BLOCK_FOLDED) && typeof n.value === 'string' && n.value.endsWith('\n') && n.range && n.range[1] >= end) n.value = n.value.slice(0, -1);
+      if (
+        (n.type === Scalar.BLOCK_LITERAL || n.type === Scalar.BLOCK_FOLDED) &&
+        typeof n.value === 'string' &&
+        n.value.endsWith('\n') &&
+        n.range &&
+        n.range[1] >= end
+      )
+        n.value = n.value.slice(0, -1);
       return;
     }
     if (isMap(n)) {
@@ -280,7 +340,13 @@ export function indentContinuations(text: string): { text: string; inserted: [nu
       }
     } else if (!depth && tokenStart) {
       // a plain scalar: its quotes are text, up to the end of the line or a `: ` / ` #`
-      while (i + 1 < text.length && text[i + 1] !== '\n' && !(text[i + 1] === ':' && /[ \t\r\n]/.test(text[i + 2] ?? '\n')) && !(text[i + 1] === '#' && text[i] === ' ')) i++;
+      while (
+        i + 1 < text.length &&
+        text[i + 1] !== '\n' &&
+        !(text[i + 1] === ':' && /[ \t\r\n]/.test(text[i + 2] ?? '\n')) &&
+        !(text[i + 1] === '#' && text[i] === ' ')
+      )
+        i++;
       lastSignificant = 'x';
       continue;
     }
@@ -366,7 +432,8 @@ function mergeProblem(doc: Document, value: Node | null): { message: string; nod
   const v = resolved(doc, value);
   if (isMap(v)) return undefined;
   if (isSeq(v)) {
-    for (const item of v.items) if (!isMap(resolved(doc, item))) return { message: `expected a mapping for merging, but found ${kindOf(resolved(doc, item))}`, node: item };
+    for (const item of v.items)
+      if (!isMap(resolved(doc, item))) return { message: `expected a mapping for merging, but found ${kindOf(resolved(doc, item))}`, node: item };
     return undefined;
   }
   return { message: `expected a mapping or list of mappings for merging, but found ${kindOf(v)}`, node: value };

@@ -39,13 +39,33 @@ export interface NodeFile {
 }
 
 const KNOWN_FIELDS = [
-  'name', 'uuid', 'pm_type', 'pm_addr', 'pm_user', 'pm_password', 'pm_port', 'pm_system_id', 'mac', 'cpu', 'memory',
-  'disk', 'arch', 'capabilities', 'kernel_id', 'ramdisk_id',
+  'name',
+  'uuid',
+  'pm_type',
+  'pm_addr',
+  'pm_user',
+  'pm_password',
+  'pm_port',
+  'pm_system_id',
+  'mac',
+  'cpu',
+  'memory',
+  'disk',
+  'arch',
+  'capabilities',
+  'kernel_id',
+  'ramdisk_id',
 ] as const;
 
 /** Old driver names still found in instackenv files, and the hardware types that replaced them. */
 const LEGACY_DRIVERS: Record<string, string> = {
-  pxe_ipmitool: 'ipmi', pxe_ssh: 'ipmi', pxe_drac: 'idrac', pxe_ilo: 'ilo', pxe_irmc: 'irmc', fake_pxe: 'fake-hardware', fake: 'fake-hardware',
+  pxe_ipmitool: 'ipmi',
+  pxe_ssh: 'ipmi',
+  pxe_drac: 'idrac',
+  pxe_ilo: 'ilo',
+  pxe_irmc: 'irmc',
+  fake_pxe: 'fake-hardware',
+  fake: 'fake-hardware',
 };
 
 /** Hardware types a file may name when the enabled ones are not known (offline checks). */
@@ -122,7 +142,10 @@ export function parseNodeFile(text: string, file: string, opts: ParseOptions = {
       }
       if (!drivers.includes(driver)) {
         const near = closestName(driver, drivers);
-        at('pm_type', `unknown driver "${driver}"${near ? `; did you mean "${near}"?` : ''} (${opts.drivers ? 'enabled in Ironic' : 'known'}: ${drivers.join(', ')})`);
+        at(
+          'pm_type',
+          `unknown driver "${driver}"${near ? `; did you mean "${near}"?` : ''} (${opts.drivers ? 'enabled in Ironic' : 'known'}: ${drivers.join(', ')})`,
+        );
       }
       spec.pm_type = driver;
     }
@@ -148,7 +171,14 @@ export function parseNodeFile(text: string, file: string, opts: ParseOptions = {
     spec.ramdisk_id = str('ramdisk_id');
 
     const mac = fields.mac;
-    const macs = mac === undefined || mac.value === null ? [] : Array.isArray(mac.value) ? mac.value : typeof mac.value === 'string' ? mac.value.split(/[\s;]+/).filter(Boolean) : [mac.value];
+    const macs =
+      mac === undefined || mac.value === null
+        ? []
+        : Array.isArray(mac.value)
+          ? mac.value
+          : typeof mac.value === 'string'
+            ? mac.value.split(/[\s;]+/).filter(Boolean)
+            : [mac.value];
     macs.forEach((m, k) => {
       const s = String(m).trim();
       if (!MAC.test(s)) {
@@ -161,7 +191,8 @@ export function parseNodeFile(text: string, file: string, opts: ParseOptions = {
       else macOwner.set(norm, label);
       if (!spec.mac!.includes(norm)) spec.mac!.push(norm);
     });
-    if (!macs.length && driver !== 'manual-management') at(mac ? 'mac' : undefined, 'no MAC address: the node needs at least one to boot from the network', 'warning');
+    if (!macs.length && driver !== 'manual-management')
+      at(mac ? 'mac' : undefined, 'no MAC address: the node needs at least one to boot from the network', 'warning');
 
     if (spec.name) {
       const owner = nameOwner.get(spec.name);
@@ -173,7 +204,10 @@ export function parseNodeFile(text: string, file: string, opts: ParseOptions = {
     const caps = fields.capabilities?.value;
     if (caps !== undefined && caps !== null) {
       if (typeof caps === 'string') spec.capabilities = caps;
-      else if (typeof caps === 'object' && !Array.isArray(caps)) spec.capabilities = Object.entries(caps).map(([k, v]) => `${k}:${String(v)}`).join(',');
+      else if (typeof caps === 'object' && !Array.isArray(caps))
+        spec.capabilities = Object.entries(caps)
+          .map(([k, v]) => `${k}:${String(v)}`)
+          .join(',');
       else at('capabilities', 'capabilities must be "key:value,key:value" or a mapping');
       for (const part of (spec.capabilities ?? '').split(',').filter(Boolean)) {
         if (!/^[^:\s]+:[^:]*$/.test(part)) at('capabilities', `capability "${part}" is not key:value`);
@@ -232,7 +266,11 @@ function readYaml(text: string, file: string): { nodes: RawNode[]; problems: Nod
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       const v = pair.value as YamlNode | null;
-      raw[key] = { value: v && 'toJSON' in v ? (v as { toJSON(): unknown }).toJSON() : null, ...pos(pair.key as YamlNode), items: isSeq(v) ? v.items.map((x) => pos(x as YamlNode)) : undefined };
+      raw[key] = {
+        value: v && 'toJSON' in v ? (v as { toJSON(): unknown }).toJSON() : null,
+        ...pos(pair.key as YamlNode),
+        items: isSeq(v) ? v.items.map((x) => pos(x as YamlNode)) : undefined,
+      };
     }
     nodes.push(raw);
   });
@@ -254,7 +292,7 @@ function csvCells(line: string): { text: string; column: number }[] {
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cur += '"'), i++;
+      if (c === '"' && line[i + 1] === '"') ((cur += '"'), i++);
       else if (c === '"') quoted = false;
       else cur += c;
     } else if (c === '"') quoted = true;
@@ -281,7 +319,14 @@ function readCsv(text: string, file: string): { nodes: RawNode[]; problems: Node
       return;
     }
     if (cells.length !== columns.length) {
-      problems.push({ file, line: i + 1, column: 1, severity: 'error', node: `node ${nodes.length + 1}`, message: `expected ${columns.length} columns (${columns.join(',')}), found ${cells.length}` });
+      problems.push({
+        file,
+        line: i + 1,
+        column: 1,
+        severity: 'error',
+        node: `node ${nodes.length + 1}`,
+        message: `expected ${columns.length} columns (${columns.join(',')}), found ${cells.length}`,
+      });
       return;
     }
     const raw: RawNode = { '': { value: null, line: i + 1, column: 1 } };

@@ -63,7 +63,10 @@ export async function readNodeFile(file: string, uc?: Undercloud, signal?: Abort
 export function checkedNodeFile(parsed: NodeFile): NodeFile {
   const errors = parsed.problems.filter((p) => p.severity === 'error');
   if (errors.length) {
-    throw new PlanError('node-file', `${errors.length === 1 ? 'the node file has an error' : `the node file has ${errors.length} errors`}; nothing was sent:\n${errors.map(formatNodeProblem).join('\n')}`);
+    throw new PlanError(
+      'node-file',
+      `${errors.length === 1 ? 'the node file has an error' : `the node file has ${errors.length} errors`}; nothing was sent:\n${errors.map(formatNodeProblem).join('\n')}`,
+    );
   }
   return parsed;
 }
@@ -83,15 +86,33 @@ function reports(value: unknown): NodeReport[] {
  * Runs a node workflow and returns its per-node report whether or not every node made it; only a
  * workflow that could not report (a bad request, Mistral itself failing) throws.
  */
-async function runNodeWorkflow(uc: Undercloud, workflow: string, input: Record<string, unknown>, opts: NodeOperationOptions): Promise<{ result: NodeOperationResult; output: Record<string, unknown> }> {
+async function runNodeWorkflow(
+  uc: Undercloud,
+  workflow: string,
+  input: Record<string, unknown>,
+  opts: NodeOperationOptions,
+): Promise<{ result: NodeOperationResult; output: Record<string, unknown> }> {
   await ensureWorkbooks(uc.mistral);
-  const done = await startAndWait(uc.mistral, `${WORKBOOK}.${workflow}`, input, { timeoutMs: ((opts.timeout ?? 1200) + 120) * 1000, intervalMs: 1000, signal: opts.signal, onStarted: opts.onStarted });
+  const done = await startAndWait(uc.mistral, `${WORKBOOK}.${workflow}`, input, {
+    timeoutMs: ((opts.timeout ?? 1200) + 120) * 1000,
+    intervalMs: 1000,
+    signal: opts.signal,
+    onStarted: opts.onStarted,
+  });
   const output = done.parsedOutput ?? {};
   if (typeof output.message !== 'string' || !output.message) {
     throw new PlanError('workflow-failed', `${workflow} failed: ${redactText(done.state_info ?? String(output.result ?? done.state)).slice(0, 600)}`);
   }
   // the raw output is not returned: on failure Mistral puts the whole context, token included, in it
-  return { result: { executionId: done.id, ok: done.state === 'SUCCESS' && output.status !== 'FAILED', message: redactText(output.message), nodes: reports(output.nodes) }, output };
+  return {
+    result: {
+      executionId: done.id,
+      ok: done.state === 'SUCCESS' && output.status !== 'FAILED',
+      message: redactText(output.message),
+      nodes: reports(output.nodes),
+    },
+    output,
+  };
 }
 
 /**
@@ -104,9 +125,20 @@ export async function registerNodes(
   opts: NodeOperationOptions & { remove?: boolean; dryRun?: boolean; instanceBootOption?: 'local' | 'netboot'; introspect?: boolean; provide?: boolean } = {},
 ): Promise<RegistrationResult> {
   checkNodeCount(nodes.length);
-  const { result: r, output } = await runNodeWorkflow(uc, 'register_or_update', { nodes, remove: !!opts.remove, dry_run: !!opts.dryRun, instance_boot_option: opts.instanceBootOption ?? null, timeout: opts.timeout ?? 600 }, opts);
+  const { result: r, output } = await runNodeWorkflow(
+    uc,
+    'register_or_update',
+    { nodes, remove: !!opts.remove, dry_run: !!opts.dryRun, instance_boot_option: opts.instanceBootOption ?? null, timeout: opts.timeout ?? 600 },
+    opts,
+  );
   const pairs = (v: unknown) => (Array.isArray(v) ? v.map((x: { uuid: string; name: string }) => ({ uuid: x.uuid, name: x.name })) : []);
-  const result: RegistrationResult = { ...r, dryRun: !!opts.dryRun, registered: pairs(output.registered), updated: pairs(output.updated), removed: pairs(output.removed) };
+  const result: RegistrationResult = {
+    ...r,
+    dryRun: !!opts.dryRun,
+    registered: pairs(output.registered),
+    updated: pairs(output.updated),
+    removed: pairs(output.removed),
+  };
   if (!result.ok || opts.dryRun) return result;
   // introspection needs manageable nodes: those already available are left as they are
   const uuids = result.nodes.filter((n) => n.provisionState === 'manageable' && n.uuid).map((n) => n.uuid!);
@@ -145,14 +177,21 @@ export function manageNodes(uc: Undercloud, nodes: string[], opts: NodeOperation
 
 /** The profile TripleO's flavors use for a role (Controller nodes are tagged "control"). */
 export function profileForRole(role: string): string {
-  const known: Record<string, string> = { Controller: 'control', Compute: 'compute', CephStorage: 'ceph-storage', BlockStorage: 'block-storage', ObjectStorage: 'swift-storage' };
+  const known: Record<string, string> = {
+    Controller: 'control',
+    Compute: 'compute',
+    CephStorage: 'ceph-storage',
+    BlockStorage: 'block-storage',
+    ObjectStorage: 'swift-storage',
+  };
   return known[role] ?? role.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
 /** Tags the nodes for a role (capability profile:<role>); an empty profile removes the tag. */
 export function tagNodes(uc: Undercloud, nodes: string[], profile: string, opts: NodeOperationOptions = {}): Promise<NodeOperationResult> {
   if (!nodes.length) throw new PlanError('no-nodes', 'name at least one node to tag');
-  if (profile && !/^[A-Za-z0-9_.-]+$/.test(profile)) throw new PlanError('bad-profile', `"${profile}" cannot be a profile: letters, digits, "_", "." and "-" only`);
+  if (profile && !/^[A-Za-z0-9_.-]+$/.test(profile))
+    throw new PlanError('bad-profile', `"${profile}" cannot be a profile: letters, digits, "_", "." and "-" only`);
   return runNodeWorkflow(uc, 'tag_nodes', { node_uuids: nodes, profile }, opts).then((r) => r.result);
 }
 
@@ -165,7 +204,14 @@ export function deleteNodes(uc: Undercloud, nodes: string[], opts: NodeOperation
 export function nodeCapabilities(node: Pick<IronicNode, 'properties'>): Record<string, string> {
   const out: Record<string, string> = {};
   const caps = node.properties?.capabilities;
-  const text = typeof caps === 'string' ? caps : caps && typeof caps === 'object' ? Object.entries(caps).map(([k, v]) => `${k}:${String(v)}`).join(',') : '';
+  const text =
+    typeof caps === 'string'
+      ? caps
+      : caps && typeof caps === 'object'
+        ? Object.entries(caps)
+            .map(([k, v]) => `${k}:${String(v)}`)
+            .join(',')
+        : '';
   for (const part of text.split(',')) {
     const i = part.indexOf(':');
     if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();

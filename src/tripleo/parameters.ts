@@ -261,11 +261,19 @@ async function setParameters(
     // cannot reach Neutron): there the parameters' own constraints are checked here.
     const unreachable = /Unable to establish connection to|Failed to establish a new connection/.test(e.serviceMessage ?? '');
     if (!unreachable) {
-      throw new ParameterError('invalid-parameters', `Heat refused the values, nothing was changed: ${e.serviceMessage}`, refusedParameters(e.serviceMessage ?? '', Object.keys(values)));
+      throw new ParameterError(
+        'invalid-parameters',
+        `Heat refused the values, nothing was changed: ${e.serviceMessage}`,
+        refusedParameters(e.serviceMessage ?? '', Object.keys(values)),
+      );
     }
     const problems = constraintProblems(current.parameters, values);
     if (problems.length) {
-      throw new ParameterError('invalid-parameters', `Heat refused the values, nothing was changed: ${problems.join('; ')}`, refusedParameters(problems.join('\n'), Object.keys(values)));
+      throw new ParameterError(
+        'invalid-parameters',
+        `Heat refused the values, nothing was changed: ${problems.join('; ')}`,
+        refusedParameters(problems.join('\n'), Object.keys(values)),
+      );
     }
   }
   await writePlanData(uc.mistral, plan, { ...data, parameter_defaults: next }, opts.signal);

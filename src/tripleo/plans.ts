@@ -61,8 +61,16 @@ export function checkLocalPlan(folder: string, files: LocalFile[] = scanPlanFold
   // tripleo-common accepted them and such an environment cannot be enabled (updateSelection), so
   // only a missing root template or root environment, or a file listed twice, refuses the plan.
   const isRoot = (file: string) => file === map.rootTemplate || file === map.rootEnvironment;
-  const problems = checkMapAgainstFiles(map, files.map((f) => f.name)).filter((p) => p.kind === 'duplicate' || (p.kind === 'missing-file' && isRoot(p.file)));
-  if (problems.length) throw new PlanError('invalid-capabilities-map', `${mapFile} does not match the folder`, problems.map((p) => p.message));
+  const problems = checkMapAgainstFiles(
+    map,
+    files.map((f) => f.name),
+  ).filter((p) => p.kind === 'duplicate' || (p.kind === 'missing-file' && isRoot(p.file)));
+  if (problems.length)
+    throw new PlanError(
+      'invalid-capabilities-map',
+      `${mapFile} does not match the folder`,
+      problems.map((p) => p.message),
+    );
   return map;
 }
 

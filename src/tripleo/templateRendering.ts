@@ -118,7 +118,8 @@ function toPy(node: YamlNode | null | undefined, doc: Document, text: string, bu
         continue;
       }
       const source = toPy(pair.value as YamlNode, doc, text, budget, depth + 1);
-      for (const m of Array.isArray(source) ? source : [source]) if (m instanceof PyDict) for (const [k, v] of m.entries()) if (!merged.has(k)) merged.set(k, v);
+      for (const m of Array.isArray(source) ? source : [source])
+        if (m instanceof PyDict) for (const [k, v] of m.entries()) if (!merged.has(k)) merged.set(k, v);
     }
     if (merged.size === 0) return own;
     for (const [k, v] of own.entries()) merged.set(k, v);
@@ -161,7 +162,8 @@ function readNetworks(file: string, text: string): PyDict[] {
   if (!Array.isArray(value)) throw new TemplateRenderError(file, 1, 'network data must be a list of networks');
   value.forEach((n, i) => {
     if (!(n instanceof PyDict)) throw new TemplateRenderError(file, itemLine(doc, i, lineOf), `network ${i + 1} is not a mapping`);
-    if (typeof n.get('name') !== 'string' || n.get('name') === '') throw new TemplateRenderError(file, itemLine(doc, i, lineOf), `network ${i + 1} has no name`);
+    if (typeof n.get('name') !== 'string' || n.get('name') === '')
+      throw new TemplateRenderError(file, itemLine(doc, i, lineOf), `network ${i + 1} has no name`);
   });
   return value as PyDict[];
 }
@@ -264,7 +266,8 @@ export function renderPlanTemplates(files: ReadonlyMap<string, string>, opts: Re
       else renderedAt.set(out, result.rendered.push(done) - 1);
     } catch (e) {
       // no template content may take down the caller (the language server renders too)
-      const err = e instanceof TemplateRenderError ? e : new TemplateRenderError(source, 1, `internal error while rendering: ${(e as Error).message ?? String(e)}`);
+      const err =
+        e instanceof TemplateRenderError ? e : new TemplateRenderError(source, 1, `internal error while rendering: ${(e as Error).message ?? String(e)}`);
       // a syntax error in a role or network template fails every render of it: report it once
       if (!result.errors.some((x) => x.message === err.message)) result.errors.push(err);
     }

@@ -66,7 +66,10 @@ function alignMiddle(a: string[], b: string[], offset: number): LineOp[] {
   const n = a.length;
   const m = b.length;
   if (n * m > MAX_CELLS) {
-    return [...a.map((text, k) => ({ kind: '-' as const, text, a: offset + k, b: offset })), ...b.map((text, k) => ({ kind: '+' as const, text, a: offset + n, b: offset + k }))];
+    return [
+      ...a.map((text, k) => ({ kind: '-' as const, text, a: offset + k, b: offset })),
+      ...b.map((text, k) => ({ kind: '+' as const, text, a: offset + n, b: offset + k })),
+    ];
   }
   // lcs[i][j]: length of the LCS of a[i..] and b[j..]
   const lcs = new Uint32Array((n + 1) * (m + 1));

@@ -30,7 +30,10 @@ export class Undercloud {
   readonly glance: GlanceClient;
   readonly nova: NovaClient;
 
-  constructor(readonly profile: ConnectionProfile, opts: UndercloudOptions = {}) {
+  constructor(
+    readonly profile: ConnectionProfile,
+    opts: UndercloudOptions = {},
+  ) {
     this.http = new HttpClient({
       logger: opts.logger,
       timeoutMs: opts.timeoutMs,

@@ -76,7 +76,10 @@ export async function listValidations(uc: Undercloud, opts: { group?: string; si
     }))
     .sort((a, b) => a.id.localeCompare(b.id));
   if (opts.group && !all.some((v) => v.groups.includes(opts.group!))) {
-    throw new PlanError('unknown-group', `no validation is in the group "${opts.group}" (groups: ${[...new Set(all.flatMap((v) => v.groups))].sort().join(', ')})`);
+    throw new PlanError(
+      'unknown-group',
+      `no validation is in the group "${opts.group}" (groups: ${[...new Set(all.flatMap((v) => v.groups))].sort().join(', ')})`,
+    );
   }
   return opts.group ? all.filter((v) => v.groups.includes(opts.group!)) : all;
 }
@@ -104,7 +107,14 @@ export function validationRun(e: MistralExecution & { task_execution_id?: string
           : e.state === 'SUCCESS'
             ? 'pass'
             : 'fail';
-  const fallback = e.state === 'CANCELLED' ? 'stopped' : e.state === 'ERROR' ? redactText(String(e.state_info ?? out.result ?? 'failed')).slice(0, 600) : result === 'running' ? 'running' : '';
+  const fallback =
+    e.state === 'CANCELLED'
+      ? 'stopped'
+      : e.state === 'ERROR'
+        ? redactText(String(e.state_info ?? out.result ?? 'failed')).slice(0, 600)
+        : result === 'running'
+          ? 'running'
+          : '';
   return {
     executionId: e.id,
     validation: e.workflow_name.split('.').pop()!,
@@ -168,8 +178,15 @@ async function groupRun(uc: Undercloud, done: MistralExecution, group: string, p
   const out = parseOutput(done);
   const ids = Array.isArray(out.results) ? (out.results as { id?: string }[]).map((r) => r.id).filter((x): x is string => !!x) : [];
   // the runs themselves, not the summary: a stopped group has no summary
-  const results = ids.length ? await Promise.all(ids.map(async (id) => validationRun((await uc.mistral.getExecution(id, signal))!))) : await groupChildren(uc, done.id, signal);
-  const message = typeof out.message === 'string' && out.message ? out.message : done.state === 'CANCELLED' ? `${group}: stopped` : redactText(String(done.state_info ?? done.state)).slice(0, 600);
+  const results = ids.length
+    ? await Promise.all(ids.map(async (id) => validationRun((await uc.mistral.getExecution(id, signal))!)))
+    : await groupChildren(uc, done.id, signal);
+  const message =
+    typeof out.message === 'string' && out.message
+      ? out.message
+      : done.state === 'CANCELLED'
+        ? `${group}: stopped`
+        : redactText(String(done.state_info ?? done.state)).slice(0, 600);
   return { executionId: done.id, group, plan, state: done.state, message, results: results.sort((a, b) => a.validation.localeCompare(b.validation)) };
 }
 
@@ -203,7 +220,14 @@ export async function getGroupRun(uc: Undercloud, executionId: string, signal?: 
   if (!ex || ex.workflow_name !== RUN_GROUP_WORKFLOW) throw new PlanError('no-group-run', `execution ${executionId} is not a group run of validations`);
   const input = JSON.parse(ex.input ?? '{}') as { group?: string; container?: string };
   if (ex.state === 'RUNNING' || ex.state === 'PAUSED' || ex.state === 'IDLE') {
-    return { executionId: ex.id, group: input.group ?? '', plan: input.container || undefined, state: ex.state, message: 'running', results: await groupChildren(uc, ex.id, signal) };
+    return {
+      executionId: ex.id,
+      group: input.group ?? '',
+      plan: input.container || undefined,
+      state: ex.state,
+      message: 'running',
+      results: await groupChildren(uc, ex.id, signal),
+    };
   }
   return groupRun(uc, ex, input.group ?? '', input.container || undefined, signal);
 }
@@ -214,8 +238,10 @@ export async function getGroupRun(uc: Undercloud, executionId: string, signal?: 
  */
 export async function stopValidation(uc: Undercloud, executionId: string, signal?: AbortSignal): Promise<MistralExecution> {
   const ex = await uc.mistral.getExecution(executionId, signal);
-  if (!ex || !ex.workflow_name.startsWith(`${VALIDATIONS_WORKBOOK}.`)) throw new PlanError('no-validation-run', `execution ${executionId} is not a run of a validation`);
-  if (ex.state !== 'RUNNING' && ex.state !== 'PAUSED' && ex.state !== 'IDLE') throw new PlanError('not-running', `execution ${executionId} (${ex.workflow_name.split('.').pop()}) has already ended: ${ex.state}`);
+  if (!ex || !ex.workflow_name.startsWith(`${VALIDATIONS_WORKBOOK}.`))
+    throw new PlanError('no-validation-run', `execution ${executionId} is not a run of a validation`);
+  if (ex.state !== 'RUNNING' && ex.state !== 'PAUSED' && ex.state !== 'IDLE')
+    throw new PlanError('not-running', `execution ${executionId} (${ex.workflow_name.split('.').pop()}) has already ended: ${ex.state}`);
   return uc.mistral.updateExecutionState(executionId, 'CANCELLED', { stateInfo: 'stopped by the user', signal });
 }
 
@@ -223,7 +249,10 @@ export async function stopValidation(uc: Undercloud, executionId: string, signal
  * Runs of validations, newest first: of one validation or of all, for one plan or any, at most
  * `limit` per validation.
  */
-export async function validationResults(uc: Undercloud, opts: { plan?: string; validation?: string; limit?: number; signal?: AbortSignal } = {}): Promise<ValidationRun[]> {
+export async function validationResults(
+  uc: Undercloud,
+  opts: { plan?: string; validation?: string; limit?: number; signal?: AbortSignal } = {},
+): Promise<ValidationRun[]> {
   const validations = opts.validation ? [await requireValidation(uc, opts.validation, opts.signal)] : await listValidations(uc, { signal: opts.signal });
   const limit = opts.limit ?? 20;
   const lists = await mapLimit(validations, 8, async (v) => {
@@ -263,7 +292,9 @@ export interface PreDeploymentChecks {
 function summarize(runs: ValidationRun[], intro: string): PreDeploymentChecks {
   const failed = runs.filter((r) => r.result === 'fail' || r.result === 'cancelled');
   const warned = runs.filter((r) => r.result === 'warning');
-  const head = failed.length ? `${intro}: ${failed.length} of ${runs.length} failed.` : `${intro}: all ${runs.length} passed${warned.length ? `, ${warned.length} with warnings` : ''}.`;
+  const head = failed.length
+    ? `${intro}: ${failed.length} of ${runs.length} failed.`
+    : `${intro}: all ${runs.length} passed${warned.length ? `, ${warned.length} with warnings` : ''}.`;
   return { summary: [head, ...[...failed, ...warned].map((r) => `• ${r.validation}: ${r.messages[0] ?? r.message}`)].join('\n'), failed: failed.length };
 }
 

@@ -38,7 +38,11 @@ export function bundledWorkbooks(dir = path.join(__dirname, 'workbooks')): Bundl
  * Installs our workbooks into Mistral: a missing or older copy is replaced, the same version is
  * left as it is, and a newer one (installed by a newer client) is left alone.
  */
-export async function installWorkbooks(mistral: MistralClient, workbooks = bundledWorkbooks(), signal?: AbortSignal): Promise<{ name: string; action: InstallAction; installedVersion: number }[]> {
+export async function installWorkbooks(
+  mistral: MistralClient,
+  workbooks = bundledWorkbooks(),
+  signal?: AbortSignal,
+): Promise<{ name: string; action: InstallAction; installedVersion: number }[]> {
   const out: { name: string; action: InstallAction; installedVersion: number }[] = [];
   for (const wb of workbooks) {
     const installed = await mistral.getWorkbook(wb.name, signal);

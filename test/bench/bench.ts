@@ -52,7 +52,12 @@ async function languageService(): Promise<void> {
     let version = 0;
     // a new version every time: what a keystroke costs (parse + checks)
     const edited = () => TextDocument.create('file:///bench/environments/big.yaml', 'yaml', ++version, text);
-    record({ name: `validate after an edit, ${n} parameters`, value: time(() => service.validate(edited())), unit: 'ms', detail: `${(text.length / 1024).toFixed(0)} KiB` });
+    record({
+      name: `validate after an edit, ${n} parameters`,
+      value: time(() => service.validate(edited())),
+      unit: 'ms',
+      detail: `${(text.length / 1024).toFixed(0)} KiB`,
+    });
     const doc = edited();
     service.validate(doc);
     record({ name: `hover, ${n} parameters (document parsed)`, value: time(() => service.hover(doc, { line: Math.floor(n / 2), character: 4 })), unit: 'ms' });
@@ -68,7 +73,12 @@ async function languageService(): Promise<void> {
   if (fs.existsSync(sample)) walk(sample);
   const docs = files.map((f) => TextDocument.create(`file://${f}`, 'yaml', 1, fs.readFileSync(f, 'utf8')));
   if (docs.length) {
-    record({ name: `validate every file of samples/overcloud-lite`, value: time(() => docs.forEach((d) => new TripleOLanguageService().validate(d))), unit: 'ms', detail: `${docs.length} files` });
+    record({
+      name: `validate every file of samples/overcloud-lite`,
+      value: time(() => docs.forEach((d) => new TripleOLanguageService().validate(d))),
+      unit: 'ms',
+      detail: `${docs.length} files`,
+    });
   }
   global.gc?.();
   record({ name: 'bench process heap used', value: process.memoryUsage().heapUsed / 1024 / 1024, unit: 'MiB' });
@@ -150,7 +160,8 @@ async function upload(): Promise<void> {
   const env = openstackEnv(profile);
   try {
     const m = await benchUpload(uc, env);
-    for (const x of m) record({ name: `upload ${x.name}`, value: x.seconds * 1000, unit: 'ms', detail: x.requests !== undefined ? `${x.requests} requests` : undefined });
+    for (const x of m)
+      record({ name: `upload ${x.name}`, value: x.seconds * 1000, unit: 'ms', detail: x.requests !== undefined ? `${x.requests} requests` : undefined });
     const get = (n: string) => m.find((x) => x.name === n)!.seconds;
     const floor = Math.min(get('floor: 16 parallel keep-alive PUTs'), get('floor: one extract-archive PUT'));
     const first = get('ours: first upload');
@@ -158,7 +169,10 @@ async function upload(): Promise<void> {
     const goals = [
       [`first upload / floor = ${(first / floor).toFixed(2)} (goal <= 1.25)`, first / floor <= 1.25],
       [`swift upload / ours = ${(get('swift upload: first upload') / first).toFixed(2)} (goal >= 1.8)`, get('swift upload: first upload') / first >= 1.8],
-      [`unchanged: swift --skip-identical / ours = ${(get('swift upload --skip-identical: unchanged') / again.seconds).toFixed(1)} (goal >= 20)`, get('swift upload --skip-identical: unchanged') / again.seconds >= 20],
+      [
+        `unchanged: swift --skip-identical / ours = ${(get('swift upload --skip-identical: unchanged') / again.seconds).toFixed(1)} (goal >= 20)`,
+        get('swift upload --skip-identical: unchanged') / again.seconds >= 20,
+      ],
       [`unchanged re-upload requests = ${again.requests} (goal <= 2)`, (again.requests ?? 99) <= 2],
     ] as const;
     for (const [text, ok] of goals) console.log(`  ${ok ? 'met ' : 'MISS'} ${text}`);
@@ -180,7 +194,10 @@ async function planCreate(): Promise<void> {
     const budget = 1.25 * get('floor: 16 parallel keep-alive PUTs') + get('create workflow alone');
     const goals = [
       [`plan create / (1.25 x floor + workflow) = ${(create / budget).toFixed(2)} (goal <= 1)`, create <= budget],
-      [`swift upload / plan create = ${(get('swift upload of the rendered tree') / create).toFixed(2)} (goal >= 1.6)`, get('swift upload of the rendered tree') / create >= 1.6],
+      [
+        `swift upload / plan create = ${(get('swift upload of the rendered tree') / create).toFixed(2)} (goal >= 1.6)`,
+        get('swift upload of the rendered tree') / create >= 1.6,
+      ],
     ] as const;
     for (const [text, ok] of goals) console.log(`  ${ok ? 'met ' : 'MISS'} ${text}`);
   } catch (e) {

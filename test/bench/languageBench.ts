@@ -38,7 +38,38 @@ export interface LanguageMeasure {
 }
 
 const COMMON = ['ServiceData', 'ServiceNetMap', 'EndpointMap', 'RoleParameters'];
-const SERVICES = ['nova', 'neutron', 'cinder', 'glance', 'keystone', 'swift', 'heat', 'ironic', 'manila', 'octavia', 'horizon', 'aodh', 'gnocchi', 'panko', 'barbican', 'designate', 'zaqar', 'mistral', 'sahara', 'tacker', 'ceilometer', 'memcached', 'rabbitmq', 'mysql', 'haproxy', 'redis', 'pacemaker', 'ovn', 'qdr', 'etcd'];
+const SERVICES = [
+  'nova',
+  'neutron',
+  'cinder',
+  'glance',
+  'keystone',
+  'swift',
+  'heat',
+  'ironic',
+  'manila',
+  'octavia',
+  'horizon',
+  'aodh',
+  'gnocchi',
+  'panko',
+  'barbican',
+  'designate',
+  'zaqar',
+  'mistral',
+  'sahara',
+  'tacker',
+  'ceilometer',
+  'memcached',
+  'rabbitmq',
+  'mysql',
+  'haproxy',
+  'redis',
+  'pacemaker',
+  'ovn',
+  'qdr',
+  'etcd',
+];
 const PARTS = ['api', 'scheduler', 'conductor', 'worker', 'engine', 'agent', 'metadata', 'compute', 'volume', 'backup'];
 
 /** Lines of a parameter declaration in a template. */
@@ -75,16 +106,45 @@ export function generatePlan(dir: string): { files: number; bytes: number; defin
   const kinds = new Map<string, Set<number>>();
   const template = (rel: string, params: string[], typeOf = 'OS::Heat::Value') => {
     definitions += params.length;
-    const lines = ['heat_template_version: rocky', '', `description: >`, `  ${rel}: generated like a tripleo-heat-templates service template.`, '', 'parameters:'];
+    const lines = [
+      'heat_template_version: rocky',
+      '',
+      `description: >`,
+      `  ${rel}: generated like a tripleo-heat-templates service template.`,
+      '',
+      'parameters:',
+    ];
     params.forEach((p, i) => {
       lines.push(...declaration(p, i + rel.length));
       kinds.set(p, (kinds.get(p) ?? new Set()).add((i + rel.length) % 7));
     });
-    lines.push('', 'resources:', '  RoleParametersValue:', `    type: ${typeOf}`, '    properties:', '      type: json', '      value:', '        map_replace:', '          - map_replace:');
+    lines.push(
+      '',
+      'resources:',
+      '  RoleParametersValue:',
+      `    type: ${typeOf}`,
+      '    properties:',
+      '      type: json',
+      '      value:',
+      '        map_replace:',
+      '          - map_replace:',
+    );
     for (const p of params.slice(COMMON.length)) lines.push(`            - ${p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).slice(1)}: ${p}`);
     lines.push('            - values: {get_param: [RoleParameters]}', '          - values:');
     for (const p of params.slice(COMMON.length)) lines.push(`              ${p}: {get_param: ${p}}`);
-    lines.push('', 'outputs:', '  role_data:', '    description: Role data for the service.', '    value:', `      service_name: ${path.basename(rel, '.yaml').replace(/-/g, '_')}`, '      config_settings:', '        map_merge:', '          - get_attr: [RoleParametersValue, value]', '          - service_debug: {get_param: Debug}', '            endpoints: {get_param: [EndpointMap, KeystoneInternal, uri]}');
+    lines.push(
+      '',
+      'outputs:',
+      '  role_data:',
+      '    description: Role data for the service.',
+      '    value:',
+      `      service_name: ${path.basename(rel, '.yaml').replace(/-/g, '_')}`,
+      '      config_settings:',
+      '        map_merge:',
+      '          - get_attr: [RoleParametersValue, value]',
+      '          - service_debug: {get_param: Debug}',
+      '            endpoints: {get_param: [EndpointMap, KeystoneInternal, uri]}',
+    );
     write(rel, lines.join('\n') + '\n');
   };
   const registry: string[] = [];
@@ -102,21 +162,33 @@ export function generatePlan(dir: string): { files: number; bytes: number; defin
       service++;
     }
   }
-  for (let i = 0; i < 30; i++) template(`network/ports/port-${i}.yaml`, ['ControlPlaneIP', 'IPPool', 'NodeIndex', `Port${i}Name`, `Port${i}Subnet`], 'OS::Neutron::Port');
+  for (let i = 0; i < 30; i++)
+    template(`network/ports/port-${i}.yaml`, ['ControlPlaneIP', 'IPPool', 'NodeIndex', `Port${i}Name`, `Port${i}Subnet`], 'OS::Neutron::Port');
   for (let i = 0; i < 24; i++) template(`extraconfig/pre_deploy/config-${i}.yaml`, ['server', 'DeployIdentifier', `ExtraConfig${i}`, `ExtraConfig${i}Enabled`]);
   const rootParams = ['Debug', 'DeployIdentifier', 'StackAction', 'CloudName', 'NtpServer', 'TimeZone', 'AdminPassword'];
   for (let i = 0; rootParams.length < 100; i++) rootParams.push(`RootParameter${i}`);
   names.push(...rootParams);
   template('overcloud.yaml', rootParams, 'OS::TripleO::Services::NovaApi');
   for (let i = 0; i < 16; i++) {
-    write(`puppet/role-${i}.role.j2.yaml`, `heat_template_version: rocky\n{% for role in roles %}\nparameters:\n  {{role.name}}Count:\n    type: number\nresources:\n  {{role.name}}Server:\n    type: OS::TripleO::{{role.name}}Server\n  Config:\n    type: OS::TripleO::Role${i}::Config\n{% endfor %}\n`);
+    write(
+      `puppet/role-${i}.role.j2.yaml`,
+      `heat_template_version: rocky\n{% for role in roles %}\nparameters:\n  {{role.name}}Count:\n    type: number\nresources:\n  {{role.name}}Server:\n    type: OS::TripleO::{{role.name}}Server\n  Config:\n    type: OS::TripleO::Role${i}::Config\n{% endfor %}\n`,
+    );
   }
-  write('overcloud-resource-registry-puppet.j2.yaml', `resource_registry:\n${registry.join('\n')}\n{% for role in roles %}\n  OS::TripleO::{{role.name}}: puppet/role.yaml\n{% endfor %}\n`);
+  write(
+    'overcloud-resource-registry-puppet.j2.yaml',
+    `resource_registry:\n${registry.join('\n')}\n{% for role in roles %}\n  OS::TripleO::{{role.name}}: puppet/role.yaml\n{% endfor %}\n`,
+  );
   // environments: 80 in the map, a few outside it
   const envs: string[] = [];
   for (let i = 0; i < 110; i++) {
     const rel = `environments/feature-${String(i).padStart(2, '0')}.yaml`;
-    const lines = [`# Feature ${i}: generated environment`, 'resource_registry:', `  ${registry[(i * 3) % registry.length].trim().split(':').slice(0, -1).join(':')}: ../${registry[(i * 3) % registry.length].split(': ')[1]}`, 'parameter_defaults:'];
+    const lines = [
+      `# Feature ${i}: generated environment`,
+      'resource_registry:',
+      `  ${registry[(i * 3) % registry.length].trim().split(':').slice(0, -1).join(':')}: ../${registry[(i * 3) % registry.length].split(': ')[1]}`,
+      'parameter_defaults:',
+    ];
     for (let j = 0; j < 12; j++) lines.push(`  ${names[(i * 17 + j * 5) % names.length]}: ${j % 2 ? "'x'" : 1}`);
     write(rel, lines.join('\n') + '\n');
     envs.push(rel);
@@ -134,8 +206,21 @@ export function generatePlan(dir: string): { files: number; bytes: number; defin
     }
   }
   write('capabilities-map.yaml', topics.join('\n') + '\n');
-  write('plan-environment.yaml', `version: 1.0\nname: overcloud\ntemplate: overcloud.yaml\nenvironments:\n  - path: overcloud-resource-registry-puppet.yaml\n  - path: ${envs[0]}\n  - path: ${envs[11]}\n`);
-  write('roles_data.yaml', Array.from({ length: 12 }, (_, i) => `- name: Role${i}\n  CountDefault: 1\n  ServicesDefault:\n${registry.slice(i * 20, i * 20 + 20).map((r) => `    - ${r.trim().split(':').slice(0, -1).join(':')}`).join('\n')}`).join('\n') + '\n');
+  write(
+    'plan-environment.yaml',
+    `version: 1.0\nname: overcloud\ntemplate: overcloud.yaml\nenvironments:\n  - path: overcloud-resource-registry-puppet.yaml\n  - path: ${envs[0]}\n  - path: ${envs[11]}\n`,
+  );
+  write(
+    'roles_data.yaml',
+    Array.from(
+      { length: 12 },
+      (_, i) =>
+        `- name: Role${i}\n  CountDefault: 1\n  ServicesDefault:\n${registry
+          .slice(i * 20, i * 20 + 20)
+          .map((r) => `    - ${r.trim().split(':').slice(0, -1).join(':')}`)
+          .join('\n')}`,
+    ).join('\n') + '\n',
+  );
   // the 1,000-line environment file a user edits
   const big = ['# A large site environment', 'resource_registry:'];
   for (let i = 0; i < 60; i++) big.push(`  ${registry[i].trim().split(':').slice(0, -1).join(':')}: ../${registry[i].split(': ')[1]}`);
@@ -172,7 +257,12 @@ export async function benchLanguage(root: string): Promise<{ measures: LanguageM
     const plan = generatePlan(dir);
     const texts = readTree(dir);
     const shape = `${plan.files} files, ${(plan.bytes / 1e6).toFixed(2)} MB, ${plan.definitions} parameter definitions`;
-    console.log(`plan: ${shape}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);
+    console.log(
+      `plan: ${shape}; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${os.cpus().length} CPUs`,
+    );
 
     // warm both paths once so that neither pays the JIT alone
     for (const t of texts.values()) parseDocument(t, { version: '1.1', uniqueKeys: false });
@@ -199,7 +289,12 @@ export async function benchLanguage(root: string): Promise<{ measures: LanguageM
     out.push({ name: 'floor: yaml parseDocument of every file (in memory)', value: percentile(floorRuns, 50), unit: 'ms', detail: shape });
     out.push({ name: 'floor: read + parse every file', value: percentile(readRuns, 50), unit: 'ms' });
     const [index] = indexPlans([dir]);
-    out.push({ name: 'cold index of the plan (walk, read, parse, summarize)', value: percentile(indexRuns, 50), unit: 'ms', detail: `${index.parameters.size} parameters, ${index.resourceTypes.size} resource types` });
+    out.push({
+      name: 'cold index of the plan (walk, read, parse, summarize)',
+      value: percentile(indexRuns, 50),
+      unit: 'ms',
+      detail: `${index.parameters.size} parameters, ${index.resourceTypes.size} resource types`,
+    });
     out.push({ name: 'index of the plan from memory', value: median(() => buildPlanIndex(index.root, texts), 7), unit: 'ms' });
 
     const uri = `${index.root}/${plan.bigEnvironment}`;
@@ -234,7 +329,12 @@ export async function benchLanguage(root: string): Promise<{ measures: LanguageM
     }
     out.push({ name: 're-check after a one-line edit (p50)', value: percentile(edits, 50), unit: 'ms' });
     out.push({ name: 're-check after a one-line edit (p95)', value: percentile(edits, 95), unit: 'ms' });
-    out.push({ name: 're-check after a one-line edit, CPU time (p50 / p95)', value: percentile(editsCpu, 95), unit: 'ms', detail: `p50 ${percentile(editsCpu, 50).toFixed(2)} ms` });
+    out.push({
+      name: 're-check after a one-line edit, CPU time (p50 / p95)',
+      value: percentile(editsCpu, 95),
+      unit: 'ms',
+      detail: `p50 ${percentile(editsCpu, 50).toFixed(2)} ms`,
+    });
 
     const hovers: number[] = [];
     const completions: number[] = [];
@@ -270,7 +370,10 @@ export async function benchLanguage(root: string): Promise<{ measures: LanguageM
     [`cold index / bare parse = ${ratio.toFixed(2)} (goal <= 1.5)`, ratio <= 1.5],
     [`re-check after an edit p95 = ${get('re-check after a one-line edit (p95)').toFixed(2)} ms (goal < 10)`, get('re-check after a one-line edit (p95)') < 10],
     [`hover p95 = ${get('hover on a parameter (p95)').toFixed(2)} ms (goal < 5)`, get('hover on a parameter (p95)') < 5],
-    [`completion p95 = ${Math.max(get('completion of parameter names (p95)'), get('completion of a value (p95)')).toFixed(2)} ms (goal < 5)`, Math.max(get('completion of parameter names (p95)'), get('completion of a value (p95)')) < 5],
+    [
+      `completion p95 = ${Math.max(get('completion of parameter names (p95)'), get('completion of a value (p95)')).toFixed(2)} ms (goal < 5)`,
+      Math.max(get('completion of parameter names (p95)'), get('completion of a value (p95)')) < 5,
+    ],
     [`server RSS = ${get('language server RSS').toFixed(0)} MiB (goal < 150)`, get('language server RSS') < 150],
   ];
   return { measures: out, goals };
@@ -292,7 +395,12 @@ async function benchServer(root: string, dir: string, file: string, text: string
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => diagnostics.get(p.version ?? -1)?.());
     connection.listen();
     const folder = pathToFileURL(dir).href;
-    await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'plan' }], capabilities: {} });
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: folder,
+      workspaceFolders: [{ uri: folder, name: 'plan' }],
+      capabilities: {},
+    });
     await connection.sendNotification(InitializedNotification.type, {});
     out.push({ name: 'server: start and index the workspace', value: await indexedAt, unit: 'ms' });
     const uri = pathToFileURL(path.join(dir, file)).href;
@@ -317,7 +425,10 @@ async function benchServer(root: string, dir: string, file: string, text: string
     out.push({ name: 'server: completion round trip (p95)', value: percentile(completion, 95), unit: 'ms' });
     for (let v = 2; v < 12; v++) {
       wait = published(v);
-      await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: v }, contentChanges: [{ range: { start: { line: 100 + v, character: 2 }, end: { line: 100 + v, character: 2 } }, text: 'X' }] });
+      await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version: v },
+        contentChanges: [{ range: { start: { line: 100 + v, character: 2 }, end: { line: 100 + v, character: 2 } }, text: 'X' }],
+      });
       await wait;
     }
     const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
@@ -392,13 +503,22 @@ export async function benchCorpusLanguage(root: string, tree = 'queens'): Promis
     const old = doc.getText({ start: { line, character: 0 }, end: { line, character: 1000 } }).replace(/\r?\n$/, '');
     edits.push(
       cpu(() => {
-        doc = TextDocument.update(doc, [{ range: { start: { line, character: 0 }, end: { line, character: old.length } }, text: old.replace(/: .*$/, `: 'edited-${i}'`) }], doc.version + 1);
+        doc = TextDocument.update(
+          doc,
+          [{ range: { start: { line, character: 0 }, end: { line, character: old.length } }, text: old.replace(/: .*$/, `: 'edited-${i}'`) }],
+          doc.version + 1,
+        );
         updatePlanFile(index, file, doc.getText(), service.analyze(doc).parsed);
         service.validate(doc, [index]);
       }),
     );
   }
-  out.push({ name: `${tree}: re-check after a one-line edit of ${file}, CPU (p95)`, value: percentile(edits, 95), unit: 'ms', detail: `p50 ${percentile(edits, 50).toFixed(2)} ms` });
+  out.push({
+    name: `${tree}: re-check after a one-line edit of ${file}, CPU (p95)`,
+    value: percentile(edits, 95),
+    unit: 'ms',
+    detail: `p50 ${percentile(edits, 50).toFixed(2)} ms`,
+  });
   const hovers: number[] = [];
   const completions: number[] = [];
   for (let i = 0; i < 300; i++) {
@@ -407,7 +527,12 @@ export async function benchCorpusLanguage(root: string, tree = 'queens'): Promis
     completions.push(cpu(() => service.completion(doc, { line, character: 2 }, [index])));
   }
   out.push({ name: `${tree}: hover on a parameter, CPU (p95)`, value: percentile(hovers, 95), unit: 'ms' });
-  out.push({ name: `${tree}: completion of parameter names, CPU (p95)`, value: percentile(completions, 95), unit: 'ms', detail: `${index.parameters.size} parameters` });
+  out.push({
+    name: `${tree}: completion of parameter names, CPU (p95)`,
+    value: percentile(completions, 95),
+    unit: 'ms',
+    detail: `${index.parameters.size} parameters`,
+  });
   const server = await benchServer(root, dir, file, text);
   out.push(...server.map((m) => ({ ...m, name: `${tree}: ${m.name}` })));
   const get = (prefix: string) => out.find((m) => m.name.startsWith(`${tree}: ${prefix}`))?.value ?? NaN;

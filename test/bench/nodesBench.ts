@@ -16,7 +16,11 @@ function fleet(prefix: string, count: number): NodeSpec[] {
     pm_addr: `10.250.${Math.floor(i / 250)}.${(i % 250) + 1}`,
     pm_user: 'admin',
     pm_password: 'bench',
-    mac: [`52:54:0f:${prefix.length.toString(16).padStart(2, '0')}:${Math.floor(i / 256).toString(16).padStart(2, '0')}:${(i % 256).toString(16).padStart(2, '0')}`],
+    mac: [
+      `52:54:0f:${prefix.length.toString(16).padStart(2, '0')}:${Math.floor(i / 256)
+        .toString(16)
+        .padStart(2, '0')}:${(i % 256).toString(16).padStart(2, '0')}`,
+    ],
     cpu: 4,
     memory: 8192,
     disk: 40,
@@ -40,13 +44,21 @@ export async function benchNodes(uc: Undercloud, count = 40): Promise<NodeMeasur
   await registerNodes(uc, spec);
   out.push({ name: `workflow: register the same ${count} again (updates)`, seconds: (performance.now() - s) / 1000 });
   s = performance.now();
-  await deleteNodes(uc, first.registered.map((n) => n.uuid));
+  await deleteNodes(
+    uc,
+    first.registered.map((n) => n.uuid),
+  );
   out.push({ name: `workflow: delete ${count} nodes`, seconds: (performance.now() - s) / 1000 });
 
   const direct = fleet(`bd${stamp}`, count).map((n, i) => ({ ...n, mac: [n.mac[0].replace(/^52:54:0f/, '52:54:0e')], pm_addr: `10.251.0.${i + 1}` }));
   s = performance.now();
   const uuids = await mapLimit(direct, 8, async (n) => {
-    const node = await uc.ironic.createNode({ driver: n.pm_type, name: n.name, driver_info: { fake_address: n.pm_addr }, properties: { cpus: n.cpu, memory_mb: n.memory, local_gb: n.disk, cpu_arch: n.arch } });
+    const node = await uc.ironic.createNode({
+      driver: n.pm_type,
+      name: n.name,
+      driver_info: { fake_address: n.pm_addr },
+      properties: { cpus: n.cpu, memory_mb: n.memory, local_gb: n.disk, cpu_arch: n.arch },
+    });
     await uc.ironic.createPort(node.uuid, n.mac[0]);
     await uc.ironic.setProvisionState(node.uuid, 'manage');
     await uc.ironic.waitForProvisionState(node.uuid, 'manageable', { intervalMs: 500 });

@@ -18,7 +18,8 @@ export interface RenderMeasure {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Python's Jinja2 doing the same processing in one process; its own timing, without interpreter start. */
-const pythonMedian = (root: string, runs: number, rolesData: string | undefined, compileOnce: boolean) => median(pythonRender(root, { runs, rolesData, compileOnce }).seconds) * 1000;
+const pythonMedian = (root: string, runs: number, rolesData: string | undefined, compileOnce: boolean) =>
+  median(pythonRender(root, { runs, rolesData, compileOnce }).seconds) * 1000;
 
 /** Rendering of every corpus tree (default roles, and every role of roles/ where there is one), against Python. */
 export function benchRendering(runs = 5): RenderMeasure[] {
@@ -37,7 +38,13 @@ export function benchRendering(runs = 5): RenderMeasure[] {
         renderPlanTemplates(files, opts);
         times.push(performance.now() - s);
       }
-      measures.push({ name, ours: median(times), python: pythonMedian(root, runs, rolesData, false), pythonCompileOnce: pythonMedian(root, runs, rolesData, true), files: warm.rendered.length });
+      measures.push({
+        name,
+        ours: median(times),
+        python: pythonMedian(root, runs, rolesData, false),
+        pythonCompileOnce: pythonMedian(root, runs, rolesData, true),
+        files: warm.rendered.length,
+      });
     }
   }
   return measures;

@@ -18,12 +18,26 @@ export interface UploadMeasure {
 
 /** A tree shaped like tripleo-heat-templates: ~520 YAML files, ~3 MB, a few levels deep. */
 export function generateTree(dir: string, files = 520, totalBytes = 3_000_000): void {
-  const dirs = ['', 'environments', 'puppet', 'puppet/services', 'docker/services', 'network', 'network/config/single-nic', 'extraconfig/pre_deploy', 'deployment/nova', 'deployment/neutron'];
+  const dirs = [
+    '',
+    'environments',
+    'puppet',
+    'puppet/services',
+    'docker/services',
+    'network',
+    'network/config/single-nic',
+    'extraconfig/pre_deploy',
+    'deployment/nova',
+    'deployment/neutron',
+  ];
   const per = Math.floor(totalBytes / files);
   for (let i = 0; i < files; i++) {
     const d = dirs[i % dirs.length];
     const lines = [`heat_template_version: rocky`, `description: generated template ${i}`, 'parameters:'];
-    for (let j = 0; lines.join('\n').length < per; j++) lines.push(`  Param${i}x${j}:\n    type: string\n    default: '${'v'.repeat(20 + ((i * 7 + j) % 40))}'\n    description: parameter ${j} of template ${i}`);
+    for (let j = 0; lines.join('\n').length < per; j++)
+      lines.push(
+        `  Param${i}x${j}:\n    type: string\n    default: '${'v'.repeat(20 + ((i * 7 + j) % 40))}'\n    description: parameter ${j} of template ${i}`,
+      );
     fs.mkdirSync(path.join(dir, d), { recursive: true });
     fs.writeFileSync(path.join(dir, d, `template-${String(i).padStart(3, '0')}.yaml`), lines.join('\n') + '\n');
   }
@@ -71,7 +85,11 @@ export async function benchUpload(uc: Undercloud, env: NodeJS.ProcessEnv): Promi
     out.push({ name: 'floor: 16 parallel keep-alive PUTs', seconds: tRaw, requests: files.length });
     const bulk = fresh('bench-raw-bulk');
     await uc.swift.createContainer(bulk);
-    const archive = await tarFiles(dir, files.map((f) => f.name), { gzip: true });
+    const archive = await tarFiles(
+      dir,
+      files.map((f) => f.name),
+      { gzip: true },
+    );
     const [, tBulk] = await timed(() => uc.swift.extractArchive(bulk, archive, { gzip: true }));
     out.push({ name: 'floor: one extract-archive PUT', seconds: tBulk, requests: 1 });
   } finally {

@@ -25,7 +25,11 @@ function yamlFilesUnder(dir: string): string[] {
 
 /** Our value in the oracle's JSON shape (non-finite floats tagged as it tags them). */
 function comparable(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $float: Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf' } : v)));
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === 'number' && !Number.isFinite(v) ? { $float: Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf' } : v,
+    ),
+  );
 }
 
 /** Files (absolute paths) compared with what PyYAML makes of them: the differences, and how many PyYAML loaded. */

@@ -22,7 +22,8 @@ const REASONS: Record<string, string> = {
   'env-unknown-parameter': 'no template of the tree, rendered or not, declares this parameter: Heat ignores the value',
   'yaml-duplicate-key': 'the key is written twice in the same mapping: Heat (PyYAML) keeps the last value, the first one is dead text',
   'map-missing-file': 'capabilities-map.yaml lists an environment the tree neither ships nor renders: a client offers it and the plan then lacks it',
-  'env-missing-template': 'the registry entry resolves, relative to this environment, to a file the tree neither ships nor renders: Heat refuses the stack when this environment is used',
+  'env-missing-template':
+    'the registry entry resolves, relative to this environment, to a file the tree neither ships nor renders: Heat refuses the stack when this environment is used',
   'template-undefined-parameter': 'get_param names a parameter this template does not declare: Heat refuses the template wherever it is used',
   'env-invalid-value': 'the value breaks a constraint of a template that an optional environment brings in: Heat refuses it once that template is used',
 };
@@ -37,7 +38,14 @@ describeCorpus('tripleo lint on released trees: every remaining error and warnin
       const file = path.join(EXPECTED_DIR, `${tree}.json`);
       if (process.env.UPDATE_EXPECTED) {
         const old = new Map((fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Expected[]) : []).map((e) => [key(e), e.reason]));
-        const next: Expected[] = found.map((f) => ({ file: f.file, line: f.line, severity: f.severity, code: f.code, message: f.message, reason: old.get(key(f)) ?? REASONS[f.code] ?? '' }));
+        const next: Expected[] = found.map((f) => ({
+          file: f.file,
+          line: f.line,
+          severity: f.severity,
+          code: f.code,
+          message: f.message,
+          reason: old.get(key(f)) ?? REASONS[f.code] ?? '',
+        }));
         fs.mkdirSync(EXPECTED_DIR, { recursive: true });
         fs.writeFileSync(file, `${JSON.stringify(next, null, 1)}\n`);
       }

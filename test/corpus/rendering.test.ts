@@ -88,7 +88,10 @@ describeCorpus('rendering like tripleo-common, byte-identical to Python Jinja2',
     const after = renderPlanTemplates(files, { rolesData });
     const added = after.rendered.map((r) => r.path).filter((p) => !before.has(p));
     assert.ok(added.includes('puppet/edge-role.yaml'), `new files: ${added.join(', ')}`);
-    assert.ok(added.every((p) => /edge/.test(p)), `only Edge files are new: ${added.join(', ')}`);
+    assert.ok(
+      added.every((p) => /edge/.test(p)),
+      `only Edge files are new: ${added.join(', ')}`,
+    );
     const overcloud = after.rendered.find((r) => r.path === 'overcloud.yaml')!;
     assert.match(overcloud.text, /EdgeCount/);
   });

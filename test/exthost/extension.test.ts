@@ -9,7 +9,6 @@ import { until } from '../support/until';
 
 const EXTENSION_ID = 'vscode-tripleo.vscode-tripleo';
 
-
 describe('the TripleO extension in a real VS Code', () => {
   let api: TripleOApi;
 
@@ -25,7 +24,15 @@ describe('the TripleO extension in a real VS Code', () => {
 
   it('registers its commands and the three views', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['tripleo.connect', 'tripleo.disconnect', 'tripleo.showLog', 'tripleo.refreshPlans', 'tripleo.refreshNodes', 'tripleo.refreshExecutions', 'tripleo.connectionActions']) {
+    for (const c of [
+      'tripleo.connect',
+      'tripleo.disconnect',
+      'tripleo.showLog',
+      'tripleo.refreshPlans',
+      'tripleo.refreshNodes',
+      'tripleo.refreshExecutions',
+      'tripleo.connectionActions',
+    ]) {
       assert.ok(commands.includes(c), `${c} is not registered`);
     }
     // VS Code makes a focus command for every registered view
@@ -40,7 +47,10 @@ describe('the TripleO extension in a real VS Code', () => {
   });
 
   it('starts the language server, which reports problems in an environment file', async () => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'parameter_defaults:\n  Debug: true\nresource_registy:\n  OS::TripleO::X: x.yaml\n' });
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'yaml',
+      content: 'parameter_defaults:\n  Debug: true\nresource_registy:\n  OS::TripleO::X: x.yaml\n',
+    });
     await vscode.window.showTextDocument(doc);
     const diags = await until('a diagnostic from the language server', () => {
       const d = vscode.languages.getDiagnostics(doc.uri);
@@ -65,10 +75,17 @@ describe('the TripleO extension in a real VS Code', () => {
     const folder = vscode.workspace.workspaceFolders![0].uri;
     const uri = vscode.Uri.joinPath(folder, 'environments/debug.yaml');
     const doc = await vscode.workspace.openTextDocument(uri);
-    const line = doc.getText().split('\n').findIndex((l) => /^\s+Debug:/.test(l));
+    const line = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => /^\s+Debug:/.test(l));
     assert.ok(line > 0, 'debug.yaml has no Debug parameter');
     const locations = await until('a definition from the language server', async () => {
-      const l = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', uri, new vscode.Position(line, 4));
+      const l = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+        'vscode.executeDefinitionProvider',
+        uri,
+        new vscode.Position(line, 4),
+      );
       return l?.length ? l : undefined;
     });
     const targets = locations.map((l) => ('uri' in l ? l.uri : l.targetUri).path.split('/overcloud-lite/')[1]);
@@ -102,7 +119,10 @@ describe('the TripleO extension in a real VS Code', () => {
   });
 
   it('connects with the OS_* environment variables, as openstackclient would', async () => {
-    assert.ok(api.connection.availableProfiles().some((p) => p.ref.kind === 'env'), 'no environment profile offered');
+    assert.ok(
+      api.connection.availableProfiles().some((p) => p.ref.kind === 'env'),
+      'no environment profile offered',
+    );
     assert.equal(await vscode.commands.executeCommand('tripleo.connect', { kind: 'env' }), true);
     assert.match(api.statusBar.text, /OS_\* environment \(admin\)/);
   });
@@ -139,7 +159,15 @@ describe('the TripleO extension in a real VS Code', () => {
       const project = (await keystone<{ projects: { id: string }[] }>('GET', '/projects?name=admin')).projects[0];
       const member = (await keystone<{ roles: { id: string }[] }>('GET', '/roles?name=member')).roles[0];
       await admin.request({ service: 'keystone', serviceType: 'identity', method: 'PUT', path: `/projects/${project.id}/users/${user.id}/roles/${member.id}` });
-      const ref = await api.connection.saveProfile({ id: 'exthost-expiring', name: 'expiring', authUrl: 'http://127.0.0.1:5000/v3', username: name, userDomainName: 'Default', projectName: 'admin', projectDomainName: 'Default' });
+      const ref = await api.connection.saveProfile({
+        id: 'exthost-expiring',
+        name: 'expiring',
+        authUrl: 'http://127.0.0.1:5000/v3',
+        username: name,
+        userDomainName: 'Default',
+        projectName: 'admin',
+        projectDomainName: 'Default',
+      });
       assert.equal(await api.connection.connect(ref, { interactive: false, password: 'first-password-1' }), true);
       // the password changes behind our back, then the token has to be renewed
       await keystone('PATCH', `/users/${user.id}`, { user: { password: 'second-password-2' } });

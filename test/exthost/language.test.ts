@@ -9,11 +9,14 @@ import { until } from '../support/until';
 
 const EXTENSION_ID = 'vscode-tripleo.vscode-tripleo';
 
-
 /** The part of vscode-textmate (shipped inside VS Code) that the grammar test uses. */
 interface TextMate {
   INITIAL: unknown;
-  Registry: new (options: unknown) => { loadGrammar(scope: string): Promise<{ tokenizeLine(line: string, state: unknown): { tokens: { startIndex: number; endIndex: number; scopes: string[] }[]; ruleStack: unknown } } | null> };
+  Registry: new (options: unknown) => {
+    loadGrammar(scope: string): Promise<{
+      tokenizeLine(line: string, state: unknown): { tokens: { startIndex: number; endIndex: number; scopes: string[] }[]; ruleStack: unknown };
+    } | null>;
+  };
   parseRawGrammar(content: string, file?: string): unknown;
 }
 
@@ -35,14 +38,18 @@ describe('the language server in VS Code (samples/overcloud-lite)', function () 
   };
   // the sample must be left as it was: every file is compared with its text before the tests
   const snapshot = new Map<string, string>();
-  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 
   before(async () => {
     api = await vscode.extensions.getExtension<TripleOApi>(EXTENSION_ID)!.activate();
     for (const f of walk(folder().fsPath)) snapshot.set(f, fs.readFileSync(f, 'utf8'));
     // the plan folder is indexed once the server answers a definition in it
     const { uri, position } = await find('environments/debug.yaml', 'Debug:', 2);
-    await until('the plan index', async () => (await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', uri, position))?.length);
+    await until(
+      'the plan index',
+      async () => (await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', uri, position))?.length,
+    );
   });
 
   after(async () => {
@@ -60,9 +67,14 @@ describe('the language server in VS Code (samples/overcloud-lite)', function () 
   it('hovers a parameter with the values of the selected environments and of the connected plan (secrets masked)', async () => {
     const client = api.languageClient();
     assert.ok(client, 'no language client');
-    await pushPlanState(client, { plan: 'exthost-plan', planFolder: folder().toString(), environments: ['overcloud-resource-registry.yaml', 'environments/debug.yaml'], parameters: { ComputeCount: 7, AdminPassword: 'exthost-secret' } });
+    await pushPlanState(client, {
+      plan: 'exthost-plan',
+      planFolder: folder().toString(),
+      environments: ['overcloud-resource-registry.yaml', 'environments/debug.yaml'],
+      parameters: { ComputeCount: 7, AdminPassword: 'exthost-secret' },
+    });
     const { uri, position } = await find('environments/network-isolation.yaml', 'NetworkIPVersion', 3);
-    const hover = await until('a hover with the plan\'s values', async () => {
+    const hover = await until("a hover with the plan's values", async () => {
       const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position));
       return text.includes('exthost-plan') ? text : undefined;
     });
@@ -78,11 +90,14 @@ describe('the language server in VS Code (samples/overcloud-lite)', function () 
     assert.doesNotMatch(secretHover, /exthost-secret/);
   });
 
-  it('hovers a registry path and a map entry with the map\'s title', async () => {
+  it("hovers a registry path and a map entry with the map's title", async () => {
     const { uri, position } = await find('capabilities-map.yaml', 'environments/ssl-enable.yaml', 5);
     assert.match(hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)), /\*\*TLS certificate\*\*/);
     const reg = await find('environments/network-isolation.yaml', '../network/isolated.yaml', 5);
-    assert.match(hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', reg.uri, reg.position)), /`network\/isolated\.yaml`/);
+    assert.match(
+      hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', reg.uri, reg.position)),
+      /`network\/isolated\.yaml`/,
+    );
   });
 
   it('completes allowed values, registry types and paths, map paths and get_param arguments', async () => {
@@ -90,7 +105,10 @@ describe('the language server in VS Code (samples/overcloud-lite)', function () 
       const { uri, position } = await find(rel, text, offset);
       return labels(await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position));
     };
-    assert.deepEqual((await complete('overcloud-resource-registry.yaml', 'NovaComputeLibvirtType: ', 'NovaComputeLibvirtType: '.length)).sort(), ['kvm', 'qemu']);
+    assert.deepEqual((await complete('overcloud-resource-registry.yaml', 'NovaComputeLibvirtType: ', 'NovaComputeLibvirtType: '.length)).sort(), [
+      'kvm',
+      'qemu',
+    ]);
     const types = await complete('environments/network-isolation.yaml', 'OS::TripleO::Network', 0);
     assert.ok(types.includes('OS::TripleO::Services::Ntp') && !types.includes('OS::TripleO::Network'), types.join(', '));
     const paths = await complete('environments/network-isolation.yaml', '../network/isolated.yaml', 0);
@@ -103,10 +121,13 @@ describe('the language server in VS Code (samples/overcloud-lite)', function () 
     assert.ok(resources.includes('EndpointMap') && resources.includes('Network'), resources.join(', '));
   });
 
-  it('goes to a registry target and to the resource of get_attr; finds a parameter\'s references across the plan', async () => {
+  it("goes to a registry target and to the resource of get_attr; finds a parameter's references across the plan", async () => {
     const reg = await find('environments/network-isolation.yaml', '../network/isolated.yaml', 4);
     const locs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', reg.uri, reg.position);
-    assert.deepEqual(locs.map((l) => path.relative(folder().fsPath, targetOf(l).fsPath)), ['network/isolated.yaml']);
+    assert.deepEqual(
+      locs.map((l) => path.relative(folder().fsPath, targetOf(l).fsPath)),
+      ['network/isolated.yaml'],
+    );
     const attr = await find('overcloud.yaml', '{get_attr: [EndpointMap', '{get_attr: ['.length + 2);
     const [decl] = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', attr.uri, attr.position);
     const line = attr.doc.lineAt(('range' in decl ? decl.range : decl.targetRange).start.line).text;
@@ -114,18 +135,25 @@ describe('the language server in VS Code (samples/overcloud-lite)', function () 
     const debug = await find('environments/debug.yaml', 'Debug:', 2);
     const refs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', debug.uri, debug.position);
     const files = new Set(refs.map((r) => path.relative(folder().fsPath, r.uri.fsPath)));
-    for (const f of ['overcloud.yaml', 'environments/debug.yaml', 'puppet/compute-role.yaml']) assert.ok(files.has(f), `${f} not among ${[...files].join(', ')}`);
+    for (const f of ['overcloud.yaml', 'environments/debug.yaml', 'puppet/compute-role.yaml'])
+      assert.ok(files.has(f), `${f} not among ${[...files].join(', ')}`);
   });
 
-  it('outlines a template and links an environment\'s registry paths', async () => {
+  it("outlines a template and links an environment's registry paths", async () => {
     const { uri } = await find('overcloud.yaml', 'resources:');
     const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri);
     const resources = symbols.find((s) => s.name === 'resources');
-    assert.ok(resources?.children.some((c) => c.name === 'Network' && c.detail === 'OS::TripleO::Network'), JSON.stringify(symbols.map((s) => s.name)));
+    assert.ok(
+      resources?.children.some((c) => c.name === 'Network' && c.detail === 'OS::TripleO::Network'),
+      JSON.stringify(symbols.map((s) => s.name)),
+    );
     assert.ok(symbols.find((s) => s.name === 'parameters')?.children.some((c) => c.name === 'ComputeCount'));
     const env = await find('environments/network-isolation.yaml', 'resource_registry');
     const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', env.uri);
-    assert.deepEqual(links.map((l) => path.relative(folder().fsPath, l.target!.fsPath)), ['network/isolated.yaml']);
+    assert.deepEqual(
+      links.map((l) => path.relative(folder().fsPath, l.target!.fsPath)),
+      ['network/isolated.yaml'],
+    );
   });
 
   it('offers a quick fix for a misspelled section', async () => {
@@ -136,7 +164,12 @@ describe('the language server in VS Code (samples/overcloud-lite)', function () 
       return d.length ? d : undefined;
     });
     assert.equal(diag.code, 'env-unknown-section');
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      diag.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a) => a.title === 'Change to "parameter_defaults"');
     assert.ok(fix?.edit, JSON.stringify(actions.map((a) => a.title)));
     await vscode.workspace.applyEdit(fix.edit);
@@ -155,7 +188,12 @@ describe('the language server in VS Code (samples/overcloud-lite)', function () 
       const endpoints = await vscode.workspace.openTextDocument(file('environments/ssl-endpoints.yaml'));
       const diag = await until('the requires warning', () => vscode.languages.getDiagnostics(endpoints.uri).find((d) => d.code === 'env-requires-missing'));
       assert.match(diag.message, /requires environments\/ssl-enable\.yaml/);
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', endpoints.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        endpoints.uri,
+        diag.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const fix = actions.find((a) => a.title === 'Add environments/ssl-enable.yaml to plan-environment.yaml');
       assert.ok(fix?.edit, JSON.stringify(actions.map((a) => a.title)));
       await vscode.workspace.applyEdit(fix.edit);
@@ -173,21 +211,29 @@ describe('the language server in VS Code (samples/overcloud-lite)', function () 
     assert.equal(fs.readFileSync(selection.uri.fsPath, 'utf8'), snapshot.get(selection.uri.fsPath));
   });
 
-  it('colours Heat functions and resource types with the injection grammar (VS Code\'s own TextMate engine)', async () => {
-    const contribution = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { grammars: { scopeName: string; path: string; injectTo: string[] }[] } }).contributes.grammars;
+  it("colours Heat functions and resource types with the injection grammar (VS Code's own TextMate engine)", async () => {
+    const contribution = (
+      vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { grammars: { scopeName: string; path: string; injectTo: string[] }[] } }
+    ).contributes.grammars;
     const heat = contribution.find((g) => g.scopeName === 'heat.injection');
     assert.deepEqual(heat?.injectTo, ['source.yaml']);
     const app = vscode.env.appRoot;
     const tm = require(path.join(app, 'node_modules/vscode-textmate')) as TextMate;
-    const onig = require(path.join(app, 'node_modules/vscode-oniguruma')) as { loadWASM(b: ArrayBuffer): Promise<void>; OnigScanner: new (p: string[]) => unknown; OnigString: new (s: string) => unknown };
+    const onig = require(path.join(app, 'node_modules/vscode-oniguruma')) as {
+      loadWASM(b: ArrayBuffer): Promise<void>;
+      OnigScanner: new (p: string[]) => unknown;
+      OnigString: new (s: string) => unknown;
+    };
     const wasm = fs.readFileSync(path.join(app, 'node_modules/vscode-oniguruma/release/onig.wasm'));
     await onig.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength)).catch(() => undefined);
     const yamlDir = path.join(app, 'extensions/yaml/syntaxes');
     const grammarFiles = new Map<string, string>([['heat.injection', vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath + '/' + heat!.path]]);
-    for (const f of fs.readdirSync(yamlDir)) grammarFiles.set((JSON.parse(fs.readFileSync(path.join(yamlDir, f), 'utf8')) as { scopeName: string }).scopeName, path.join(yamlDir, f));
+    for (const f of fs.readdirSync(yamlDir))
+      grammarFiles.set((JSON.parse(fs.readFileSync(path.join(yamlDir, f), 'utf8')) as { scopeName: string }).scopeName, path.join(yamlDir, f));
     const registry = new tm.Registry({
       onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new onig.OnigScanner(p), createOnigString: (s: string) => new onig.OnigString(s) }),
-      loadGrammar: async (scope: string) => (grammarFiles.has(scope) ? tm.parseRawGrammar(fs.readFileSync(grammarFiles.get(scope)!, 'utf8'), grammarFiles.get(scope)) : null),
+      loadGrammar: async (scope: string) =>
+        grammarFiles.has(scope) ? tm.parseRawGrammar(fs.readFileSync(grammarFiles.get(scope)!, 'utf8'), grammarFiles.get(scope)) : null,
       getInjections: (scope: string) => (scope === 'source.yaml' ? ['heat.injection'] : undefined),
     });
     const grammar = (await registry.loadGrammar('source.yaml'))!;
@@ -201,7 +247,16 @@ describe('the language server in VS Code (samples/overcloud-lite)', function () 
       }
       return out;
     };
-    const s = scopes(['resources:', '  A:', '    type: OS::TripleO::Services::Ntp', '    properties:', '      value: {get_param: Count}', '      c: {if: [cond, {get_attr: [A, b]}, b]}', '      # get_resource: A', '      get_params: x']);
+    const s = scopes([
+      'resources:',
+      '  A:',
+      '    type: OS::TripleO::Services::Ntp',
+      '    properties:',
+      '      value: {get_param: Count}',
+      '      c: {if: [cond, {get_attr: [A, b]}, b]}',
+      '      # get_resource: A',
+      '      get_params: x',
+    ]);
     assert.equal(s['OS::TripleO::Services::Ntp'], 'support.type.resource.heat');
     assert.equal(s['get_param'], 'support.function.intrinsic.heat');
     assert.equal(s['get_attr'], 'support.function.intrinsic.heat');

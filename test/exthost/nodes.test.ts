@@ -26,7 +26,8 @@ describe('bare-metal nodes in VS Code: Register Nodes and the Nodes view (real I
   const nodeElements = async (): Promise<(NodeTreeElement & { kind: 'node' })[]> => {
     api.nodes.refresh();
     const out: (NodeTreeElement & { kind: 'node' })[] = [];
-    for (const g of await api.nodes.getChildren()) for (const n of await api.nodes.getChildren(g)) if (n.kind === 'node' && names.includes(n.node.name ?? '')) out.push(n);
+    for (const g of await api.nodes.getChildren())
+      for (const n of await api.nodes.getChildren(g)) if (n.kind === 'node' && names.includes(n.node.name ?? '')) out.push(n);
     return out.sort((a, b) => a.node.name!.localeCompare(b.node.name!));
   };
 
@@ -57,7 +58,10 @@ describe('bare-metal nodes in VS Code: Register Nodes and the Nodes view (real I
     assert.equal(r, undefined);
     assert.deepEqual(prompts, [], 'no confirmation is asked for a file with errors');
     const diags = vscode.languages.getDiagnostics(vscode.Uri.file(file)).filter((d) => d.source === 'tripleo');
-    assert.deepEqual(diags.map((d) => [d.range.start.line + 1, d.message]), [[8, 'node 1 (' + names[0] + '): "52:54:00:zz" is not a MAC address (six hex pairs like 52:54:00:12:34:56)']]);
+    assert.deepEqual(
+      diags.map((d) => [d.range.start.line + 1, d.message]),
+      [[8, 'node 1 (' + names[0] + '): "52:54:00:zz" is not a MAC address (six hex pairs like 52:54:00:12:34:56)']],
+    );
     assert.deepEqual(await nodeElements(), []);
   });
 
@@ -72,14 +76,40 @@ describe('bare-metal nodes in VS Code: Register Nodes and the Nodes view (real I
       diags = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source !== 'tripleo');
     }
     const messages = diags.map((d) => `${d.range.start.line + 1}: ${d.message}`).sort();
-    assert.ok(messages.some((m) => /^6: .*pm_adress.*not allowed/i.test(m)), messages.join('\n'));
-    assert.ok(messages.some((m) => /^8: a MAC address/.test(m)), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => /^6: .*pm_adress.*not allowed/i.test(m)),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) => /^8: a MAC address/.test(m)),
+      messages.join('\n'),
+    );
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('registers from a file after showing the dry run, introspects, and the view groups the nodes by state with their hardware', async () => {
     const file = path.join(dir, 'instackenv.json');
-    fs.writeFileSync(file, JSON.stringify({ nodes: names.map((name, i) => ({ name, pm_type: 'fake-hardware', pm_addr: `10.77.${hex()}.${i + 1}`, pm_user: 'admin', pm_password: 'pw-not-shown', mac: [macs[i]], cpu: 2, memory: 4096, disk: 20, arch: 'x86_64' })) }, null, 2));
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          nodes: names.map((name, i) => ({
+            name,
+            pm_type: 'fake-hardware',
+            pm_addr: `10.77.${hex()}.${i + 1}`,
+            pm_user: 'admin',
+            pm_password: 'pw-not-shown',
+            mac: [macs[i]],
+            cpu: 2,
+            memory: 4096,
+            disk: 20,
+            arch: 'x86_64',
+          })),
+        },
+        null,
+        2,
+      ),
+    );
     let detail = '';
     answering({
       showWarningMessage: async (m, o, ...items) => {
@@ -93,10 +123,16 @@ describe('bare-metal nodes in VS Code: Register Nodes and the Nodes view (real I
     assert.ok(r?.ok, r?.message);
     assert.deepEqual(prompts, ['Register 2 nodes from instackenv.json?']);
     assert.match(detail, new RegExp(`^New: ${names[0]}, ${names[1]}\\nUpdated in place: none\\n`));
-    assert.deepEqual(r.introspection?.nodes.map((n) => n.provisionState), ['manageable', 'manageable']);
+    assert.deepEqual(
+      r.introspection?.nodes.map((n) => n.provisionState),
+      ['manageable', 'manageable'],
+    );
 
     const els = await nodeElements();
-    assert.deepEqual(els.map((e) => e.node.provision_state), ['manageable', 'manageable']);
+    assert.deepEqual(
+      els.map((e) => e.node.provision_state),
+      ['manageable', 'manageable'],
+    );
     const groups = await api.nodes.getChildren();
     const manageable = groups.find((g) => g.kind === 'group' && g.state === 'manageable')!;
     assert.equal(api.nodes.getTreeItem(manageable).label, 'manageable');
@@ -121,7 +157,10 @@ describe('bare-metal nodes in VS Code: Register Nodes and the Nodes view (real I
     const provided = await vscode.commands.executeCommand<NodeOperationResult>('tripleo.provideNodes', els[1]);
     assert.ok(provided?.ok, provided?.message);
     const after = await nodeElements();
-    assert.deepEqual(after.map((e) => e.node.provision_state), ['manageable', 'available']);
+    assert.deepEqual(
+      after.map((e) => e.node.provision_state),
+      ['manageable', 'available'],
+    );
     const available = (await api.nodes.getChildren()).find((g) => g.kind === 'group' && g.state === 'available');
     assert.ok(available && available.kind === 'group' && available.nodes.some((n) => n.name === names[1]));
   });
@@ -136,6 +175,9 @@ describe('bare-metal nodes in VS Code: Register Nodes and the Nodes view (real I
     const r = await vscode.commands.executeCommand<NodeOperationResult>('tripleo.deleteNodes', els[0]);
     assert.ok(r?.ok, r?.message);
     assert.equal(asked, `Delete node ${names[0]} from Ironic? true`);
-    assert.deepEqual((await nodeElements()).map((e) => e.node.name), [names[1]]);
+    assert.deepEqual(
+      (await nodeElements()).map((e) => e.node.name),
+      [names[1]],
+    );
   });
 });

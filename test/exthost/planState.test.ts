@@ -23,7 +23,7 @@ describe('the connected plan in the language server (real undercloud)', function
     await api.planState.sync();
   });
 
-  it('shows the plan\'s value and its selected environments in the hover of a parameter', async () => {
+  it("shows the plan's value and its selected environments in the hover of a parameter", async () => {
     assert.equal(await vscode.commands.executeCommand('tripleo.createPlan', folder(), plan), plan);
     const uc = api.connection.undercloud!;
     await updatePlanCapabilities(uc, plan, { 'environments/debug.yaml': true });

@@ -72,7 +72,8 @@ describe('plans in VS Code: commands and the Plans tree (real undercloud)', func
   it('selects environments with the grouped multi-select QuickPick', async () => {
     api.ui = {
       ...windowUi,
-      showQuickPick: (async (items: (vscode.QuickPickItem & { file?: string })[]) => items.filter((i) => i.picked || i.file === 'environments/debug.yaml')) as typeof windowUi.showQuickPick,
+      showQuickPick: (async (items: (vscode.QuickPickItem & { file?: string })[]) =>
+        items.filter((i) => i.picked || i.file === 'environments/debug.yaml')) as typeof windowUi.showQuickPick,
     };
     const selected = (await vscode.commands.executeCommand<string[]>('tripleo.selectEnvironments', plan))!;
     api.ui = windowUi;
@@ -100,7 +101,11 @@ describe('plans in VS Code: commands and the Plans tree (real undercloud)', func
     assert.match(doc.getText(), /parameter_defaults: \{\}/);
     const edit = new vscode.WorkspaceEdit();
     const at = doc.getText().indexOf('parameter_defaults: {}');
-    edit.replace(uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'parameter_defaults: {}'.length)), 'parameter_defaults:\n  ComputeCount: 3\n  CloudName: lab.example.com');
+    edit.replace(
+      uri,
+      new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'parameter_defaults: {}'.length)),
+      'parameter_defaults:\n  ComputeCount: 3\n  CloudName: lab.example.com',
+    );
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.equal(await doc.save(), true);
     const data = await readPlanData(api.connection.undercloud!.mistral, plan);

@@ -43,7 +43,10 @@ describe('validations in VS Code: the Validations view, its commands and the dep
     assert.equal(await vscode.commands.executeCommand('tripleo.selectValidationPlan'), plan);
     assert.equal(api.validations.plan, plan);
     const groups = await api.validations.getChildren();
-    assert.deepEqual(groups.map((g) => api.validations.getTreeItem(g).label), ['prep', 'pre-introspection', 'pre-deployment', 'post-deployment']);
+    assert.deepEqual(
+      groups.map((g) => api.validations.getTreeItem(g).label),
+      ['prep', 'pre-introspection', 'pre-deployment', 'post-deployment'],
+    );
     const pre = api.validations.getTreeItem(await groupNode('pre-deployment'));
     assert.equal(pre.description, '5 not run');
     const counts = await validationNode('pre-deployment', 'node_counts');
@@ -75,7 +78,10 @@ describe('validations in VS Code: the Validations view, its commands and the dep
     assert.match(text, new RegExp(`^# Validations of the post-deployment group for ${plan}\\n\\n0 passed, 0 with warnings, 2 failed`));
     assert.match(text, new RegExp(`## Stack complete: ✘ FAIL — stack_complete for ${plan}`));
     assert.ok(text.includes(`- plan ${plan} has no stack: deploy it (tripleo deploy ${plan}) before running post-deployment validations`), text);
-    const one = await vscode.commands.executeCommand<vscode.TextDocument>('tripleo.showValidationResults', await validationNode('post-deployment', 'stack_outputs'));
+    const one = await vscode.commands.executeCommand<vscode.TextDocument>(
+      'tripleo.showValidationResults',
+      await validationNode('post-deployment', 'stack_outputs'),
+    );
     assert.match(one!.getText(), /^# Stack outputs present \(`stack_outputs`\) for /);
     assert.match(one!.getText(), /## Last run: ✘ FAIL/);
   });
@@ -92,21 +98,39 @@ describe('validations in VS Code: the Validations view, its commands and the dep
     assert.equal(await vscode.commands.executeCommand('tripleo.stopValidation', node), 'CANCELLED');
     const g = await running;
     assert.equal(g?.state, 'CANCELLED');
-    assert.ok(g.results.some((r) => r.result === 'cancelled'), JSON.stringify(g.results.map((r) => [r.validation, r.result])));
+    assert.ok(
+      g.results.some((r) => r.result === 'cancelled'),
+      JSON.stringify(g.results.map((r) => [r.validation, r.result])),
+    );
   });
 
   it('deploy shows the last pre-deployment results, offers Validate First, and shows the fresh results before asking again', async () => {
     const questions: string[] = [];
     const answers: (string | undefined)[] = ['Validate First', undefined];
-    api.ui = { ...windowUi, showWarningMessage: async (m: string, o: vscode.MessageOptions, ...items: string[]) => (questions.push(`${m}\n${o.detail ?? ''}\n[${items.join('|')}]`), answers.shift()) };
+    api.ui = {
+      ...windowUi,
+      showWarningMessage: async (m: string, o: vscode.MessageOptions, ...items: string[]) => (
+        questions.push(`${m}\n${o.detail ?? ''}\n[${items.join('|')}]`),
+        answers.shift()
+      ),
+    };
     const r = await vscode.commands.executeCommand('tripleo.deployPlan', plan);
     assert.equal(r, undefined);
     assert.equal(questions.length, 2);
-    assert.match(questions[0], new RegExp(`^Deploy plan "${plan}"\\? This creates its Heat stack\\.\\nThe stack does not exist yet\\.\\n\\nLast pre-deployment validations \\(`));
+    assert.match(
+      questions[0],
+      new RegExp(`^Deploy plan "${plan}"\\? This creates its Heat stack\\.\\nThe stack does not exist yet\\.\\n\\nLast pre-deployment validations \\(`),
+    );
     assert.match(questions[0], /\[Deploy\|Show Validation Results\|Validate First\]$/);
     assert.match(questions[1], /\n\nPre-deployment validations: (all 5 passed|\d of 5 failed)/);
     // nothing was deployed
     assert.equal(await api.connection.undercloud!.heat.getStack(plan), undefined);
-    assert.equal(api.validations.getTreeItem(await groupNode('pre-deployment')).description?.toString().includes('not run'), false);
+    assert.equal(
+      api.validations
+        .getTreeItem(await groupNode('pre-deployment'))
+        .description?.toString()
+        .includes('not run'),
+      false,
+    );
   });
 });

@@ -44,7 +44,10 @@ describe('deploying from VS Code (real Heat)', function () {
     api.executions.setFilter(plan);
     const nodes = await api.executions.getChildren();
     const items = nodes.map((n) => api.executions.getTreeItem(n));
-    assert.deepEqual(items.map((i) => i.label), ['deploy_plan', 'create_deployment_plan']);
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['deploy_plan', 'create_deployment_plan'],
+    );
     assert.match(String(items[0].description), new RegExp(`^${plan} · SUCCESS · `));
     const tasks = await api.executions.getChildren(nodes[0]);
     assert.ok(tasks.some((t) => t.kind === 'task' && t.task.name === 'create_stack'));
@@ -75,7 +78,10 @@ describe('deploying from VS Code (real Heat)', function () {
     await updatePlanParameters(api.connection.undercloud!, plan, { ComputeCount: 1 });
     const r = await vscode.commands.executeCommand<FollowResult>('tripleo.deployPlan', plan);
     assert.equal(r?.stack.stack_status, 'UPDATE_COMPLETE');
-    assert.match(questions[1], /This updates its Heat stack\. [1-9]\d* change\(s\) since the last deploy: 1 file\(s\), 0 environment\(s\), [1-9]\d* parameter\(s\)/);
+    assert.match(
+      questions[1],
+      /This updates its Heat stack\. [1-9]\d* change\(s\) since the last deploy: 1 file\(s\), 0 environment\(s\), [1-9]\d* parameter\(s\)/,
+    );
     const hosts = r.outputs.find((o) => o.key === 'RoleHostnames')?.value as { Compute: string[] };
     assert.equal(hosts.Compute.length, 1);
   });

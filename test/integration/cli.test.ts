@@ -4,7 +4,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { planFixture, ROOT, tripleoCli, uniqueName } from '../support/undercloud';
 
-
 describe('the tripleo CLI on the real undercloud', function () {
   this.timeout(180_000);
   const plan = uniqueName('cli');
@@ -37,8 +36,13 @@ describe('the tripleo CLI on the real undercloud', function () {
   it('sets capabilities, and refuses a conflict with one line and exit code 1', async () => {
     const r = JSON.parse((await tripleo('capabilities', 'set', plan, '--enable', 'environments/storage-lvm.yaml', '--json')).stdout);
     assert.deepEqual(r.environments, ['overcloud-resource-registry.yaml', 'environments/storage-lvm.yaml']);
-    await fails(['capabilities', 'set', plan, '--enable', 'environments/storage-ceph.yaml'], /^tripleo: .*storage-lvm.yaml and environments\/storage-ceph.yaml are mutually exclusive/);
-    const topics = JSON.parse((await tripleo('capabilities', 'get', plan, '--json')).stdout) as { groups: { environments: { file: string; enabled: boolean }[] }[] }[];
+    await fails(
+      ['capabilities', 'set', plan, '--enable', 'environments/storage-ceph.yaml'],
+      /^tripleo: .*storage-lvm.yaml and environments\/storage-ceph.yaml are mutually exclusive/,
+    );
+    const topics = JSON.parse((await tripleo('capabilities', 'get', plan, '--json')).stdout) as {
+      groups: { environments: { file: string; enabled: boolean }[] }[];
+    }[];
     const lvm = topics.flatMap((t) => t.groups.flatMap((g) => g.environments)).find((e) => e.file === 'environments/storage-lvm.yaml');
     assert.equal(lvm?.enabled, true);
   });
@@ -62,7 +66,10 @@ describe('the tripleo CLI on the real undercloud', function () {
 
   it('lists roles', async () => {
     const roles = JSON.parse((await tripleo('roles', 'list', plan, '--json')).stdout) as { name: string }[];
-    assert.deepEqual(roles.map((r) => r.name), ['Controller', 'Compute']);
+    assert.deepEqual(
+      roles.map((r) => r.name),
+      ['Controller', 'Compute'],
+    );
   });
 
   it('exports the plan', async () => {
@@ -104,7 +111,11 @@ describe('tripleo deploy, stack and execution commands', function () {
     const file = path.join(os.tmpdir(), `${plan}-counts.yaml`);
     fs.writeFileSync(file, 'ComputeCount: 50\n');
     await tripleo('parameters', 'set', plan, file);
-    await exitsWith(['deploy', plan, '--validate', '--yes'], 3, /node_counts[\s\S]*tripleo: not deploying .*: \d+ pre-deployment validation\(s\) failed \(--force deploys anyway\)/);
+    await exitsWith(
+      ['deploy', plan, '--validate', '--yes'],
+      3,
+      /node_counts[\s\S]*tripleo: not deploying .*: \d+ pre-deployment validation\(s\) failed \(--force deploys anyway\)/,
+    );
     await exitsWith(['stack', 'status', plan], 1, /has no stack/);
     fs.writeFileSync(file, 'ComputeCount: 2\n');
     await tripleo('parameters', 'set', plan, file);
@@ -146,8 +157,13 @@ describe('tripleo deploy, stack and execution commands', function () {
       assert.match(stdout, new RegExp(`^--- stack/${template}\n\\+\\+\\+ plan/${template}\n@@ -\\d+,\\d+ \\+\\d+,\\d+ @@`, 'm'));
       assert.match(stdout, /^\+ {2}One Controller node, changed by the CLI test\. Without Nova/m);
       assert.match(stdout, /^- {2}One Controller node\. Without Nova/m);
-      const json = JSON.parse((await tripleo('deploy', plan, '--diff', '--json')).stdout) as { files: { path: string; change: string; before: string; after: string }[] };
-      assert.deepEqual(json.files.map((f) => [f.change, f.path]), [['changed', template]]);
+      const json = JSON.parse((await tripleo('deploy', plan, '--diff', '--json')).stdout) as {
+        files: { path: string; change: string; before: string; after: string }[];
+      };
+      assert.deepEqual(
+        json.files.map((f) => [f.change, f.path]),
+        [['changed', template]],
+      );
       assert.ok(json.files[0].after.includes('changed by the CLI test') && !json.files[0].before.includes('changed by the CLI test'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -159,7 +175,10 @@ describe('tripleo deploy, stack and execution commands', function () {
     // newest first; the validations and the plan update of the tests above came between
     const names = list.map((e) => e.workflow_name);
     assert.equal(names.at(-1), 'tripleo.plan_management.v1.create_deployment_plan');
-    assert.deepEqual(names.filter((n) => n.endsWith('.deploy_plan')), ['tripleo.deployment.v1.deploy_plan']);
+    assert.deepEqual(
+      names.filter((n) => n.endsWith('.deploy_plan')),
+      ['tripleo.deployment.v1.deploy_plan'],
+    );
     assert.ok(names.includes('tripleo.validations.v1.run_group'));
     const deployOnly = JSON.parse((await tripleo('execution', 'list', '--plan', plan, '--workflow', 'deploy_plan', '--json')).stdout) as { id: string }[];
     assert.equal(deployOnly.length, 1);

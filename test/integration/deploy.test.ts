@@ -52,10 +52,16 @@ describe('a deploy that fails at create time', function () {
   const fixture = planFixture('deployfail', { environments: { 'environments/fail-on-create.yaml': true } });
   const { plan } = fixture;
 
-  it('reports the failed resource and Heat\'s reason', async () => {
-    await assert.rejects(deployPlan(fixture.uc, plan, { wait: true }), (e: Error) => e instanceof PlanError && /CREATE_FAILED/.test(e.message) && /IntentionalCreateFailure/.test(e.message));
+  it("reports the failed resource and Heat's reason", async () => {
+    await assert.rejects(
+      deployPlan(fixture.uc, plan, { wait: true }),
+      (e: Error) => e instanceof PlanError && /CREATE_FAILED/.test(e.message) && /IntentionalCreateFailure/.test(e.message),
+    );
     const r = await followStack(fixture.uc, plan, { timeoutMs: 60_000 });
     assert.equal(r.stack.stack_status, 'CREATE_FAILED');
-    assert.ok(r.failed.some((f) => f.name === 'IntentionalCreateFailure' && /Test Resource failed/.test(f.reason)), JSON.stringify(r.failed));
+    assert.ok(
+      r.failed.some((f) => f.name === 'IntentionalCreateFailure' && /Test Resource failed/.test(f.reason)),
+      JSON.stringify(r.failed),
+    );
   });
 });

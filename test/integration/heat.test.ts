@@ -118,7 +118,7 @@ describe('Heat against the real undercloud', function () {
       assert.deepEqual(flat.Environment?.parameters, { length: 14 });
     });
 
-    it('surfaces an invalid template as an HttpError carrying Heat\'s message', async () => {
+    it("surfaces an invalid template as an HttpError carrying Heat's message", async () => {
       const template = { heat_template_version: '2018-08-31', resources: { r: { type: 'OS::Heat::RandomString', properties: { lenght: 3 } } } };
       await assert.rejects(
         heat.validate({ template }),
@@ -129,9 +129,15 @@ describe('Heat against the real undercloud', function () {
           /^heat: POST http:\/\/127\.0\.0\.1:8004\/v1\/\w+\/validate failed with HTTP 400/.test(e.message),
       );
       // a service this undercloud does not have is refused the same way
-      await assert.rejects(heat.validate({ template: { heat_template_version: '2018-08-31', resources: { s: { type: 'OS::Nova::Server' } } } }), (e: Error) => e instanceof HttpError && e.status === 400 && /Service nova is not available for resource type OS::Nova::Server/.test(e.serviceMessage));
+      await assert.rejects(
+        heat.validate({ template: { heat_template_version: '2018-08-31', resources: { s: { type: 'OS::Nova::Server' } } } }),
+        (e: Error) => e instanceof HttpError && e.status === 400 && /Service nova is not available for resource type OS::Nova::Server/.test(e.serviceMessage),
+      );
       // Heat answers a bare 500 for this one, so the client says what is wrong before sending
-      await assert.rejects(heat.validate({ template: TEMPLATE, files: FILES, environmentFiles: ['env/base.yaml', 'env/missing.yaml'] }), (e: Error) => e instanceof OpenStackError && !(e instanceof HttpError) && e.message === 'heat: environment file env/missing.yaml not in files');
+      await assert.rejects(
+        heat.validate({ template: TEMPLATE, files: FILES, environmentFiles: ['env/base.yaml', 'env/missing.yaml'] }),
+        (e: Error) => e instanceof OpenStackError && !(e instanceof HttpError) && e.message === 'heat: environment file env/missing.yaml not in files',
+      );
     });
   });
 
@@ -156,7 +162,10 @@ describe('Heat against the real undercloud', function () {
       assert.equal(done.stack_status, 'CREATE_COMPLETE', done.stack_status_reason);
       assert.equal(done.id, id);
       const last = progress[progress.length - 1];
-      assert.deepEqual({ status: last.status, complete: last.complete, failed: last.failed, total: last.total }, { status: 'CREATE_COMPLETE', complete: 4, failed: 0, total: 4 });
+      assert.deepEqual(
+        { status: last.status, complete: last.complete, failed: last.failed, total: last.total },
+        { status: 'CREATE_COMPLETE', complete: 4, failed: 0, total: 4 },
+      );
       assert.ok(progress.every((p) => p.total === 4 && p.complete <= p.total && p.elapsedMs >= 0));
     });
 
@@ -173,7 +182,10 @@ describe('Heat against the real undercloud', function () {
       assert.equal(await heat.getStack(`${stack}-missing`), undefined);
 
       const listed = await heat.listStacks({ name: stack });
-      assert.deepEqual(listed.map((s) => [s.stack_name, s.id, s.stack_status]), [[stack, id, 'CREATE_COMPLETE']]);
+      assert.deepEqual(
+        listed.map((s) => [s.stack_name, s.id, s.stack_status]),
+        [[stack, id, 'CREATE_COMPLETE']],
+      );
       assert.equal((await heat.listStacks({ name: stack, status: 'CREATE_COMPLETE' })).length, 1);
       assert.equal((await heat.listStacks({ name: stack, status: 'UPDATE_COMPLETE' })).length, 0);
       const withNested = await heat.listStacks({ showNested: true, limit: 2 });
@@ -202,7 +214,10 @@ describe('Heat against the real undercloud', function () {
       const all = await heat.listEvents(stack);
       requests.length = 0;
       const paged = await heat.listEvents(stack, { limit: 2 });
-      assert.deepEqual(paged.map((e) => e.id), all.map((e) => e.id));
+      assert.deepEqual(
+        paged.map((e) => e.id),
+        all.map((e) => e.id),
+      );
       // 1 to find the id + one page per 2 events + the short (or empty) last page
       const pages = requests.filter((r) => /\/events\?limit=2/.test(r));
       assert.equal(pages.length, Math.floor(all.length / 2) + 1);
@@ -213,19 +228,37 @@ describe('Heat against the real undercloud', function () {
       assert.deepEqual([all.at(-1)!.resource_name, all.at(-1)!.resource_status], [stack, 'CREATE_COMPLETE']);
       assert.equal(all.length, 10);
       const times = all.map((e) => Date.parse(e.event_time));
-      assert.deepEqual(times, [...times].sort((a, b) => a - b));
+      assert.deepEqual(
+        times,
+        [...times].sort((a, b) => a - b),
+      );
 
       const desc = await heat.listEvents(stack, { sortDir: 'desc', limit: 3 });
-      assert.deepEqual(desc.map((e) => e.id), all.map((e) => e.id).reverse());
+      assert.deepEqual(
+        desc.map((e) => e.id),
+        all.map((e) => e.id).reverse(),
+      );
 
       const ofR = await heat.listEvents(stack, { resource: 'r', limit: 2 });
-      assert.deepEqual(ofR.map((e) => [e.resource_name, e.resource_status]), [['r', 'CREATE_IN_PROGRESS'], ['r', 'CREATE_COMPLETE']]);
+      assert.deepEqual(
+        ofR.map((e) => [e.resource_name, e.resource_status]),
+        [
+          ['r', 'CREATE_IN_PROGRESS'],
+          ['r', 'CREATE_COMPLETE'],
+        ],
+      );
 
       const after = await heat.listEvents(stack, { marker: all[6].id, limit: 2 });
-      assert.deepEqual(after.map((e) => e.id), all.slice(7).map((e) => e.id));
+      assert.deepEqual(
+        after.map((e) => e.id),
+        all.slice(7).map((e) => e.id),
+      );
 
       const nested = await heat.listEvents(stack, { nestedDepth: 1 });
-      assert.ok(nested.some((e) => e.resource_name === 'marker'), 'nested events are missing');
+      assert.ok(
+        nested.some((e) => e.resource_name === 'marker'),
+        'nested events are missing',
+      );
       assert.ok(nested.length > all.length);
     });
 
@@ -286,7 +319,10 @@ describe('Heat against the real undercloud', function () {
       assert.equal(await heat.getStack(stack), undefined);
       assert.equal(await heat.deleteStack(stack), undefined);
       assert.deepEqual(await heat.listStacks({ name: stack }), []);
-      await assert.rejects(heat.waitForStack(`${stack}-never`), (e: Error) => e instanceof HttpError && e.status === 404 && e.serviceMessage === `The Stack (${stack}-never) could not be found.`);
+      await assert.rejects(
+        heat.waitForStack(`${stack}-never`),
+        (e: Error) => e instanceof HttpError && e.status === 404 && e.serviceMessage === `The Stack (${stack}-never) could not be found.`,
+      );
     });
   });
 
@@ -307,7 +343,10 @@ describe('Heat against the real undercloud', function () {
     it('is waited for with a time limit and a cancel signal', async () => {
       await heat.updateStack(slow, { template: template(3), parameters: { value: 'two' } });
       assert.equal((await heat.getStack(slow, { resolveOutputs: false }))?.stack_status, 'UPDATE_IN_PROGRESS');
-      await assert.rejects(heat.waitForStack(slow, { intervalMs: 200, timeoutMs: 500 }), (e: Error) => e instanceof TimeoutError && /^heat: WAIT stack .* timed out after 500 ms$/.test(e.message));
+      await assert.rejects(
+        heat.waitForStack(slow, { intervalMs: 200, timeoutMs: 500 }),
+        (e: Error) => e instanceof TimeoutError && /^heat: WAIT stack .* timed out after 500 ms$/.test(e.message),
+      );
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 300);
       await assert.rejects(heat.waitForStack(slow, { intervalMs: 200, signal: ac.signal }), CancelledError);
@@ -323,7 +362,10 @@ describe('Heat against the real undercloud', function () {
       assert.equal(s.stack_status, 'ROLLBACK_COMPLETE', s.stack_status_reason);
       assert.equal(s.parameters?.value, 'two');
       // nothing left to cancel
-      await assert.rejects(heat.cancelUpdate(slow), (e: Error) => e instanceof HttpError && e.status === 400 && e.serviceMessage === 'Cancelling update when stack is ROLLBACK_COMPLETE is not supported.');
+      await assert.rejects(
+        heat.cancelUpdate(slow),
+        (e: Error) => e instanceof HttpError && e.status === 400 && e.serviceMessage === 'Cancelling update when stack is ROLLBACK_COMPLETE is not supported.',
+      );
     });
 
     it('is cancelled without rollback (cancel_without_rollback)', async () => {

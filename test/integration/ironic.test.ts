@@ -3,7 +3,14 @@ import { HttpError, OpenStackError } from '../../src/openstack/errors';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { simulateRamdisk, uniqueName, undercloudProfile, waitForInspectorWaiting } from '../support/undercloud';
 
-const randomMac = () => `52:54:00:${[0, 0, 0].map(() => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join(':')}`;
+const randomMac = () =>
+  `52:54:00:${[0, 0, 0]
+    .map(() =>
+      Math.floor(Math.random() * 256)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join(':')}`;
 
 describe('Ironic and ironic-inspector against the real undercloud (fake-hardware)', function () {
   this.timeout(180_000);
@@ -28,13 +35,24 @@ describe('Ironic and ironic-inspector against the real undercloud (fake-hardware
   it('registers a node with a port and takes it enroll -> manageable -> (inspect) -> available, powering it on and off', async () => {
     const name = uniqueName('node');
     const mac = randomMac();
-    const node = await uc.ironic.createNode({ driver: 'fake-hardware', name, driver_info: { deploy_kernel: 'k', deploy_ramdisk: 'r' }, properties: { cpus: 4, memory_mb: 8192, local_gb: 40, cpu_arch: 'x86_64' } });
+    const node = await uc.ironic.createNode({
+      driver: 'fake-hardware',
+      name,
+      driver_info: { deploy_kernel: 'k', deploy_ramdisk: 'r' },
+      properties: { cpus: 4, memory_mb: 8192, local_gb: 40, cpu_arch: 'x86_64' },
+    });
     nodes.push(node.uuid);
     assert.equal(node.provision_state, 'enroll');
     const port = await uc.ironic.createPort(node.uuid, mac);
     assert.equal(port.address, mac);
-    assert.deepEqual((await uc.ironic.listPorts({ node: node.uuid })).map((p) => p.address), [mac]);
-    assert.deepEqual((await uc.ironic.listPorts({ address: mac })).map((p) => p.node_uuid), [node.uuid]);
+    assert.deepEqual(
+      (await uc.ironic.listPorts({ node: node.uuid })).map((p) => p.address),
+      [mac],
+    );
+    assert.deepEqual(
+      (await uc.ironic.listPorts({ address: mac })).map((p) => p.node_uuid),
+      [node.uuid],
+    );
 
     await uc.ironic.setProvisionState(name, 'manage');
     assert.equal((await uc.ironic.waitForProvisionState(name, 'manageable', { timeoutMs: 60_000 })).provision_state, 'manageable');
@@ -53,10 +71,13 @@ describe('Ironic and ironic-inspector against the real undercloud (fake-hardware
     assert.ok((await uc.ironic.listNodes()).some((n) => n.uuid === node.uuid));
   });
 
-  it('surfaces Ironic\'s refusals: a wrong state change, a duplicate MAC', async () => {
+  it("surfaces Ironic's refusals: a wrong state change, a duplicate MAC", async () => {
     const node = await uc.ironic.createNode({ driver: 'fake-hardware', name: uniqueName('node') });
     nodes.push(node.uuid);
-    await assert.rejects(uc.ironic.setProvisionState(node.uuid, 'provide'), (e: Error) => e instanceof HttpError && e.status === 400 && /provide|enroll/i.test(e.serviceMessage));
+    await assert.rejects(
+      uc.ironic.setProvisionState(node.uuid, 'provide'),
+      (e: Error) => e instanceof HttpError && e.status === 400 && /provide|enroll/i.test(e.serviceMessage),
+    );
     const mac = randomMac();
     await uc.ironic.createPort(node.uuid, mac);
     await assert.rejects(uc.ironic.createPort(node.uuid, mac), (e: Error) => e instanceof HttpError && e.status === 409 && e.serviceMessage.includes(mac));
@@ -89,6 +110,9 @@ describe('Ironic and ironic-inspector against the real undercloud (fake-hardware
   it('fails a wait clearly when the node ends in a failed state', async () => {
     const node = await uc.ironic.createNode({ driver: 'fake-hardware', name: uniqueName('fail') });
     nodes.push(node.uuid);
-    await assert.rejects(uc.ironic.waitForProvisionState(node.uuid, 'available', { timeoutMs: 1500, intervalMs: 300 }), (e: Error) => e instanceof OpenStackError && /timed out/.test(e.message));
+    await assert.rejects(
+      uc.ironic.waitForProvisionState(node.uuid, 'available', { timeoutMs: 1500, intervalMs: 300 }),
+      (e: Error) => e instanceof OpenStackError && /timed out/.test(e.message),
+    );
   });
 });

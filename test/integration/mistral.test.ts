@@ -127,10 +127,19 @@ describe('Mistral against the real undercloud', function () {
       assert.equal(created.scope, 'private');
       await mistral.createWorkbook(slowWorkbook);
 
-      await assert.rejects(mistral.createWorkbook(text), (e: Error) => e instanceof HttpError && e.status === 409 && /^Duplicate entry for WorkbookDefinition/.test(e.serviceMessage));
+      await assert.rejects(
+        mistral.createWorkbook(text),
+        (e: Error) => e instanceof HttpError && e.status === 409 && /^Duplicate entry for WorkbookDefinition/.test(e.serviceMessage),
+      );
       const broken = `version: '2.0'\nname: ${wb}_broken\nworkflows:\n  w:\n    tasks:\n      t:\n        action: std.noop\n        on-success: missing_task\n`;
-      await assert.rejects(mistral.createWorkbook(broken), (e: Error) => e instanceof HttpError && e.status === 400 && e.serviceMessage === "Task 'missing_task' not found.");
-      await assert.rejects(mistral.createWorkbook(`version: '2.0'\nname: [oops`), (e: Error) => e instanceof HttpError && e.status === 400 && /^Definition could not be parsed/.test(e.serviceMessage));
+      await assert.rejects(
+        mistral.createWorkbook(broken),
+        (e: Error) => e instanceof HttpError && e.status === 400 && e.serviceMessage === "Task 'missing_task' not found.",
+      );
+      await assert.rejects(
+        mistral.createWorkbook(`version: '2.0'\nname: [oops`),
+        (e: Error) => e instanceof HttpError && e.status === 400 && /^Definition could not be parsed/.test(e.serviceMessage),
+      );
       assert.equal(await mistral.getWorkbook(`${wb}_broken`), undefined);
     });
 
@@ -171,7 +180,10 @@ describe('Mistral against the real undercloud', function () {
       assert.equal(await mistral.getExecution('00000000-0000-0000-0000-000000000000'), undefined);
 
       const tasks = await mistral.listTasks(ex.id);
-      assert.deepEqual(tasks.map((t) => [t.name, t.state, t.type]), [['say', 'SUCCESS', 'ACTION']]);
+      assert.deepEqual(
+        tasks.map((t) => [t.name, t.state, t.type]),
+        [['say', 'SUCCESS', 'ACTION']],
+      );
       assert.equal(tasks[0].result, undefined);
       const task = await mistral.getTask(tasks[0].id);
       assert.equal(task?.parsedResult, 'hello tests');
@@ -180,7 +192,7 @@ describe('Mistral against the real undercloud', function () {
       assert.equal(await mistral.getTask('00000000-0000-0000-0000-000000000000'), undefined);
     });
 
-    it('calls Keystone over HTTP from a workflow (std.http), with the caller\'s token from $.openstack', async () => {
+    it("calls Keystone over HTTP from a workflow (std.http), with the caller's token from $.openstack", async () => {
       const ex = await mistral.createExecution(`${wb}.keystone`);
       const done = await mistral.waitForExecution(ex.id, { timeoutMs: 30_000 });
       assert.equal(done.state, 'SUCCESS', redactText(done.state_info ?? ''));
@@ -203,9 +215,16 @@ describe('Mistral against the real undercloud', function () {
     });
 
     it('refuses an input the workflow does not declare, and reports an unknown workflow', async () => {
-      await assert.rejects(mistral.createExecution(`${wb}.echo`, { input: { bogus: 1 } }), (e: Error) => e instanceof HttpError && e.status === 400 && e.serviceMessage === "Invalid input [name=echo, class=DirectWorkflowSpec, unexpected=['bogus']]");
+      await assert.rejects(
+        mistral.createExecution(`${wb}.echo`, { input: { bogus: 1 } }),
+        (e: Error) =>
+          e instanceof HttpError && e.status === 400 && e.serviceMessage === "Invalid input [name=echo, class=DirectWorkflowSpec, unexpected=['bogus']]",
+      );
       // Mistral answers 500 here, not 404
-      await assert.rejects(mistral.createExecution(`${wb}.nope`), (e: Error) => e instanceof HttpError && e.status === 500 && new RegExp(`Workflow not found \\[workflow_identifier=${wb}\\.nope`).test(e.serviceMessage));
+      await assert.rejects(
+        mistral.createExecution(`${wb}.nope`),
+        (e: Error) => e instanceof HttpError && e.status === 500 && new RegExp(`Workflow not found \\[workflow_identifier=${wb}\\.nope`).test(e.serviceMessage),
+      );
     });
 
     it('lists the executions of one workflow, newest first, page by page', async () => {
@@ -224,7 +243,10 @@ describe('Mistral against the real undercloud', function () {
       assert.equal(requests.length, 4, requests.join('\n'));
       assert.ok(requests.every((r) => r.includes(`workflow_name=${wb}.echo`) && r.includes('limit=1')));
 
-      assert.deepEqual((await mistral.listExecutionsOf(`${wb}.echo`, { limit: 1, max: 2 })).map((e) => e.id), all.slice(0, 2).map((e) => e.id));
+      assert.deepEqual(
+        (await mistral.listExecutionsOf(`${wb}.echo`, { limit: 1, max: 2 })).map((e) => e.id),
+        all.slice(0, 2).map((e) => e.id),
+      );
       assert.equal((await mistral.listExecutionsOf(`${wb}.echo`, { state: 'SUCCESS' })).length, 3);
       assert.equal((await mistral.listExecutionsOf(`${wb}.echo`, { state: 'ERROR' })).length, 0);
     });
@@ -236,7 +258,10 @@ describe('Mistral against the real undercloud', function () {
       // the sleep already running finishes, but nothing after it starts
       await until(async () => (await mistral.listTasks(ex.id)).some((t) => t.name === 'first' && t.state === 'SUCCESS'), 10_000);
       await new Promise((r) => setTimeout(r, 800));
-      assert.deepEqual((await mistral.listTasks(ex.id)).map((t) => [t.name, t.state]), [['first', 'SUCCESS']]);
+      assert.deepEqual(
+        (await mistral.listTasks(ex.id)).map((t) => [t.name, t.state]),
+        [['first', 'SUCCESS']],
+      );
       assert.equal((await mistral.getExecution(ex.id))?.state, 'PAUSED');
 
       assert.equal((await mistral.updateExecutionState(ex.id, 'RUNNING')).state, 'RUNNING');
@@ -252,8 +277,15 @@ describe('Mistral against the real undercloud', function () {
       assert.ok(!(await mistral.listTasks(ex.id)).some((t) => t.name === 'third'), 'a task ran after the cancel');
 
       // Mistral answers 200 with the execution unchanged here; the client says so
-      await assert.rejects(mistral.updateExecutionState(ex.id, 'RUNNING'), (e: Error) => e instanceof OpenStackError && e.message === `mistral: execution ${ex.id} stayed CANCELLED; Mistral did not move it to RUNNING`);
-      await assert.rejects(mistral.updateExecutionState(ex.id, 'PAUSED'), (e: Error) => e instanceof HttpError && e.status === 400 && e.serviceMessage.startsWith("Can't change workflow execution state from CANCELLED to PAUSED."));
+      await assert.rejects(
+        mistral.updateExecutionState(ex.id, 'RUNNING'),
+        (e: Error) => e instanceof OpenStackError && e.message === `mistral: execution ${ex.id} stayed CANCELLED; Mistral did not move it to RUNNING`,
+      );
+      await assert.rejects(
+        mistral.updateExecutionState(ex.id, 'PAUSED'),
+        (e: Error) =>
+          e instanceof HttpError && e.status === 400 && e.serviceMessage.startsWith("Can't change workflow execution state from CANCELLED to PAUSED."),
+      );
     });
 
     it('fails a running workflow on request (ERROR with state_info)', async () => {
@@ -267,7 +299,10 @@ describe('Mistral against the real undercloud', function () {
 
     it('waits with a time limit and a cancel signal', async () => {
       const ex = await mistral.createExecution(`${slowWb}.slow`, { input: { seconds: 1 } });
-      await assert.rejects(mistral.waitForExecution(ex.id, { timeoutMs: 400, intervalMs: 100 }), (e: Error) => e instanceof TimeoutError && e.message === `mistral: WAIT execution ${ex.id} timed out after 400 ms`);
+      await assert.rejects(
+        mistral.waitForExecution(ex.id, { timeoutMs: 400, intervalMs: 100 }),
+        (e: Error) => e instanceof TimeoutError && e.message === `mistral: WAIT execution ${ex.id} timed out after 400 ms`,
+      );
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 200);
       await assert.rejects(mistral.waitForExecution(ex.id, { signal: ac.signal }), CancelledError);
@@ -278,7 +313,10 @@ describe('Mistral against the real undercloud', function () {
 
     it('deletes executions: a running one only with force', async () => {
       const ex = await mistral.createExecution(`${slowWb}.slow`, { input: { seconds: 5 } });
-      await assert.rejects(mistral.deleteExecution(ex.id), (e: Error) => e instanceof HttpError && e.status === 403 && /^Only completed executions can be deleted/.test(e.serviceMessage));
+      await assert.rejects(
+        mistral.deleteExecution(ex.id),
+        (e: Error) => e instanceof HttpError && e.status === 403 && /^Only completed executions can be deleted/.test(e.serviceMessage),
+      );
       await mistral.deleteExecution(ex.id, { force: true });
       assert.equal(await mistral.getExecution(ex.id), undefined);
       await mistral.deleteExecution(ex.id);
@@ -296,7 +334,10 @@ describe('Mistral against the real undercloud', function () {
       assert.deepEqual(created.variables, variables);
       assert.equal(created.description, 'integration test');
       assert.deepEqual((await mistral.getEnvironment(envName))?.variables, variables);
-      await assert.rejects(mistral.createEnvironment(envName, {}), (e: Error) => e instanceof HttpError && e.status === 409 && /^Duplicate entry for Environment/.test(e.serviceMessage));
+      await assert.rejects(
+        mistral.createEnvironment(envName, {}),
+        (e: Error) => e instanceof HttpError && e.status === 409 && /^Duplicate entry for Environment/.test(e.serviceMessage),
+      );
 
       const updated = await mistral.updateEnvironment(envName, { variables: { ...variables, greeting: 'hello again' } });
       assert.equal(updated.variables.greeting, 'hello again');
@@ -325,8 +366,15 @@ describe('Mistral against the real undercloud', function () {
     });
 
     it('reports a failed action with its result, and an unknown one', async () => {
-      await assert.rejects(mistral.runAction('std.fail', { error_data: 'boom' }), (e: Error) => e instanceof ActionExecutionError && e.action === 'std.fail' && e.result === 'boom' && e.message === 'mistral: action std.fail failed: boom');
-      await assert.rejects(mistral.runAction('std.nope'), (e: Error) => e instanceof HttpError && e.serviceMessage === 'Failed to find action [action_name=std.nope]');
+      await assert.rejects(
+        mistral.runAction('std.fail', { error_data: 'boom' }),
+        (e: Error) =>
+          e instanceof ActionExecutionError && e.action === 'std.fail' && e.result === 'boom' && e.message === 'mistral: action std.fail failed: boom',
+      );
+      await assert.rejects(
+        mistral.runAction('std.nope'),
+        (e: Error) => e instanceof HttpError && e.serviceMessage === 'Failed to find action [action_name=std.nope]',
+      );
     });
   });
 
@@ -337,7 +385,10 @@ describe('Mistral against the real undercloud', function () {
       assert.ok(updated.updated_at);
       const ex = await mistral.createExecution(`${wb}.echo`, { input: { who: 'again' } });
       assert.deepEqual((await mistral.waitForExecution(ex.id, { timeoutMs: 30_000 })).parsedOutput, { greeting: 'bonjour again' });
-      await assert.rejects(mistral.updateWorkbook(workbook('x').replace(`name: ${wb}`, `name: ${wb}_missing`)), (e: Error) => e instanceof HttpError && e.status === 404 && e.serviceMessage.startsWith(`Workbook not found [name=${wb}_missing`));
+      await assert.rejects(
+        mistral.updateWorkbook(workbook('x').replace(`name: ${wb}`, `name: ${wb}_missing`)),
+        (e: Error) => e instanceof HttpError && e.status === 404 && e.serviceMessage.startsWith(`Workbook not found [name=${wb}_missing`),
+      );
     });
 
     it('deletes a workbook and its workflows', async () => {

@@ -64,7 +64,10 @@ describe('bare-metal nodes through tripleo.baremetal.v1 on the real Ironic', fun
     const spec = fleet(2);
     const r = await registerNodes(uc, spec, { dryRun: true });
     assert.equal(r.ok, true);
-    assert.deepEqual(r.registered.map((n) => n.name), spec.map((n) => n.name));
+    assert.deepEqual(
+      r.registered.map((n) => n.name),
+      spec.map((n) => n.name),
+    );
     assert.deepEqual([r.updated, r.removed], [[], []]);
     assert.match(r.message, /^dry run: would register 2, update 0 and remove 0 nodes$/);
     assert.deepEqual(await registered(spec), []);
@@ -77,7 +80,10 @@ describe('bare-metal nodes through tripleo.baremetal.v1 on the real Ironic', fun
     const first = await registerNodes(uc, parsed.nodes);
     for (const n of first.registered) ours.add(n.uuid);
     assert.equal(first.ok, true, first.message);
-    assert.deepEqual(first.nodes.map((n) => [n.name, n.provisionState, n.ok]), spec.map((n) => [n.name, 'manageable', true]));
+    assert.deepEqual(
+      first.nodes.map((n) => [n.name, n.provisionState, n.ok]),
+      spec.map((n) => [n.name, 'manageable', true]),
+    );
     const nodes = await registered(spec);
     assert.equal(nodes.length, 3);
     for (const n of nodes) {
@@ -113,8 +119,14 @@ describe('bare-metal nodes through tripleo.baremetal.v1 on the real Ironic', fun
     const r = await registerNodes(uc, spec, { introspect: true, provide: true });
     for (const n of r.registered) ours.add(n.uuid);
     assert.equal(r.ok, true, r.message);
-    assert.deepEqual(r.introspection?.nodes.map((n) => n.provisionState), ['manageable', 'manageable']);
-    assert.deepEqual(r.provision?.nodes.map((n) => n.provisionState), ['available', 'available']);
+    assert.deepEqual(
+      r.introspection?.nodes.map((n) => n.provisionState),
+      ['manageable', 'manageable'],
+    );
+    assert.deepEqual(
+      r.provision?.nodes.map((n) => n.provisionState),
+      ['available', 'available'],
+    );
     const uuids = r.registered.map((n) => n.uuid);
 
     // introspection needs manageable nodes: Ironic's refusal is reported per node
@@ -129,14 +141,23 @@ describe('bare-metal nodes through tripleo.baremetal.v1 on the real Ironic', fun
     assert.equal(nodeCapabilities((await uc.ironic.getNode(uuids[0]))!).profile, 'control');
 
     const managed = await manageNodes(uc, uuids);
-    assert.deepEqual(managed.nodes.map((n) => [n.provisionState, n.ok]), [['manageable', true], ['manageable', true]]);
+    assert.deepEqual(
+      managed.nodes.map((n) => [n.provisionState, n.ok]),
+      [
+        ['manageable', true],
+        ['manageable', true],
+      ],
+    );
     const again = await introspectNodes(uc, uuids);
     assert.equal(again.ok, true, again.message);
     assert.equal((await provideNodes(uc, [uuids[1]])).nodes[0].provisionState, 'available');
 
     const deleted = await deleteNodes(uc, [uuids[0], 'no-such-node-xyz']);
     assert.equal(deleted.ok, false);
-    assert.deepEqual(deleted.nodes.map((n) => n.ok), [true, false]);
+    assert.deepEqual(
+      deleted.nodes.map((n) => n.ok),
+      [true, false],
+    );
     assert.match(deleted.message, /1 of 2 nodes deleted; refused: no-such-node-xyz \(Node no-such-node-xyz could not be found\.\)/);
     assert.equal(await uc.ironic.getNode(uuids[0]), undefined);
   });
@@ -185,7 +206,10 @@ describe('bare-metal nodes through tripleo.baremetal.v1 on the real Ironic', fun
     assert.equal(imported.ok, true);
     for (const n of imported.registered) ours.add(n.uuid);
     const listed = JSON.parse((await tripleo('node', 'list', '--json')).stdout) as { name: string; provision_state: string; memory_mb: number }[];
-    assert.deepEqual(listed.filter((n) => n.name === spec[0].name).map((n) => [n.provision_state, n.memory_mb]), [['manageable', 8192]]);
+    assert.deepEqual(
+      listed.filter((n) => n.name === spec[0].name).map((n) => [n.provision_state, n.memory_mb]),
+      [['manageable', 8192]],
+    );
     const tagged = await tripleo('node', 'tag', spec[0].name!, '--profile', 'compute');
     assert.match(tagged.stdout, /1 nodes tagged with profile compute/);
     // --role gives the role's profile, as the extension's Tag with Profile does
@@ -193,14 +217,20 @@ describe('bare-metal nodes through tripleo.baremetal.v1 on the real Ironic', fun
     assert.deepEqual([byRole.ok, byRole.message], [true, '1 nodes tagged with profile control']);
     assert.equal(nodeCapabilities((await uc.ironic.getNode(imported.registered[0].uuid))!).profile, 'control');
     assert.match((await tripleo('node', 'tag', spec[0].name!, '--role', 'CephStorage')).stdout, /1 nodes tagged with profile ceph-storage/);
-    await assert.rejects(tripleo('node', 'provide', 'no-such-node-abc'), (e: { code: number; stderr: string }) => /no such node: no-such-node-abc/.test(e.stderr));
+    await assert.rejects(tripleo('node', 'provide', 'no-such-node-abc'), (e: { code: number; stderr: string }) =>
+      /no such node: no-such-node-abc/.test(e.stderr),
+    );
     const del = await tripleo('node', 'delete', spec[0].name!);
     assert.match(del.stdout, /1 of 1 nodes deleted/);
     // Mistral keeps the input with the password; what we show of an execution does not
     const ex = (await uc.mistral.getExecution(imported.execution ?? ''))!;
     assert.match(ex.input ?? '', /never-shown-pw/);
     assert.doesNotMatch(redactText(ex.input ?? ''), /never-shown-pw/);
-    for (const args of [['execution', 'show', ex.id], ['execution', 'show', ex.id, '--json'], ['execution', 'list', '--limit', '50', '--json']]) {
+    for (const args of [
+      ['execution', 'show', ex.id],
+      ['execution', 'show', ex.id, '--json'],
+      ['execution', 'list', '--limit', '50', '--json'],
+    ]) {
       const shown = await tripleo(...args);
       assert.doesNotMatch(shown.stdout, /never-shown-pw/, args.join(' '));
       assert.match(shown.stdout, args.includes('--json') ? new RegExp(ex.id) : /^input: .*\*{6}/m, args.join(' '));

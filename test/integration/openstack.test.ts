@@ -28,7 +28,8 @@ describe('OpenStack clients against the real undercloud', () => {
       assert.equal(token.project?.name, 'admin');
       assert.ok(token.expiresAt.getTime() > Date.now() + 60_000);
       const types = token.catalog.map((s) => s.type).sort();
-      for (const t of ['baremetal', 'baremetal-introspection', 'identity', 'object-store', 'orchestration', 'workflowv2']) assert.ok(types.includes(t), `catalog lacks ${t}: ${types}`);
+      for (const t of ['baremetal', 'baremetal-introspection', 'identity', 'object-store', 'orchestration', 'workflowv2'])
+        assert.ok(types.includes(t), `catalog lacks ${t}: ${types}`);
       assert.match(await uc.session.endpoint('object-store'), new RegExp(`/v1/AUTH_${token.project!.id}$`));
     });
 
@@ -63,15 +64,30 @@ describe('OpenStack clients against the real undercloud', () => {
       });
       const cred = created.application_credential;
       try {
-        const session = new KeystoneSession(new HttpClient(), { authUrl: uc.session.authUrl, applicationCredentialId: cred.id, applicationCredentialSecret: cred.secret });
+        const session = new KeystoneSession(new HttpClient(), {
+          authUrl: uc.session.authUrl,
+          applicationCredentialId: cred.id,
+          applicationCredentialSecret: cred.secret,
+        });
         const t = await session.getToken();
         assert.equal(t.user.name, 'admin');
         assert.equal(t.project?.name, 'admin');
         assert.ok((await new SwiftClient(session).account()).containers >= 0);
-        const byName = new KeystoneSession(new HttpClient(), { authUrl: uc.session.authUrl, applicationCredentialName: name, username: 'admin', userDomainName: 'Default', applicationCredentialSecret: cred.secret });
+        const byName = new KeystoneSession(new HttpClient(), {
+          authUrl: uc.session.authUrl,
+          applicationCredentialName: name,
+          username: 'admin',
+          userDomainName: 'Default',
+          applicationCredentialSecret: cred.secret,
+        });
         assert.equal((await byName.getToken()).project?.name, 'admin');
       } finally {
-        await uc.session.request({ service: 'keystone', serviceType: 'identity', method: 'DELETE', path: `/users/${token.user.id}/application_credentials/${cred.id}` });
+        await uc.session.request({
+          service: 'keystone',
+          serviceType: 'identity',
+          method: 'DELETE',
+          path: `/users/${token.user.id}/application_credentials/${cred.id}`,
+        });
       }
     });
 
@@ -88,7 +104,11 @@ describe('OpenStack clients against the real undercloud', () => {
       p.auth.password = 'definitely-wrong-pw';
       const bad = new Undercloud(p);
       try {
-        await assert.rejects(bad.connect(), (e: Error) => e instanceof AuthError && !e.message.includes('definitely-wrong-pw') && /authentication to http:\/\/127\.0\.0\.1:5000\/v3 failed/.test(e.message));
+        await assert.rejects(
+          bad.connect(),
+          (e: Error) =>
+            e instanceof AuthError && !e.message.includes('definitely-wrong-pw') && /authentication to http:\/\/127\.0\.0\.1:5000\/v3 failed/.test(e.message),
+        );
       } finally {
         bad.dispose();
       }
@@ -99,7 +119,12 @@ describe('OpenStack clients against the real undercloud', () => {
       const first = await session.getToken();
       // revoke it behind the session's back, with a separate admin token
       const admin = await uc.session.getToken();
-      await uc.http.request({ service: 'keystone', method: 'DELETE', url: `${uc.session.authUrl}/auth/tokens`, headers: { 'X-Auth-Token': admin.id, 'X-Subject-Token': first.id } });
+      await uc.http.request({
+        service: 'keystone',
+        method: 'DELETE',
+        url: `${uc.session.authUrl}/auth/tokens`,
+        headers: { 'X-Auth-Token': admin.id, 'X-Subject-Token': first.id },
+      });
       const account = await new SwiftClient(session).account();
       assert.ok(account.containers >= 0);
       const second = await session.getToken();
@@ -133,7 +158,10 @@ describe('OpenStack clients against the real undercloud', () => {
     it('lists every object through pages of `limit`', async () => {
       for (let i = 0; i < 5; i++) await uc.swift.putObject(container, `page/obj-${i}`, `content ${i}`);
       const listed = await uc.swift.listObjects(container, { prefix: 'page/', limit: 2 });
-      assert.deepEqual(listed.map((o) => o.name), [0, 1, 2, 3, 4].map((i) => `page/obj-${i}`));
+      assert.deepEqual(
+        listed.map((o) => o.name),
+        [0, 1, 2, 3, 4].map((i) => `page/obj-${i}`),
+      );
       assert.equal(listed[3].hash, md5('content 3'));
     });
 
@@ -141,7 +169,10 @@ describe('OpenStack clients against the real undercloud', () => {
       await uc.swift.deleteObject(container, 'page/obj-0');
       assert.equal(await uc.swift.objectMetadata(container, 'page/obj-0'), undefined);
       await uc.swift.deleteObject(container, 'page/obj-0');
-      await assert.rejects(uc.swift.getObject(container, 'page/obj-0'), (e: Error) => e instanceof HttpError && e.status === 404 && /swift: GET .* 404/.test(e.message));
+      await assert.rejects(
+        uc.swift.getObject(container, 'page/obj-0'),
+        (e: Error) => e instanceof HttpError && e.status === 404 && /swift: GET .* 404/.test(e.message),
+      );
     });
 
     it('unpacks a tar.gz into the container with extract-archive', async () => {
@@ -182,13 +213,23 @@ describe('OpenStack clients against the real undercloud', () => {
   it('the tripleo CLI prints who we are, from OS_* variables', async () => {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
     const p = undercloudProfile();
-    Object.assign(env, { OS_AUTH_URL: p.auth.authUrl, OS_USERNAME: p.auth.username, OS_PASSWORD: p.auth.password, OS_PROJECT_NAME: p.auth.projectName, OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default' });
+    Object.assign(env, {
+      OS_AUTH_URL: p.auth.authUrl,
+      OS_USERNAME: p.auth.username,
+      OS_PASSWORD: p.auth.password,
+      OS_PROJECT_NAME: p.auth.projectName,
+      OS_USER_DOMAIN_NAME: 'Default',
+      OS_PROJECT_DOMAIN_NAME: 'Default',
+    });
     const { stdout } = await run('node', [path.join(ROOT, 'dist/cli.js'), 'whoami', '--json'], { env });
     const info = JSON.parse(stdout);
     assert.equal(info.user, 'admin');
     assert.equal(info.project, 'admin');
     assert.match(info.endpoints['object-store'], /^http:\/\/127\.0\.0\.1:8080\/v1\/AUTH_/);
     env.OS_PASSWORD = 'wrong';
-    await assert.rejects(run('node', [path.join(ROOT, 'dist/cli.js'), 'whoami'], { env }), (e: { code: number; stderr: string }) => e.code === 1 && /^tripleo: authentication to .* failed/.test(e.stderr) && !e.stderr.includes('wrong'));
+    await assert.rejects(
+      run('node', [path.join(ROOT, 'dist/cli.js'), 'whoami'], { env }),
+      (e: { code: number; stderr: string }) => e.code === 1 && /^tripleo: authentication to .* failed/.test(e.stderr) && !e.stderr.includes('wrong'),
+    );
   });
 });

@@ -34,7 +34,10 @@ describe('deployment plans through the Mistral workflows (real undercloud)', fun
   it('installs the workbooks, then leaves the same version alone', async () => {
     await installWorkbooks(uc.mistral);
     const again = await installWorkbooks(uc.mistral);
-    assert.deepEqual(again.map((w) => w.action), again.map(() => 'current'));
+    assert.deepEqual(
+      again.map((w) => w.action),
+      again.map(() => 'current'),
+    );
     assert.ok(again.length >= 2);
   });
 
@@ -46,10 +49,22 @@ describe('deployment plans through the Mistral workflows (real undercloud)', fun
       definition: `version: '2.0'\nname: ${name}\ntags: [vscode-tripleo, 'workbook-version:${version}']\nworkflows:\n  noop:\n    tasks:\n      t:\n        action: std.noop\n`,
     });
     try {
-      assert.deepEqual((await installWorkbooks(uc.mistral, [wb(1)])).map((w) => w.action), ['installed']);
-      assert.deepEqual((await installWorkbooks(uc.mistral, [wb(1)])).map((w) => w.action), ['current']);
-      assert.deepEqual((await installWorkbooks(uc.mistral, [wb(2)])).map((w) => [w.action, w.installedVersion]), [['upgraded', 1]]);
-      assert.deepEqual((await installWorkbooks(uc.mistral, [wb(1)])).map((w) => [w.action, w.installedVersion]), [['newer-installed', 2]]);
+      assert.deepEqual(
+        (await installWorkbooks(uc.mistral, [wb(1)])).map((w) => w.action),
+        ['installed'],
+      );
+      assert.deepEqual(
+        (await installWorkbooks(uc.mistral, [wb(1)])).map((w) => w.action),
+        ['current'],
+      );
+      assert.deepEqual(
+        (await installWorkbooks(uc.mistral, [wb(2)])).map((w) => [w.action, w.installedVersion]),
+        [['upgraded', 1]],
+      );
+      assert.deepEqual(
+        (await installWorkbooks(uc.mistral, [wb(1)])).map((w) => [w.action, w.installedVersion]),
+        [['newer-installed', 2]],
+      );
     } finally {
       await uc.mistral.deleteWorkbook(name);
     }
@@ -75,7 +90,10 @@ describe('deployment plans through the Mistral workflows (real undercloud)', fun
     await uploadPlanFolder(uc.swift, dir, c);
     try {
       await assert.rejects(runWorkflow(uc.mistral, 'tripleo.plan_management.v1.create_deployment_plan', { container: c }), /has no capabilities-map.yaml/);
-      fs.writeFileSync(path.join(dir, 'capabilities-map.yaml'), 'root_template: nope.yaml\ntopics:\n- title: T\n  environment_groups:\n  - title: G\n    environments:\n    - {title: M}\n');
+      fs.writeFileSync(
+        path.join(dir, 'capabilities-map.yaml'),
+        'root_template: nope.yaml\ntopics:\n- title: T\n  environment_groups:\n  - title: G\n    environments:\n    - {title: M}\n',
+      );
       await uploadPlanFolder(uc.swift, dir, c);
       await assert.rejects(
         runWorkflow(uc.mistral, 'tripleo.plan_management.v1.create_deployment_plan', { container: c }),
@@ -120,8 +138,14 @@ describe('deployment plans through the Mistral workflows (real undercloud)', fun
       'environments/network-isolation.yaml',
       'environments/debug.yaml',
     ]);
-    await assert.rejects(updatePlanCapabilities(uc, plan, { 'environments/network-flat.yaml': true }), /environments\/network-flat.yaml and environments\/network-isolation.yaml are mutually exclusive|environments\/network-isolation.yaml and environments\/network-flat.yaml are mutually exclusive/);
-    await assert.rejects(updatePlanCapabilities(uc, plan, { 'environments/ssl-endpoints.yaml': true }), /environments\/ssl-endpoints.yaml requires environments\/ssl-enable.yaml/);
+    await assert.rejects(
+      updatePlanCapabilities(uc, plan, { 'environments/network-flat.yaml': true }),
+      /environments\/network-flat.yaml and environments\/network-isolation.yaml are mutually exclusive|environments\/network-isolation.yaml and environments\/network-flat.yaml are mutually exclusive/,
+    );
+    await assert.rejects(
+      updatePlanCapabilities(uc, plan, { 'environments/ssl-endpoints.yaml': true }),
+      /environments\/ssl-endpoints.yaml requires environments\/ssl-enable.yaml/,
+    );
     const data = await readPlanData(uc.mistral, plan);
     assert.deepEqual(data?.environments.length, 3);
   });
@@ -132,7 +156,8 @@ describe('deployment plans through the Mistral workflows (real undercloud)', fun
     fs.rmSync(path.join(copy, 'environments/debug.yaml'));
     const mapFile = path.join(copy, 'capabilities-map.yaml');
     const map = parse(fs.readFileSync(mapFile, 'utf8'));
-    for (const t of map.topics) for (const g of t.environment_groups) g.environments = g.environments.filter((e: { file: string }) => e.file !== 'environments/debug.yaml');
+    for (const t of map.topics)
+      for (const g of t.environment_groups) g.environments = g.environments.filter((e: { file: string }) => e.file !== 'environments/debug.yaml');
     fs.writeFileSync(mapFile, JSON.stringify(map));
     const r = await updatePlan(uc, plan, copy);
     assert.deepEqual(r.dropped, ['environments/debug.yaml']);
@@ -214,13 +239,21 @@ describe('plan parameters through Heat (real undercloud)', function () {
 
   it('refuses a value outside its constraints (also in a nested template) and keeps the previous values', async () => {
     // the error names the refused parameters as values, for editors to point at them
-    const refused = (names: string[]) => (e: Error) => e instanceof ParameterError && e.code === 'invalid-parameters' && assert.deepEqual(e.parameters, names) === undefined;
+    const refused = (names: string[]) => (e: Error) =>
+      e instanceof ParameterError && e.code === 'invalid-parameters' && assert.deepEqual(e.parameters, names) === undefined;
     await assert.rejects(updatePlanParameters(fixture.uc, plan, { ComputeCount: 100, Debug: true }), refused(['ComputeCount']));
     await assert.rejects(updatePlanParameters(fixture.uc, plan, { NovaComputeLibvirtType: 'xen' }), refused(['NovaComputeLibvirtType']));
     assert.equal((await readPlanData(fixture.uc.mistral, plan))?.parameter_defaults.ComputeCount, 3);
   });
 
   it('refuses unknown parameter names instead of dropping them, with a suggestion', async () => {
-    await assert.rejects(updatePlanParameters(fixture.uc, plan, { ComputeCont: 2 }), (e: Error) => e instanceof ParameterError && e.code === 'unknown-parameters' && /ComputeCont \(did you mean ComputeCount\?\)/.test(e.message) && e.parameters.join() === 'ComputeCont');
+    await assert.rejects(
+      updatePlanParameters(fixture.uc, plan, { ComputeCont: 2 }),
+      (e: Error) =>
+        e instanceof ParameterError &&
+        e.code === 'unknown-parameters' &&
+        /ComputeCont \(did you mean ComputeCount\?\)/.test(e.message) &&
+        e.parameters.join() === 'ComputeCont',
+    );
   });
 });

@@ -108,7 +108,11 @@ describe('uploading a plan folder to Swift (real Swift)', () => {
     await uploadPlanFolder(uc.swift, dir, c);
     const before = await snapshot(c);
     // what a process killed mid-upload leaves: a journal, a backup, an overwritten and a new object
-    await uc.swift.putObject(c, '.tripleo/upload-journal.json', JSON.stringify({ txn: 't1', created: ['environments/half.yaml'], saved: ['environments/a.yaml'] }));
+    await uc.swift.putObject(
+      c,
+      '.tripleo/upload-journal.json',
+      JSON.stringify({ txn: 't1', created: ['environments/half.yaml'], saved: ['environments/a.yaml'] }),
+    );
     await uc.swift.copyObject(c, 'environments/a.yaml', c, '.tripleo/backup/t1/environments/a.yaml');
     await uc.swift.putObject(c, 'environments/a.yaml', 'garbage');
     await uc.swift.putObject(c, 'environments/half.yaml', 'half');
@@ -119,14 +123,24 @@ describe('uploading a plan folder to Swift (real Swift)', () => {
 
   it('leaves no container behind when a first upload fails', async () => {
     const c = uniqueName('up-first-fault');
-    await assert.rejects(uploadPlanFolder(uc.swift, dir, c, { beforeWrite: (_n, i) => { if (i === 3) throw new Error('disk full (injected)'); } }), /disk full/);
+    await assert.rejects(
+      uploadPlanFolder(uc.swift, dir, c, {
+        beforeWrite: (_n, i) => {
+          if (i === 3) throw new Error('disk full (injected)');
+        },
+      }),
+      /disk full/,
+    );
     assert.equal(await uc.swift.containerMetadata(c), undefined);
   });
 
   it('refuses a symlink that leaves the folder before touching Swift', async () => {
     const c = uniqueName('up-symlink');
     fs.symlinkSync('/etc/hostname', path.join(dir, 'environments/escape.yaml'));
-    await assert.rejects(uploadPlanFolder(uc.swift, dir, c), (e: Error) => e instanceof PlanError && e.code === 'symlink-outside' && /environments\/escape.yaml is a symlink to \/etc\/hostname/.test(e.message));
+    await assert.rejects(
+      uploadPlanFolder(uc.swift, dir, c),
+      (e: Error) => e instanceof PlanError && e.code === 'symlink-outside' && /environments\/escape.yaml is a symlink to \/etc\/hostname/.test(e.message),
+    );
     assert.equal(await uc.swift.containerMetadata(c), undefined);
   });
 

@@ -52,7 +52,11 @@ export async function removeStackAndPlan(plan: string): Promise<void> {
  * What the IPA ramdisk on a machine would post to ironic-inspector once introspection waits for
  * it: the inventory, no credentials. The only part of introspection that is not the real service.
  */
-export async function simulateRamdisk(uc: Undercloud, mac: string, facts: { cpus: number; memoryMb: number; diskBytes: number; serial?: string }): Promise<void> {
+export async function simulateRamdisk(
+  uc: Undercloud,
+  mac: string,
+  facts: { cpus: number; memoryMb: number; diskBytes: number; serial?: string },
+): Promise<void> {
   const endpoint = await uc.session.endpoint('baremetal-introspection');
   await uc.http.request({
     service: 'ironic-inspector',
@@ -110,7 +114,15 @@ export function tripleoCli(): (...args: string[]) => Promise<{ stdout: string; s
   return (...args) => {
     if (!env) {
       const p = undercloudProfile();
-      env = { PATH: process.env.PATH, OS_AUTH_URL: p.auth.authUrl, OS_USERNAME: p.auth.username, OS_PASSWORD: p.auth.password, OS_PROJECT_NAME: p.auth.projectName, OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default' };
+      env = {
+        PATH: process.env.PATH,
+        OS_AUTH_URL: p.auth.authUrl,
+        OS_USERNAME: p.auth.username,
+        OS_PASSWORD: p.auth.password,
+        OS_PROJECT_NAME: p.auth.projectName,
+        OS_USER_DOMAIN_NAME: 'Default',
+        OS_PROJECT_DOMAIN_NAME: 'Default',
+      };
     }
     return execFileAsync('node', [path.join(ROOT, 'dist/cli.js'), ...args], { env });
   };

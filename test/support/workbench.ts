@@ -22,12 +22,27 @@ export class Workbench {
     fs.mkdirSync(this.runDir, { recursive: true });
     execFileSync('bash', [path.join(ROOT, 'scripts/vscode/start.sh'), path.join(this.runDir, 'code-server'), String(this.port), this.folder], {
       stdio: 'inherit',
-      env: { ...process.env, LINK_EXTENSION: '1', CODE_SERVER_ENV: Object.entries(this.env).map(([k, v]) => `${k}=${v}`).join(' ') },
+      env: {
+        ...process.env,
+        LINK_EXTENSION: '1',
+        CODE_SERVER_ENV: Object.entries(this.env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
+      },
     });
     this.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
     });
     const context = await this.browser.newContext({ viewport: { width: 1400, height: 900 } });
     // only loopback: anything else is recorded and refused
@@ -67,7 +82,10 @@ export class Workbench {
         break;
       } catch (e) {
         if (attempt >= 5) throw e;
-        await this.page.locator('.part.statusbar').click({ position: { x: 600, y: 5 } }).catch(() => undefined);
+        await this.page
+          .locator('.part.statusbar')
+          .click({ position: { x: 600, y: 5 } })
+          .catch(() => undefined);
       }
     }
     await input.fill(`>${title}`);
@@ -82,7 +100,10 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input.input');
     await input.waitFor();
     await input.fill(relativePath);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relativePath) }).first().waitFor();
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relativePath) })
+      .first()
+      .waitFor();
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tab.active', { hasText: path.basename(relativePath) }).waitFor();
   }

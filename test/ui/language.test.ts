@@ -16,7 +16,10 @@ describe('UI: the TripleO language server in code-server, driven through Chromiu
     fs.rmSync(results, { recursive: true, force: true });
     fs.mkdirSync(results, { recursive: true });
     fs.cpSync(path.join(ROOT, 'samples/overcloud-lite'), workspace, { recursive: true });
-    fs.writeFileSync(path.join(workspace, 'environments/site.yaml'), '# Site settings\nparameter_defaults:\n  ComputeCont: 2\n  NovaComputeLibvirtType: xen\n  ControllerCount: 1\n');
+    fs.writeFileSync(
+      path.join(workspace, 'environments/site.yaml'),
+      '# Site settings\nparameter_defaults:\n  ComputeCont: 2\n  NovaComputeLibvirtType: xen\n  ControllerCount: 1\n',
+    );
     wb = new Workbench(results, Number(process.env.UI_PORT ?? 18412), workspace);
     await wb.start();
   });
@@ -30,7 +33,8 @@ describe('UI: the TripleO language server in code-server, driven through Chromiu
     if (this.currentTest?.state === 'failed') await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
   });
 
-  const token = (lineText: string, text: string) => wb.page.locator('.monaco-editor .view-lines .view-line', { hasText: lineText }).first().locator('span > span', { hasText: text }).first();
+  const token = (lineText: string, text: string) =>
+    wb.page.locator('.monaco-editor .view-lines .view-line', { hasText: lineText }).first().locator('span > span', { hasText: text }).first();
 
   it('underlines an unknown parameter and a value outside its allowed values, and lists both in Problems', async () => {
     await wb.openFile('environments/site.yaml');
@@ -42,7 +46,7 @@ describe('UI: the TripleO language server in code-server, driven through Chromiu
     await wb.screenshot('language-problems');
   });
 
-  it('shows a parameter\'s documentation and the values of the selected environments on hover', async () => {
+  it("shows a parameter's documentation and the values of the selected environments on hover", async () => {
     await token('ControllerCount', 'ControllerCount').hover();
     const hover = wb.page.locator('.monaco-hover', { hasText: 'Number of Controller nodes to deploy' });
     await hover.first().waitFor({ timeout: 30_000 });
@@ -77,10 +81,18 @@ describe('UI: the TripleO language server in code-server, driven through Chromiu
     await wb.openFile('overcloud.yaml');
     const line = wb.page.locator('.monaco-editor .view-line', { hasText: 'count: {get_param: ControllerCount}' }).first();
     await wb.page.keyboard.press('Control+G');
-    await wb.page.keyboard.type(String(fs.readFileSync(path.join(workspace, 'overcloud.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('count: {get_param: ControllerCount}')) + 1));
+    await wb.page.keyboard.type(
+      String(
+        fs
+          .readFileSync(path.join(workspace, 'overcloud.yaml'), 'utf8')
+          .split('\n')
+          .findIndex((l) => l.includes('count: {get_param: ControllerCount}')) + 1,
+      ),
+    );
     await wb.page.keyboard.press('Enter');
     await line.waitFor({ timeout: 30_000 });
-    const colour = async (lineText: string, text: string) => token(lineText, text).evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { color: string } }).getComputedStyle(e).color);
+    const colour = async (lineText: string, text: string) =>
+      token(lineText, text).evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { color: string } }).getComputedStyle(e).color);
     const fn = await colour('count: {get_param: ControllerCount}', 'get_param');
     const key = await colour('count: {get_param: ControllerCount}', 'count');
     assert.notEqual(fn, key, 'get_param is coloured like any key');

@@ -25,7 +25,20 @@ describe('UI: bare-metal nodes, registered and introspected from VS Code', funct
     fs.mkdirSync(workspace, { recursive: true });
     fs.writeFileSync(
       path.join(workspace, 'instackenv.json'),
-      JSON.stringify({ nodes: names.map((name, i) => ({ name, pm_type: 'fake-hardware', pm_addr: `10.99.${hex()}.${i + 1}`, pm_user: 'admin', pm_password: 'secret', mac: [macs[i]] })) }, null, 2),
+      JSON.stringify(
+        {
+          nodes: names.map((name, i) => ({
+            name,
+            pm_type: 'fake-hardware',
+            pm_addr: `10.99.${hex()}.${i + 1}`,
+            pm_user: 'admin',
+            pm_password: 'secret',
+            mac: [macs[i]],
+          })),
+        },
+        null,
+        2,
+      ),
     );
     const clouds = path.join(results, 'clouds.yaml');
     execFileSync('node', [path.join(ROOT, 'scripts/undercloud/env.mjs'), '--clouds-yaml', clouds], { stdio: 'ignore' });
@@ -86,7 +99,10 @@ describe('UI: bare-metal nodes, registered and introspected from VS Code', funct
       await simulateRamdisk(uc, macs[names.indexOf(n.name!)], { cpus: 8, memoryMb: 16384, diskBytes: 107374182400 });
     }
     await wb.page.locator('.notifications-toasts', { hasText: '2 of 2 nodes manageable' }).waitFor({ timeout: 120_000 });
-    for (const name of names) await nodeRow(name).filter({ hasText: /8 CPU · 16 GiB · \d+ GB · x86_64/ }).waitFor({ timeout: 30_000 });
+    for (const name of names)
+      await nodeRow(name)
+        .filter({ hasText: /8 CPU · 16 GiB · \d+ GB · x86_64/ })
+        .waitFor({ timeout: 30_000 });
     await nodeRow(names[0]).hover();
     await wb.page.locator('.monaco-hover', { hasText: 'Hardware: 8 CPU' }).first().waitFor({ timeout: 30_000 });
     await wb.screenshot('nodes-after-introspection');

@@ -58,7 +58,7 @@ describe('UI: validations in code-server, driven through Chromium', function () 
     for (const g of ['prep', 'pre-introspection', 'post-deployment']) await view.locator('.monaco-list-row', { hasText: g }).first().waitFor();
   });
 
-  it('selects the plan and runs its pre-deployment group, showing each validation\'s result', async function () {
+  it("selects the plan and runs its pre-deployment group, showing each validation's result", async function () {
     // a Mistral shared with other test runs can take minutes over a group
     this.timeout(360_000);
     await wb.runCommand('TripleO: Select Plan for Validations');

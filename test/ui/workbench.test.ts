@@ -17,11 +17,15 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
 
   before(async () => {
     // only this scenario's own files: other UI scenarios keep theirs in subfolders
-    for (const f of fs.existsSync(results) ? fs.readdirSync(results) : []) if (f.endsWith('.png') || f === 'workspace') fs.rmSync(path.join(results, f), { recursive: true, force: true });
+    for (const f of fs.existsSync(results) ? fs.readdirSync(results) : [])
+      if (f.endsWith('.png') || f === 'workspace') fs.rmSync(path.join(results, f), { recursive: true, force: true });
     fs.mkdirSync(results, { recursive: true });
     // a copy of the sample plan, so that the test can add a broken file without touching the sample
     fs.cpSync(process.env.UI_SAMPLE_DIR ?? path.join(ROOT, 'samples/overcloud-lite'), workspace, { recursive: true });
-    fs.writeFileSync(path.join(workspace, 'environments/broken-env.yaml'), 'parameter_defaults:\n  Debug: true\n  ComputeCont: 2\nresource_registy:\n  OS::TripleO::Network: ../network/flat.yaml\n');
+    fs.writeFileSync(
+      path.join(workspace, 'environments/broken-env.yaml'),
+      'parameter_defaults:\n  Debug: true\n  ComputeCont: 2\nresource_registy:\n  OS::TripleO::Network: ../network/flat.yaml\n',
+    );
     const clouds = path.join(results, 'clouds.yaml');
     execFileSync('node', [path.join(ROOT, 'scripts/undercloud/env.mjs'), '--clouds-yaml', clouds], { stdio: 'ignore' });
     wb = new Workbench(results, Number(process.env.UI_PORT ?? 18412), workspace, { OS_CLIENT_CONFIG_FILE: clouds });
@@ -113,7 +117,13 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
       // a click while the tree re-renders can miss the checkbox: click again if nothing changed
       let selected = false;
       for (let attempt = 0; attempt < 3 && !selected; attempt++) {
-        if (!(await row.locator('.custom-view-tree-node-item-checkbox.checked').isVisible().catch(() => false))) await row.locator('.custom-view-tree-node-item-checkbox').click();
+        if (
+          !(await row
+            .locator('.custom-view-tree-node-item-checkbox.checked')
+            .isVisible()
+            .catch(() => false))
+        )
+          await row.locator('.custom-view-tree-node-item-checkbox').click();
         for (let i = 0; i < 50 && !selected; i++) {
           const data = await readPlanData(uc.mistral, plan);
           selected = !!data?.environments.some((e) => 'path' in e && e.path === 'environments/debug.yaml');
@@ -128,7 +138,7 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     await wb.screenshot('environment-checked');
   });
 
-  it('edits a parameter in the plan\'s parameter document and saves it', async () => {
+  it("edits a parameter in the plan's parameter document and saves it", async () => {
     await wb.runCommand('TripleO: Edit Parameters');
     await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: plan }).first().click();
     await wb.page.locator('.tab.active', { hasText: 'parameters.yaml' }).waitFor({ timeout: 30_000 });
@@ -171,7 +181,13 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
   it('lists the deploy in the Executions view with its state', async () => {
     await wb.page.keyboard.press('Escape');
     const row = wb.viewPane('Executions').locator('.monaco-list-row', { hasText: 'deploy_plan' }).filter({ hasText: plan });
-    if (!(await row.first().isVisible().catch(() => false))) await wb.runCommand('TripleO: Refresh Executions');
+    if (
+      !(await row
+        .first()
+        .isVisible()
+        .catch(() => false))
+    )
+      await wb.runCommand('TripleO: Refresh Executions');
     await row.first().waitFor({ timeout: 30_000 });
     assert.match(await row.first().innerText(), /SUCCESS/);
     await wb.screenshot('executions');
@@ -190,7 +206,12 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: plan }).first().click();
     await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: template }).first().click();
     await wb.page.locator('.tab', { hasText: `${template}: deployed ↔ to deploy` }).waitFor({ timeout: 30_000 });
-    assert.ok(await wb.page.locator('.tab', { hasText: `${plan} changes.diff` }).first().isVisible());
+    assert.ok(
+      await wb.page
+        .locator('.tab', { hasText: `${plan} changes.diff` })
+        .first()
+        .isVisible(),
+    );
     await wb.page.locator('.monaco-diff-editor .view-line', { hasText: 'changed for this screenshot' }).first().waitFor({ timeout: 30_000 });
     await wb.screenshot('deploy-diff-changed-template');
   });

@@ -50,7 +50,10 @@ describe('capabilities map', () => {
 
   it('reads topics, groups, requires and tags', () => {
     assert.equal(map.rootTemplate, 'overcloud.yaml');
-    assert.deepEqual(map.topics.map((t) => t.title), ['Network', 'Security']);
+    assert.deepEqual(
+      map.topics.map((t) => t.title),
+      ['Network', 'Security'],
+    );
     assert.equal(map.topics[0].groups[0].mutuallyExclusive, true);
     // a Pike-style map: a group without the key is not exclusive
     assert.equal(map.topics[1].groups[0].mutuallyExclusive, false);
@@ -59,27 +62,45 @@ describe('capabilities map', () => {
   });
 
   it('treats a multi-environment group of a pre-Pike map as exclusive', () => {
-    const old = parseCapabilitiesMap('topics:\n- title: T\n  environment_groups:\n  - title: G\n    environments:\n    - {file: a.yaml, title: A}\n    - {file: b.yaml, title: B}\n');
+    const old = parseCapabilitiesMap(
+      'topics:\n- title: T\n  environment_groups:\n  - title: G\n    environments:\n    - {file: a.yaml, title: A}\n    - {file: b.yaml, title: B}\n',
+    );
     assert.equal(old.topics[0].groups[0].mutuallyExclusive, true);
   });
 
   it('reports missing keys with their lines', () => {
-    const { problems } = readCapabilitiesMap('topics:\n  - title: T\n    environment_groups:\n      - title: G\n        environments:\n          - title: no file here\n');
+    const { problems } = readCapabilitiesMap(
+      'topics:\n  - title: T\n    environment_groups:\n      - title: G\n        environments:\n          - title: no file here\n',
+    );
     assert.deepEqual(problems, [{ message: 'an environment of group "G" has no `file`', line: 6 }]);
-    assert.throws(() => parseCapabilitiesMap('root_template: x.yaml\n'), (e: Error) => e instanceof PlanError && e.code === 'invalid-capabilities-map' && /missing `topics`/.test(e.message));
+    assert.throws(
+      () => parseCapabilitiesMap('root_template: x.yaml\n'),
+      (e: Error) => e instanceof PlanError && e.code === 'invalid-capabilities-map' && /missing `topics`/.test(e.message),
+    );
   });
 
   it('checks files and requires against the plan', () => {
     assert.deepEqual(checkMapAgainstFiles(map, FILES), []);
-    assert.deepEqual(checkMapAgainstFiles(map, FILES.filter((f) => f !== 'environments/ssl-enable.yaml')), [
-      { kind: 'missing-file', file: 'environments/ssl-enable.yaml', mentioned: 'environments/ssl-enable.yaml', message: 'environments/ssl-enable.yaml does not exist' },
-      {
-        kind: 'missing-requirement',
-        file: 'environments/ssl-endpoints.yaml',
-        mentioned: 'environments/ssl-enable.yaml',
-        message: 'environments/ssl-endpoints.yaml requires environments/ssl-enable.yaml, which does not exist',
-      },
-    ]);
+    assert.deepEqual(
+      checkMapAgainstFiles(
+        map,
+        FILES.filter((f) => f !== 'environments/ssl-enable.yaml'),
+      ),
+      [
+        {
+          kind: 'missing-file',
+          file: 'environments/ssl-enable.yaml',
+          mentioned: 'environments/ssl-enable.yaml',
+          message: 'environments/ssl-enable.yaml does not exist',
+        },
+        {
+          kind: 'missing-requirement',
+          file: 'environments/ssl-endpoints.yaml',
+          mentioned: 'environments/ssl-enable.yaml',
+          message: 'environments/ssl-endpoints.yaml requires environments/ssl-enable.yaml, which does not exist',
+        },
+      ],
+    );
   });
 
   it('normalizes relative paths', () => {
@@ -96,8 +117,14 @@ describe('capabilities: get and update', () => {
     assert.equal(flat?.enabled, true);
     assert.equal(topics[0].groups[0].environments[0].enabled, false);
     assert.equal(topics[1].groups[1].noGui, true);
-    assert.deepEqual(topics.map((t) => t.title), ['Network', 'Security', 'Other']);
-    assert.deepEqual(topics[2].groups.map((g) => g.title), ['environments/custom-user-settings.yaml']);
+    assert.deepEqual(
+      topics.map((t) => t.title),
+      ['Network', 'Security', 'Other'],
+    );
+    assert.deepEqual(
+      topics[2].groups.map((g) => g.title),
+      ['environments/custom-user-settings.yaml'],
+    );
   });
 
   it('adds and removes keeping the order', () => {
@@ -112,16 +139,23 @@ describe('capabilities: get and update', () => {
   it('refuses a missing requirement and names it', () => {
     assert.throws(
       () => updateSelection(map, ['overcloud-resource-registry.yaml'], { 'environments/ssl-endpoints.yaml': true }),
-      (e: Error) => e instanceof PlanError && e.code === 'capabilities-conflict' && e.message.includes('environments/ssl-endpoints.yaml requires environments/ssl-enable.yaml, which is not selected'),
+      (e: Error) =>
+        e instanceof PlanError &&
+        e.code === 'capabilities-conflict' &&
+        e.message.includes('environments/ssl-endpoints.yaml requires environments/ssl-enable.yaml, which is not selected'),
     );
     // removing the required one while the other stays is refused too
-    assert.throws(() => updateSelection(map, ['environments/ssl-enable.yaml', 'environments/ssl-endpoints.yaml'], { 'environments/ssl-enable.yaml': false }), /requires environments\/ssl-enable.yaml/);
+    assert.throws(
+      () => updateSelection(map, ['environments/ssl-enable.yaml', 'environments/ssl-endpoints.yaml'], { 'environments/ssl-enable.yaml': false }),
+      /requires environments\/ssl-enable.yaml/,
+    );
   });
 
   it('refuses two files of an exclusive group and names both', () => {
     assert.throws(
       () => updateSelection(map, ['environments/network-flat.yaml'], { 'environments/network-isolation.yaml': true }),
-      (e: Error) => /environments\/network-isolation.yaml and environments\/network-flat.yaml are mutually exclusive \(group "Network Type" of "Network"\)/.test(e.message),
+      (e: Error) =>
+        /environments\/network-isolation.yaml and environments\/network-flat.yaml are mutually exclusive \(group "Network Type" of "Network"\)/.test(e.message),
     );
   });
 

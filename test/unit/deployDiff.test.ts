@@ -33,9 +33,28 @@ describe('the deploy diff', () => {
   });
 
   it('masks secrets: names redact() knows and the generated passwords, whatever their name', () => {
-    const changes = diffParameters({ ComputeCount: 2, AdminPassword: 'old-secret', RabbitCookie: 'c1', Same: 1 }, { ComputeCount: 1, AdminPassword: 'new-secret', RabbitCookie: 'c2', Same: 1, Added: 'x' }, new Set(['RabbitCookie']));
-    assert.deepEqual(changes.map((c) => [c.name, c.secret]), [['Added', false], ['AdminPassword', true], ['ComputeCount', false], ['RabbitCookie', true]]);
-    const text = formatDeployDiff({ plan: 'p', stackStatus: 'CREATE_COMPLETE', files: [], environments: { added: ['environments/a.yaml'], removed: [] }, parameters: changes, changes: 5 });
+    const changes = diffParameters(
+      { ComputeCount: 2, AdminPassword: 'old-secret', RabbitCookie: 'c1', Same: 1 },
+      { ComputeCount: 1, AdminPassword: 'new-secret', RabbitCookie: 'c2', Same: 1, Added: 'x' },
+      new Set(['RabbitCookie']),
+    );
+    assert.deepEqual(
+      changes.map((c) => [c.name, c.secret]),
+      [
+        ['Added', false],
+        ['AdminPassword', true],
+        ['ComputeCount', false],
+        ['RabbitCookie', true],
+      ],
+    );
+    const text = formatDeployDiff({
+      plan: 'p',
+      stackStatus: 'CREATE_COMPLETE',
+      files: [],
+      environments: { added: ['environments/a.yaml'], removed: [] },
+      parameters: changes,
+      changes: 5,
+    });
     assert.doesNotMatch(text, /old-secret|new-secret|c1|c2/);
     assert.match(text, /^ {2}AdminPassword: changed \(secret\)$/m);
     assert.match(text, /^ {2}ComputeCount: 2 -> 1$/m);

@@ -52,6 +52,9 @@ describe('the layer rule of the lint step', function () {
   it('passes the tree as it is', async () => {
     const { ESLint } = (await import('eslint')) as typeof import('eslint');
     const results = await new ESLint({ cwd: ROOT }).lintFiles(['src']);
-    assert.deepEqual(results.flatMap((r) => r.messages.map((m) => `${path.relative(ROOT, r.filePath)}:${m.line} ${m.message}`)), []);
+    assert.deepEqual(
+      results.flatMap((r) => r.messages.map((m) => `${path.relative(ROOT, r.filePath)}:${m.line} ${m.message}`)),
+      [],
+    );
   });
 });

@@ -5,7 +5,10 @@ import { heatTemplateRequest, listRoles, rewriteFileReferences } from '../../src
 
 describe('files for Heat', () => {
   it('makes resource_registry targets plan-absolute, relative to the environment file', () => {
-    const out = rewriteFileReferences('environments/net.yaml', 'resource_registry:\n  OS::TripleO::Network: ../network/isolated.yaml\n  OS::TripleO::Same: network/x.yaml\n  OS::TripleO::Off: OS::Heat::None\nparameter_defaults:\n  File: ../not/a/ref.yaml\n');
+    const out = rewriteFileReferences(
+      'environments/net.yaml',
+      'resource_registry:\n  OS::TripleO::Network: ../network/isolated.yaml\n  OS::TripleO::Same: network/x.yaml\n  OS::TripleO::Off: OS::Heat::None\nparameter_defaults:\n  File: ../not/a/ref.yaml\n',
+    );
     const env = parse(out);
     assert.equal(env.resource_registry['OS::TripleO::Network'], 'network/isolated.yaml');
     assert.equal(env.resource_registry['OS::TripleO::Same'], 'environments/network/x.yaml');
@@ -37,12 +40,20 @@ describe('files for Heat', () => {
       'environments/a.yaml': 'resource_registry:\n  OS::T::A: ../puppet/a.yaml\n',
       'puppet/a.yaml': 'heat_template_version: rocky\n',
     };
-    const req = heatTemplateRequest(files, 'overcloud.yaml', ['environments/a.yaml'], [{ name: '.tripleo/user-parameters.yaml', content: { parameter_defaults: { Debug: true } } }]);
+    const req = heatTemplateRequest(
+      files,
+      'overcloud.yaml',
+      ['environments/a.yaml'],
+      [{ name: '.tripleo/user-parameters.yaml', content: { parameter_defaults: { Debug: true } } }],
+    );
     assert.equal(req.template, files['overcloud.yaml']);
     assert.deepEqual(req.environment_files, ['environments/a.yaml', '.tripleo/user-parameters.yaml']);
     assert.match(req.files['environments/a.yaml'], /OS::T::A: puppet\/a.yaml/);
     assert.deepEqual(JSON.parse(req.files['.tripleo/user-parameters.yaml']), { parameter_defaults: { Debug: true } });
-    assert.throws(() => heatTemplateRequest(files, 'overcloud.yaml', ['environments/nope.yaml']), (e: Error) => e instanceof PlanError && /environments\/nope.yaml is not in the plan/.test(e.message));
+    assert.throws(
+      () => heatTemplateRequest(files, 'overcloud.yaml', ['environments/nope.yaml']),
+      (e: Error) => e instanceof PlanError && /environments\/nope.yaml is not in the plan/.test(e.message),
+    );
   });
 
   it('reports a YAML error with the file and line', () => {
@@ -50,11 +61,18 @@ describe('files for Heat', () => {
   });
 
   it('lists roles from roles_data.yaml, else from the ResourceGroups', () => {
-    assert.deepEqual(listRoles({ 'roles_data.yaml': '- name: Controller\n  CountDefault: 1\n- name: Compute\n' }, 'overcloud.yaml').map((r) => [r.name, r.countDefault]), [
-      ['Controller', 1],
-      ['Compute', undefined],
-    ]);
-    const root = 'heat_template_version: rocky\nresources:\n  Controller:\n    type: OS::Heat::ResourceGroup\n  Compute:\n    type: OS::Heat::ResourceGroup\n  Other:\n    type: OS::Heat::None\n';
-    assert.deepEqual(listRoles({ 'overcloud.yaml': root }, 'overcloud.yaml').map((r) => r.name), ['Controller', 'Compute']);
+    assert.deepEqual(
+      listRoles({ 'roles_data.yaml': '- name: Controller\n  CountDefault: 1\n- name: Compute\n' }, 'overcloud.yaml').map((r) => [r.name, r.countDefault]),
+      [
+        ['Controller', 1],
+        ['Compute', undefined],
+      ],
+    );
+    const root =
+      'heat_template_version: rocky\nresources:\n  Controller:\n    type: OS::Heat::ResourceGroup\n  Compute:\n    type: OS::Heat::ResourceGroup\n  Other:\n    type: OS::Heat::None\n';
+    assert.deepEqual(
+      listRoles({ 'overcloud.yaml': root }, 'overcloud.yaml').map((r) => r.name),
+      ['Controller', 'Compute'],
+    );
   });
 });

@@ -27,7 +27,10 @@ function pyyaml(texts: string[]): { value?: unknown; error?: string; line?: numb
       return f;
     });
     const out = execFileSync('python3', [ORACLE], { input: files.join('\n') }).toString();
-    return out.trim().split('\n').map((l) => JSON.parse(l));
+    return out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -63,7 +66,14 @@ describe('YAML read like Heat (heatYaml)', () => {
         assert.equal(got.errors[0].line, expected.line ?? got.errors[0].line);
       } else {
         assert.deepEqual(got.errors, []);
-        assert.deepEqual(JSON.parse(JSON.stringify(got.value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $float: Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf' } : v))), expected.value);
+        assert.deepEqual(
+          JSON.parse(
+            JSON.stringify(got.value, (_k, v: unknown) =>
+              typeof v === 'number' && !Number.isFinite(v) ? { $float: Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf' } : v,
+            ),
+          ),
+          expected.value,
+        );
       }
     });
   });
@@ -73,15 +83,25 @@ describe('YAML read like Heat (heatYaml)', () => {
     assert.equal((r.value as Record<string, unknown>).heat_template_version, '2015-04-30');
     assert.deepEqual((r.value as Record<string, unknown>).parameters, { A: { type: 'string' } });
     assert.deepEqual(r.errors, []);
-    assert.deepEqual(r.warnings.map((w) => [w.code, w.line, w.severity]), [['DUPLICATE_KEY', 3, 'warning']]);
+    assert.deepEqual(
+      r.warnings.map((w) => [w.code, w.line, w.severity]),
+      [['DUPLICATE_KEY', 3, 'warning']],
+    );
   });
 
   it('reports an invalid merge source as an error with its line, never a throw nor a Symbol key', () => {
-    for (const text of ['parameter_defaults:\n  X: {<<: 1}\n', 'a: &b 1\nparameter_defaults:\n  X: {<<: *b}\n', 'parameter_defaults:\n  <<: [1]\n', 'parameter_defaults:\n  <<: *nowhere\n']) {
+    for (const text of [
+      'parameter_defaults:\n  X: {<<: 1}\n',
+      'a: &b 1\nparameter_defaults:\n  X: {<<: *b}\n',
+      'parameter_defaults:\n  <<: [1]\n',
+      'parameter_defaults:\n  <<: *nowhere\n',
+    ]) {
       const r = readHeatYaml(text);
       assert.ok(r.errors.length > 0, text);
       assert.ok(r.errors[0].line >= 2, text);
-      const keys = JSON.stringify(r.value, (_k, v: unknown) => (typeof v === 'object' && v ? Object.fromEntries(Reflect.ownKeys(v).map((k) => [String(k), (v as Record<string | symbol, unknown>)[k]])) : v));
+      const keys = JSON.stringify(r.value, (_k, v: unknown) =>
+        typeof v === 'object' && v ? Object.fromEntries(Reflect.ownKeys(v).map((k) => [String(k), (v as Record<string | symbol, unknown>)[k]])) : v,
+      );
       assert.doesNotMatch(keys, /Symbol/);
       assert.throws(() => loadHeatYaml(text, 'env.yaml'), /^HeatYamlError: env\.yaml:\d+:\d+: expected a mapping/);
     }
@@ -120,7 +140,10 @@ describe('YAML read like Heat (heatYaml)', () => {
   });
 
   it('library readers take what Heat takes: roles_data with a repeated key, a file with a date version', () => {
-    assert.deepEqual(listRoles({ 'roles_data.yaml': '- name: Controller\n  name: Controller\n  CountDefault: 1\n' }, 'overcloud.yaml').map((r) => r.name), ['Controller']);
+    assert.deepEqual(
+      listRoles({ 'roles_data.yaml': '- name: Controller\n  name: Controller\n  CountDefault: 1\n' }, 'overcloud.yaml').map((r) => r.name),
+      ['Controller'],
+    );
     assert.deepEqual(loadPlanYaml('t.yaml', 'heat_template_version: 2016-10-14\n'), { heat_template_version: '2016-10-14' });
     assert.throws(() => loadPlanYaml('t.yaml', 'a: [1\n'), /t\.yaml:\d+:\d+/);
   });
@@ -166,9 +189,15 @@ describe('merge keys in plan files (issue 14): no throw in the index, the checks
     try {
       fs.cpSync(SAMPLE, dir, { recursive: true });
       texts.forEach((t, i) => fs.writeFileSync(path.join(dir, `environments/merge${i}.yaml`), t));
-      const result = await exec('node', [path.join(ROOT, 'dist/cli.js'), 'lint', dir, '--format', 'json']).catch((e: { code: number; stdout: string; stderr: string }) => e);
+      const result = await exec('node', [path.join(ROOT, 'dist/cli.js'), 'lint', dir, '--format', 'json']).catch(
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
       const found = JSON.parse(result.stdout) as { file: string; code: string; line: number }[];
-      for (let i = 0; i < texts.length; i++) assert.ok(found.some((f) => f.file.endsWith(`merge${i}.yaml`) && f.code === 'yaml-merge'), `merge${i}.yaml: ${result.stdout.slice(0, 2000)}`);
+      for (let i = 0; i < texts.length; i++)
+        assert.ok(
+          found.some((f) => f.file.endsWith(`merge${i}.yaml`) && f.code === 'yaml-merge'),
+          `merge${i}.yaml: ${result.stdout.slice(0, 2000)}`,
+        );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

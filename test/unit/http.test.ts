@@ -215,11 +215,14 @@ describe('HttpClient: redirects never carry credentials away', () => {
   it('does not follow a redirect to another origin with X-Auth-Token', async () => {
     const s = await faultServer([redirect(302, () => `${elsewhere.url}/steal`)]);
     try {
-      await assert.rejects(client().request({ service: 'heat', method: 'GET', url: `${s.url}/v1/stacks`, headers: { 'X-Auth-Token': '3f2a8c1e-0b6d-4a57-9d7e-2c1f0e9b8a76' } }), (e: HttpError) => {
-        assert.equal(e.status, 302);
-        assert.match(e.message, /not followed: the request carries credentials/);
-        return true;
-      });
+      await assert.rejects(
+        client().request({ service: 'heat', method: 'GET', url: `${s.url}/v1/stacks`, headers: { 'X-Auth-Token': '3f2a8c1e-0b6d-4a57-9d7e-2c1f0e9b8a76' } }),
+        (e: HttpError) => {
+          assert.equal(e.status, 302);
+          assert.match(e.message, /not followed: the request carries credentials/);
+          return true;
+        },
+      );
       assert.equal(elsewhere.hits(), 0);
     } finally {
       await s.close();
@@ -232,7 +235,10 @@ describe('HttpClient: redirects never carry credentials away', () => {
       for (const target of [() => `${elsewhere.url}/v3/auth/tokens`, () => '/v3/auth/tokens?again']) {
         const s = await faultServer([redirect(status, target), recording]);
         try {
-          await assert.rejects(client().request({ service: 'keystone', method: 'POST', url: `${s.url}/v3/auth/tokens`, body }), /would send the password again/);
+          await assert.rejects(
+            client().request({ service: 'keystone', method: 'POST', url: `${s.url}/v3/auth/tokens`, body }),
+            /would send the password again/,
+          );
           assert.equal(s.hits(), 1);
         } finally {
           await s.close();
@@ -250,7 +256,13 @@ describe('HttpClient: redirects never carry credentials away', () => {
       assert.equal(res.status, 200);
       assert.equal(s.hits(), 2);
       await client().request({ service: 'public', method: 'GET', url: `${away.url}/x` });
-      assert.deepEqual(seen.map((x) => [x.url, x.token]), [['/moved', 't'], ['/pub', undefined]]);
+      assert.deepEqual(
+        seen.map((x) => [x.url, x.token]),
+        [
+          ['/moved', 't'],
+          ['/pub', undefined],
+        ],
+      );
     } finally {
       await s.close();
       await away.close();

@@ -30,16 +30,25 @@ describe('Keystone helpers', () => {
   });
 
   it('says which types the catalog has when one is missing', () => {
-    assert.throws(() => findEndpoint(catalog, 'orchestration', 'public', undefined, 'a'), (e: Error) => e instanceof EndpointNotFoundError && /object-store, workflowv2/.test(e.message));
+    assert.throws(
+      () => findEndpoint(catalog, 'orchestration', 'public', undefined, 'a'),
+      (e: Error) => e instanceof EndpointNotFoundError && /object-store, workflowv2/.test(e.message),
+    );
     assert.throws(() => findEndpoint(catalog, 'workflowv2', 'admin', undefined, 'a'), EndpointNotFoundError);
   });
 
   it('redacts secrets from logged bodies and URLs', () => {
     // a secret name masks its whole value, a map (Keystone's password method) included
-    assert.deepEqual(redactValue({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: 'pw' } } } }, application_credential: { id: 'i', secret: 's' } }), {
-      auth: { identity: { methods: ['password'], password: MASK } },
-      application_credential: MASK,
-    });
+    assert.deepEqual(
+      redactValue({
+        auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: 'pw' } } } },
+        application_credential: { id: 'i', secret: 's' },
+      }),
+      {
+        auth: { identity: { methods: ['password'], password: MASK } },
+        application_credential: MASK,
+      },
+    );
     assert.equal(redactUrl('http://s/o?temp_url_sig=abc&temp_url_expires=1'), `http://s/o?temp_url_sig=${MASK}&temp_url_expires=1`);
   });
 });

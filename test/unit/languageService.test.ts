@@ -36,7 +36,10 @@ describe('language service', () => {
 
   it('reports a duplicate key', () => {
     const diags = service.validate(doc('parameter_defaults:\n  A: 1\n  A: 2\n'));
-    assert.deepEqual(diags.map((d) => d.code), ['yaml-duplicate-key']);
+    assert.deepEqual(
+      diags.map((d) => d.code),
+      ['yaml-duplicate-key'],
+    );
   });
 
   it('flags an unknown top-level section of an environment file, with a suggestion', () => {

@@ -20,7 +20,10 @@ describe('tripleo lint', () => {
   it('passes the sample plan (exit 0, only the information about the unmapped environment)', async () => {
     const { stdout } = await exec('node', [cli, 'lint', dir, '--format', 'json']);
     const results = JSON.parse(stdout) as { code: string; severity: string }[];
-    assert.deepEqual(results.map((r) => [r.code, r.severity]), [['env-not-in-map', 'information']]);
+    assert.deepEqual(
+      results.map((r) => [r.code, r.severity]),
+      [['env-not-in-map', 'information']],
+    );
   });
 
   it('reports problems with 1-based positions and exits 1 on errors', async () => {
@@ -28,7 +31,15 @@ describe('tripleo lint', () => {
     fs.writeFileSync(bad, 'parameter_defaults:\n  ComputeCont: 2\n  ComputeCount: 99\n');
     await assert.rejects(exec('node', [cli, 'lint', bad, '--format', 'json']), (e: { code: number; stdout: string }) => {
       assert.equal(e.code, 1);
-      const results = JSON.parse(e.stdout) as { file: string; line: number; column: number; endColumn: number; severity: string; code: string; message: string }[];
+      const results = JSON.parse(e.stdout) as {
+        file: string;
+        line: number;
+        column: number;
+        endColumn: number;
+        severity: string;
+        code: string;
+        message: string;
+      }[];
       const byCode = Object.fromEntries(results.map((r) => [r.code, r]));
       assert.deepEqual([byCode['env-unknown-parameter'].line, byCode['env-unknown-parameter'].column, byCode['env-unknown-parameter'].endColumn], [2, 3, 14]);
       assert.equal(byCode['env-invalid-value'].severity, 'error');

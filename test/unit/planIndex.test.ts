@@ -27,8 +27,14 @@ describe('language service against a plan folder (samples/overcloud-lite)', () =
       .map((d) => [d.code, d.range.start.line, String(d.message)] as const);
 
   it('indexes the parameters of every template, nested ones included', () => {
-    assert.deepEqual(index.parameters.get('ComputeCount')?.map((d) => d.template), ['overcloud.yaml']);
-    assert.deepEqual(index.parameters.get('NovaComputeLibvirtType')?.map((d) => d.template), ['puppet/compute-role.yaml']);
+    assert.deepEqual(
+      index.parameters.get('ComputeCount')?.map((d) => d.template),
+      ['overcloud.yaml'],
+    );
+    assert.deepEqual(
+      index.parameters.get('NovaComputeLibvirtType')?.map((d) => d.template),
+      ['puppet/compute-role.yaml'],
+    );
     assert.ok(index.files.has('network/isolated.yaml'));
   });
 
@@ -41,24 +47,34 @@ describe('language service against a plan folder (samples/overcloud-lite)', () =
   });
 
   it('checks values against type and constraints, nested templates included', () => {
-    const found = codes('parameter_defaults:\n  ComputeCount: 100\n  Debug: maybe\n  NovaComputeLibvirtType: xen\n  CloudName: "bad name!"\n  ControllerCount: 1\n');
-    assert.deepEqual(found.map((f) => [f[0], f[1]]), [
-      ['env-invalid-value', 1],
-      ['env-invalid-value', 2],
-      ['env-invalid-value', 3],
-      ['env-invalid-value', 4],
-    ]);
+    const found = codes(
+      'parameter_defaults:\n  ComputeCount: 100\n  Debug: maybe\n  NovaComputeLibvirtType: xen\n  CloudName: "bad name!"\n  ControllerCount: 1\n',
+    );
+    assert.deepEqual(
+      found.map((f) => [f[0], f[1]]),
+      [
+        ['env-invalid-value', 1],
+        ['env-invalid-value', 2],
+        ['env-invalid-value', 3],
+        ['env-invalid-value', 4],
+      ],
+    );
     assert.match(found[0][2], /Deploy between 0 and 50 Compute nodes\. \(overcloud.yaml\)/);
     assert.match(found[2][2], /puppet\/compute-role.yaml/);
   });
 
   it('reports a resource_registry target that does not exist, resolved relative to the file', () => {
-    const found = codes('resource_registry:\n  OS::TripleO::Network: ../network/isolated.yaml\n  OS::TripleO::Other: ../network/nope.yaml\n  OS::TripleO::Off: OS::Heat::None\n');
-    assert.deepEqual(found.map((f) => [f[0], f[1]]), [['env-missing-template', 2]]);
+    const found = codes(
+      'resource_registry:\n  OS::TripleO::Network: ../network/isolated.yaml\n  OS::TripleO::Other: ../network/nope.yaml\n  OS::TripleO::Off: OS::Heat::None\n',
+    );
+    assert.deepEqual(
+      found.map((f) => [f[0], f[1]]),
+      [['env-missing-template', 2]],
+    );
     assert.match(found[0][2], /resolved from environments\/mine.yaml to network\/nope.yaml/);
   });
 
-  it('finds nothing wrong in the sample\'s own environment files', () => {
+  it("finds nothing wrong in the sample's own environment files", () => {
     for (const f of fs.readdirSync(path.join(SAMPLE, 'environments'))) {
       const problems = codes(fs.readFileSync(path.join(SAMPLE, 'environments', f), 'utf8'), `environments/${f}`);
       assert.deepEqual(problems, [], f);
@@ -76,7 +92,10 @@ describe('language service against a plan folder (samples/overcloud-lite)', () =
   });
 
   it('masks the default of a hidden parameter', () => {
-    const index = buildPlanIndex('/plan', new Map([['t.yaml', 'heat_template_version: rocky\nparameters:\n  Secret:\n    type: string\n    hidden: true\n    default: s3cr3t\n']]));
+    const index = buildPlanIndex(
+      '/plan',
+      new Map([['t.yaml', 'heat_template_version: rocky\nparameters:\n  Secret:\n    type: string\n    hidden: true\n    default: s3cr3t\n']]),
+    );
     const defs = index.parameters.get('Secret') ?? [];
     assert.equal(defs.length, 1);
     assert.doesNotMatch(service.parameterDocs(defs), /s3cr3t/);
@@ -87,27 +106,41 @@ describe('language service against a plan folder (samples/overcloud-lite)', () =
     assert.equal(fullMatch('[a-z]+', 'abc1'), false);
     assert.equal(fullMatch('(|[^\\s]{8,64})', 'longenough'), false);
     assert.equal(fullMatch('([^\\s]{8,64})?', 'longenough'), true);
-    assert.equal(valueProblem({ name: 'L', template: 't', line: 0, character: 0, type: 'comma_delimited_list', hidden: false, constraints: [{ allowedValues: ['a', 'b'] }] }, 'a, c'), 'c is not one of a, b');
+    assert.equal(
+      valueProblem(
+        { name: 'L', template: 't', line: 0, character: 0, type: 'comma_delimited_list', hidden: false, constraints: [{ allowedValues: ['a', 'b'] }] },
+        'a, c',
+      ),
+      'c is not one of a, b',
+    );
   });
 });
 
 describe('language service: templates and the capabilities map', () => {
   const index = sampleIndex();
   const service = new TripleOLanguageService();
-  const check = (file: string, text: string) => service.validate(TextDocument.create(`${ROOT}/${file}`, 'yaml', 1, text), [index]).map((d) => [d.code, d.range.start.line, String(d.message)] as const);
+  const check = (file: string, text: string) =>
+    service.validate(TextDocument.create(`${ROOT}/${file}`, 'yaml', 1, text), [index]).map((d) => [d.code, d.range.start.line, String(d.message)] as const);
 
   it('finds nothing wrong in any file of the sample plan', () => {
     const walk = (dir: string, rel: string): string[] =>
-      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name), `${rel}${e.name}/`) : /\.ya?ml$/.test(e.name) ? [`${rel}${e.name}`] : []));
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name), `${rel}${e.name}/`) : /\.ya?ml$/.test(e.name) ? [`${rel}${e.name}`] : []));
     for (const f of walk(SAMPLE, '')) {
-      const found = check(f, fs.readFileSync(path.join(SAMPLE, f), 'utf8')).filter((d) => d[0] !== 'env-not-in-map' || f !== 'environments/custom-user-settings.yaml');
+      const found = check(f, fs.readFileSync(path.join(SAMPLE, f), 'utf8')).filter(
+        (d) => d[0] !== 'env-not-in-map' || f !== 'environments/custom-user-settings.yaml',
+      );
       assert.deepEqual(found, [], f);
     }
   });
 
   it('says that an environment file is not in the capabilities map', () => {
     const found = check('environments/custom-user-settings.yaml', fs.readFileSync(path.join(SAMPLE, 'environments/custom-user-settings.yaml'), 'utf8'));
-    assert.deepEqual(found.map((f) => f[0]), ['env-not-in-map']);
+    assert.deepEqual(
+      found.map((f) => f[0]),
+      ['env-not-in-map'],
+    );
   });
 
   it('reports get_param, get_resource, get_attr and depends_on naming nothing, and an unknown version', () => {
@@ -115,21 +148,30 @@ describe('language service: templates and the capabilities map', () => {
       'puppet/x.yaml',
       'heat_template_version: 2016-13-45\nparameters:\n  Count: {type: number}\nresources:\n  A:\n    type: OS::Heat::Value\n    properties:\n      value: {get_param: Cout}\n  B:\n    type: OS::Heat::Value\n    depends_on: [A, C]\n    properties:\n      value: {get_attr: [Aa, value]}\noutputs:\n  o:\n    value: {get_resource: B}\n  s:\n    value: {get_param: OS::stack_name}\n',
     );
-    assert.deepEqual(found.map((f) => [f[0], f[1]]), [
-      ['template-unknown-version', 0],
-      ['template-undefined-parameter', 7],
-      ['template-undefined-resource', 10],
-      ['template-undefined-resource', 12],
-    ]);
+    assert.deepEqual(
+      found.map((f) => [f[0], f[1]]),
+      [
+        ['template-unknown-version', 0],
+        ['template-undefined-parameter', 7],
+        ['template-undefined-resource', 10],
+        ['template-undefined-resource', 12],
+      ],
+    );
     assert.match(found[1][2], /did you mean "Count"/);
   });
 
   it('reports map entries whose files do not exist, and missing keys with their line', () => {
-    const found = check('capabilities-map.yaml', 'topics:\n  - title: T\n    environment_groups:\n      - title: G\n        environments:\n          - file: environments/nope.yaml\n            title: Nope\n          - title: no file\n');
-    assert.deepEqual(found.map((f) => [f[0], f[1]]), [
-      ['map-invalid', 7],
-      ['map-missing-file', 5],
-    ]);
+    const found = check(
+      'capabilities-map.yaml',
+      'topics:\n  - title: T\n    environment_groups:\n      - title: G\n        environments:\n          - file: environments/nope.yaml\n            title: Nope\n          - title: no file\n',
+    );
+    assert.deepEqual(
+      found.map((f) => [f[0], f[1]]),
+      [
+        ['map-invalid', 7],
+        ['map-missing-file', 5],
+      ],
+    );
   });
 });
 
@@ -154,7 +196,10 @@ describe('language service: navigation and completion', () => {
     assert.ok(labels.includes('ComputeHostnameFormat'));
     assert.ok(!labels.includes('ComputeCount'));
     // at the top level: the sections of an environment file, not parameters
-    assert.deepEqual(service.completion(d, { line: 0, character: 3 }, [index]).map((i) => i.label), ['parameters', 'parameter_defaults', 'resource_registry', 'event_sinks', 'encrypted_param_names', 'parameter_merge_strategies']);
+    assert.deepEqual(
+      service.completion(d, { line: 0, character: 3 }, [index]).map((i) => i.label),
+      ['parameters', 'parameter_defaults', 'resource_registry', 'event_sinks', 'encrypted_param_names', 'parameter_merge_strategies'],
+    );
   });
 });
 
@@ -166,19 +211,34 @@ describe('language service: the local selection and file paths', () => {
   };
 
   it('warns in a selected environment whose requires is not selected, or that conflicts with another', () => {
-    const index = withSelection(['overcloud-resource-registry.yaml', 'environments/ssl-endpoints.yaml', 'environments/network-flat.yaml', 'environments/network-isolation.yaml']);
+    const index = withSelection([
+      'overcloud-resource-registry.yaml',
+      'environments/ssl-endpoints.yaml',
+      'environments/network-flat.yaml',
+      'environments/network-isolation.yaml',
+    ]);
     const diags = (file: string) =>
       service
         .validate(TextDocument.create(`${ROOT}/${file}`, 'yaml', 1, fs.readFileSync(path.join(SAMPLE, file), 'utf8')), [index])
         .map((d) => [d.code, String(d.message)] as const);
-    assert.deepEqual(diags('environments/ssl-endpoints.yaml'), [['env-requires-missing', 'environments/ssl-endpoints.yaml requires environments/ssl-enable.yaml, which is not selected in plan-environment.yaml']]);
-    assert.deepEqual(diags('environments/network-flat.yaml').map((d) => d[0]), ['env-exclusive-conflict']);
+    assert.deepEqual(diags('environments/ssl-endpoints.yaml'), [
+      ['env-requires-missing', 'environments/ssl-endpoints.yaml requires environments/ssl-enable.yaml, which is not selected in plan-environment.yaml'],
+    ]);
+    assert.deepEqual(
+      diags('environments/network-flat.yaml').map((d) => d[0]),
+      ['env-exclusive-conflict'],
+    );
     assert.deepEqual(diags('environments/debug.yaml'), []);
   });
 
   it('hovers a resource_registry path with the file it resolves to, and a map entry with its title', () => {
     const index = sampleIndex();
-    const env = TextDocument.create(`${ROOT}/environments/network-isolation.yaml`, 'yaml', 1, fs.readFileSync(path.join(SAMPLE, 'environments/network-isolation.yaml'), 'utf8'));
+    const env = TextDocument.create(
+      `${ROOT}/environments/network-isolation.yaml`,
+      'yaml',
+      1,
+      fs.readFileSync(path.join(SAMPLE, 'environments/network-isolation.yaml'), 'utf8'),
+    );
     const at = env.getText().indexOf('../network/isolated.yaml');
     const h = service.hover(env, env.positionAt(at + 3), [index]);
     assert.match((h?.contents as { value: string }).value, /`network\/isolated.yaml`/);

@@ -27,7 +27,18 @@ const OVERCLOUD = [
 ].join('\n');
 
 function plan(extra: Record<string, string> = {}) {
-  return buildPlanIndex(ROOT, new Map(Object.entries({ 'capabilities-map.yaml': MAP, 'roles_data.yaml': ROLES, 'overcloud.j2.yaml': OVERCLOUD, 'environments/mine.yaml': 'parameter_defaults:\n  ControllerCount: 2\n  ComputeCount: 1\n', ...extra })));
+  return buildPlanIndex(
+    ROOT,
+    new Map(
+      Object.entries({
+        'capabilities-map.yaml': MAP,
+        'roles_data.yaml': ROLES,
+        'overcloud.j2.yaml': OVERCLOUD,
+        'environments/mine.yaml': 'parameter_defaults:\n  ControllerCount: 2\n  ComputeCount: 1\n',
+        ...extra,
+      }),
+    ),
+  );
 }
 
 describe('the index of a rendered plan', () => {
@@ -40,10 +51,16 @@ describe('the index of a rendered plan', () => {
     assert.ok(index.files.has('overcloud.yaml'));
     const doc = TextDocument.create(`${ROOT}/environments/mine.yaml`, 'yaml', 1, 'parameter_defaults:\n  ControllerCount: 2\n  ComputeCount: 1\n');
     const found = service.validate(doc, [index]).filter((d) => d.code === 'env-unknown-parameter');
-    assert.deepEqual(found.map((d) => d.range.start.line), [2]);
+    assert.deepEqual(
+      found.map((d) => d.range.start.line),
+      [2],
+    );
     const hover = service.hover(doc, { line: 1, character: 4 }, [index]);
     assert.match(JSON.stringify(hover), /overcloud\.j2\.yaml. line 4/);
-    assert.deepEqual(service.definition(doc, { line: 1, character: 4 }, [index]).map((l) => [l.uri, l.range.start.line]), [[`${ROOT}/overcloud.j2.yaml`, 3]]);
+    assert.deepEqual(
+      service.definition(doc, { line: 1, character: 4 }, [index]).map((l) => [l.uri, l.range.start.line]),
+      [[`${ROOT}/overcloud.j2.yaml`, 3]],
+    );
   });
 
   it('renders again when roles_data.yaml changes: a new role is known at once', () => {
@@ -57,24 +74,37 @@ describe('the index of a rendered plan', () => {
     const index = plan();
     const doc = TextDocument.create(`${ROOT}/overcloud.j2.yaml`, 'yaml', 1, OVERCLOUD);
     const found = service.validate(doc, [index]);
-    assert.deepEqual(found.map((d) => [d.code, d.range.start.line]), [['template-undefined-parameter', 14]]);
+    assert.deepEqual(
+      found.map((d) => [d.code, d.range.start.line]),
+      [['template-undefined-parameter', 14]],
+    );
     const broken = OVERCLOUD.replace('{% endfor %}\nresources', '{% endfo %}\nresources');
     updatePlanFile(index, 'overcloud.j2.yaml', broken);
     const errors = service.validate(TextDocument.create(`${ROOT}/overcloud.j2.yaml`, 'yaml', 2, broken), [index]);
-    assert.ok(errors.some((d) => d.code === 'jinja-error' && d.severity === 1), JSON.stringify(errors));
+    assert.ok(
+      errors.some((d) => d.code === 'jinja-error' && d.severity === 1),
+      JSON.stringify(errors),
+    );
   });
 
   it('resolves /usr/share/openstack-tripleo-heat-templates/ in a registry to the plan root', () => {
     const index = plan({ 'puppet/x.yaml': 'heat_template_version: 2016-10-14\n' });
-    const text = 'resource_registry:\n  OS::TripleO::X: /usr/share/openstack-tripleo-heat-templates/puppet/x.yaml\n  OS::TripleO::Y: /usr/share/openstack-tripleo-heat-templates/puppet/y.yaml\n';
-    const found = service.validate(TextDocument.create(`${ROOT}/environments/reg.yaml`, 'yaml', 1, text), [index]).filter((d) => d.code === 'env-missing-template');
-    assert.deepEqual(found.map((d) => d.range.start.line), [2]);
+    const text =
+      'resource_registry:\n  OS::TripleO::X: /usr/share/openstack-tripleo-heat-templates/puppet/x.yaml\n  OS::TripleO::Y: /usr/share/openstack-tripleo-heat-templates/puppet/y.yaml\n';
+    const found = service
+      .validate(TextDocument.create(`${ROOT}/environments/reg.yaml`, 'yaml', 1, text), [index])
+      .filter((d) => d.code === 'env-missing-template');
+    assert.deepEqual(
+      found.map((d) => d.range.start.line),
+      [2],
+    );
   });
 
   it('does not check CI job inputs or the sample generator input as environments', () => {
     const index = plan();
     const text = 'environments:\n  - name: x\nparameter_defaults:\n  Nope: 1\n';
-    for (const path of ['sample-env-generator/x.yaml', 'ci/environments/x.yaml']) assert.deepEqual(service.validate(TextDocument.create(`${ROOT}/${path}`, 'yaml', 1, text), [index]), []);
+    for (const path of ['sample-env-generator/x.yaml', 'ci/environments/x.yaml'])
+      assert.deepEqual(service.validate(TextDocument.create(`${ROOT}/${path}`, 'yaml', 1, text), [index]), []);
     assert.ok(service.validate(TextDocument.create(`${ROOT}/environments/x.yaml`, 'yaml', 1, text), [index]).length > 0);
   });
 });

@@ -69,13 +69,19 @@ describe('plan template processing (tripleo-common)', () => {
       // a disabled network is still listed in `networks`, without a name_lower
       'network/networks.yaml': 'InternalApi=internal_api Storage=storage Tenant= ',
     });
-    assert.deepEqual(r.networks.map((n) => n.name_lower), ['internal_api', 'storage', undefined]);
+    assert.deepEqual(
+      r.networks.map((n) => n.name_lower),
+      ['internal_api', 'storage', undefined],
+    );
   });
 
   it('renders other templates once with roles and networks', () => {
     const r = renderPlanTemplates(plan({ 'overcloud.j2.yaml': '{% for role in roles %}{{role.name}}Count: {{role.CountDefault|default(0)}}\n{% endfor %}' }));
     assert.equal(byPath(r)['overcloud.yaml'], 'ControllerCount: 1\nComputeCount: 0\n');
-    assert.deepEqual(r.roles.map((x) => x.name), ['Controller', 'Compute']);
+    assert.deepEqual(
+      r.roles.map((x) => x.name),
+      ['Controller', 'Compute'],
+    );
   });
 
   it('skips per-role and per-network outputs listed in j2_excludes.yaml', () => {
@@ -120,7 +126,10 @@ describe('plan template processing (tripleo-common)', () => {
     );
     assert.ok(r.errors.every((e) => e instanceof TemplateRenderError));
     const perRole = renderPlanTemplates(plan({ 'puppet/role.role.j2.yaml': 'a\n{% for %}\n' }));
-    assert.deepEqual(perRole.errors.map((e) => [e.file, e.line]), [['puppet/role.role.j2.yaml', 2]]);
+    assert.deepEqual(
+      perRole.errors.map((e) => [e.file, e.line]),
+      [['puppet/role.role.j2.yaml', 2]],
+    );
     assert.match(r.errors[0].message, /'list object' has no attribute 'nope'/);
   });
 
@@ -134,9 +143,13 @@ describe('plan template processing (tripleo-common)', () => {
   });
 
   it('reads roles_data.yaml as Heat reads YAML: timestamps stay strings, a repeated key keeps its last value, floats stay floats', () => {
-    const r = renderPlanTemplates(plan({ 'a.j2.yaml': '{{ roles[0] }}\n' }), { rolesData: '- name: A\n  when: 2015-04-30\n  n: 1\n  n: 2\n  f: 1.0\n  y: yes\n' });
+    const r = renderPlanTemplates(plan({ 'a.j2.yaml': '{{ roles[0] }}\n' }), {
+      rolesData: '- name: A\n  when: 2015-04-30\n  n: 1\n  n: 2\n  f: 1.0\n  y: yes\n',
+    });
     assert.equal(byPath(r)['a.yaml'], "{'name': 'A', 'when': '2015-04-30', 'n': 2, 'f': 1.0, 'y': True}");
-    const merged = renderPlanTemplates(plan({ 'a.j2.yaml': '{{ roles[1] }}\n' }), { rolesData: '- &base\n  name: A\n  e: 1e3\n  c: 2\n- <<: *base\n  name: B\n' });
+    const merged = renderPlanTemplates(plan({ 'a.j2.yaml': '{{ roles[1] }}\n' }), {
+      rolesData: '- &base\n  name: A\n  e: 1e3\n  c: 2\n- <<: *base\n  name: B\n',
+    });
     assert.equal(byPath(merged)['a.yaml'], "{'name': 'B', 'e': '1e3', 'c': 2}");
   });
 

@@ -32,7 +32,10 @@ describe('the validations convention of tripleo.validations.v1', () => {
 
   it('gives every validation the plan as `container` and the same outputs, a fail ending in ERROR', () => {
     for (const [id, w] of validations) {
-      assert.ok(w.input?.some((i) => typeof i === 'object' && 'container' in i), `${id}: no optional container input`);
+      assert.ok(
+        w.input?.some((i) => typeof i === 'object' && 'container' in i),
+        `${id}: no optional container input`,
+      );
       for (const key of ['status', 'validation', 'result', 'plan', 'message', 'messages']) {
         assert.ok(w.output && key in w.output, `${id}: output lacks ${key}`);
         assert.ok(w['output-on-error'] && key in w['output-on-error'], `${id}: output-on-error lacks ${key}`);
@@ -48,7 +51,11 @@ describe('the validations convention of tripleo.validations.v1', () => {
     assert.deepEqual([warn.validation, warn.plan, warn.result, warn.message, warn.messages], ['node_counts', 'overcloud', 'warning', 'm', ['a', 'b']]);
     assert.equal(validationRun({ ...base, state: 'CANCELLED', output: '{}' }).result, 'cancelled');
     assert.equal(validationRun({ ...base, state: 'RUNNING' }).result, 'running');
-    const broken = validationRun({ ...base, state: 'ERROR', state_info: "Can not evaluate YAQL {'auth_token': 'gAAAAABsecretsecretsecretsecretsecretsecretsecret'}" });
+    const broken = validationRun({
+      ...base,
+      state: 'ERROR',
+      state_info: "Can not evaluate YAQL {'auth_token': 'gAAAAABsecretsecretsecretsecretsecretsecretsecret'}",
+    });
     assert.equal(broken.result, 'fail');
     assert.ok(!broken.message.includes('secret'), broken.message);
     assert.equal(formatRun(warn), 'node_counts  WARNING  plan overcloud  2026-01-01 00:00:00  execution e1\n  m\n    - a\n    - b');

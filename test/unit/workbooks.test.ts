@@ -9,7 +9,8 @@ describe('the Mistral workbooks the project ships', () => {
 
   it('are versioned and named tripleo.*.v1', () => {
     const names = workbooks.map((w) => w.name);
-    for (const n of ['tripleo.plan_management.v1', 'tripleo.deployment.v1', 'tripleo.baremetal.v1', 'tripleo.validations.v1']) assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
+    for (const n of ['tripleo.plan_management.v1', 'tripleo.deployment.v1', 'tripleo.baremetal.v1', 'tripleo.validations.v1'])
+      assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
     for (const n of names) assert.match(n, /^tripleo\.[a-z_]+\.v1$/);
     for (const w of workbooks) assert.ok(w.version >= 1, `${w.name} has no workbook-version tag`);
   });
@@ -36,7 +37,8 @@ describe('the Mistral workbooks the project ships', () => {
         for (const [task, t] of Object.entries(def.tasks)) {
           for (const key of ['on-success', 'on-error', 'on-complete']) {
             const v = t[key];
-            const targets = v === undefined ? [] : typeof v === 'string' ? [v] : (v as unknown[]).map((x) => (typeof x === 'string' ? x : Object.keys(x as object)[0]));
+            const targets =
+              v === undefined ? [] : typeof v === 'string' ? [v] : (v as unknown[]).map((x) => (typeof x === 'string' ? x : Object.keys(x as object)[0]));
             for (const target of targets) if (!names.has(target.split('(')[0])) problems.push(`${w.name}.${wfName}.${task} ${key} -> ${target}`);
           }
         }
@@ -51,7 +53,11 @@ describe('the Mistral workbooks the project ships', () => {
     const wf = parse(wb.definition).workflows as Record<string, { tasks: Record<string, { workflow?: string; input?: Record<string, unknown> }> }>;
     const moves = ['introspect', 'provide', 'manage'].map((name) => {
       const tasks = Object.values(wf[name].tasks);
-      assert.deepEqual(tasks.map((t) => t.workflow), ['set_provision_state'], name);
+      assert.deepEqual(
+        tasks.map((t) => t.workflow),
+        ['set_provision_state'],
+        name,
+      );
       return [tasks[0].input?.verb, tasks[0].input?.target, tasks[0].input?.select_state];
     });
     assert.deepEqual(moves, [

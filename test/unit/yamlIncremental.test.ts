@@ -37,7 +37,10 @@ describe('incremental YAML parse', () => {
   };
 
   it('gives the same values and ranges as a whole parse for every file of the sample', () => {
-    const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : []));
+    const walk = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : []));
     for (const f of walk(SAMPLE)) same(fs.readFileSync(f, 'utf8'));
   });
 
@@ -47,7 +50,8 @@ describe('incremental YAML parse', () => {
     const first = same(text, cache);
     const pieces = cache.size;
     assert.ok(pieces > 50, `only ${pieces} pieces`);
-    const byKey = (p: ParsedYaml) => new Map((p.topLevel[0].value as { items: { key: Node; value: Node }[] }).items.map((i) => [String((i.key as { value: unknown }).value), i.value]));
+    const byKey = (p: ParsedYaml) =>
+      new Map((p.topLevel[0].value as { items: { key: Node; value: Node }[] }).items.map((i) => [String((i.key as { value: unknown }).value), i.value]));
     const before = byKey(first);
     // a line inserted near the top moves everything below it
     const edited = text.replace('  Parameter3: 3\n', '  Parameter3: 3\n  Inserted: 1\n');
@@ -60,7 +64,10 @@ describe('incremental YAML parse', () => {
 
   it('reports duplicates across pieces, and parses broken or unusual text whole', () => {
     const dup = bigEnvironment(100).replace('  Parameter90: 90', '  Parameter1: 90');
-    assert.deepEqual(same(dup).problems.map((p) => p.code), ['yaml-duplicate-key']);
+    assert.deepEqual(
+      same(dup).problems.map((p) => p.code),
+      ['yaml-duplicate-key'],
+    );
     const broken = bigEnvironment(100).replace('  Parameter50: "value 50"', '  Parameter50: [unclosed');
     assert.ok(same(broken).problems.some((p) => p.code === 'yaml-syntax'));
     same('a: &x {b: 1}\nc: *x\n');

@@ -63,7 +63,10 @@ export class ExecutionTreeProvider extends UndercloudTreeProvider<ExecutionNode>
       const filtered = this.planFilter ? topLevel.filter((e) => executionPlan(e) === this.planFilter) : topLevel;
       this.exhausted = filtered.length <= this.limit;
       this.executions = filtered.slice(0, this.limit);
-      this.poll(this.executions.some((e) => e.state === 'RUNNING'), 3000);
+      this.poll(
+        this.executions.some((e) => e.state === 'RUNNING'),
+        3000,
+      );
       if (!this.executions.length) return [];
       return [...this.executions.map((ex) => ({ kind: 'execution' as const, ex })), ...(this.exhausted ? [] : [{ kind: 'more' as const }])];
     }
@@ -113,7 +116,16 @@ export function executionDocument(ex: MistralExecution): string {
     }
   };
   return JSON.stringify(
-    { workflow: ex.workflow_name, id: ex.id, state: ex.state, state_info: ex.state_info ? redactText(ex.state_info) : null, created_at: ex.created_at, updated_at: ex.updated_at, input: parse(ex.input), output: parse(ex.output) },
+    {
+      workflow: ex.workflow_name,
+      id: ex.id,
+      state: ex.state,
+      state_info: ex.state_info ? redactText(ex.state_info) : null,
+      created_at: ex.created_at,
+      updated_at: ex.updated_at,
+      input: parse(ex.input),
+      output: parse(ex.output),
+    },
     null,
     2,
   );

@@ -7,7 +7,20 @@ import { MessageNode, UndercloudTreeProvider } from './undercloudTreeProvider';
 export type NodeTreeElement = { kind: 'group'; state: string; nodes: IronicNode[] } | { kind: 'node'; node: IronicNode } | MessageNode;
 
 /** The order a person reads the provision states in; states not listed come after, by name. */
-const STATE_ORDER = ['enroll', 'verifying', 'manageable', 'inspecting', 'inspect wait', 'cleaning', 'clean wait', 'available', 'deploying', 'wait call-back', 'active', 'deleting'];
+const STATE_ORDER = [
+  'enroll',
+  'verifying',
+  'manageable',
+  'inspecting',
+  'inspect wait',
+  'cleaning',
+  'clean wait',
+  'available',
+  'deploying',
+  'wait call-back',
+  'active',
+  'deleting',
+];
 const FAILED = /failed$|^error$/;
 
 function stateIcon(state: string): vscode.ThemeIcon {
@@ -129,7 +142,9 @@ export class NodeTreeProvider extends UndercloudTreeProvider<NodeTreeElement> {
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${s.label}**  \n`);
     md.appendMarkdown(`UUID: \`${node.uuid}\`  \nDriver: ${node.driver}  \n`);
-    md.appendMarkdown(`Provision state: ${node.provision_state}${moving ? ` ${moving}` : ''}  \nPower: ${node.power_state ?? 'unknown'}${node.maintenance ? ' (maintenance)' : ''}  \n`);
+    md.appendMarkdown(
+      `Provision state: ${node.provision_state}${moving ? ` ${moving}` : ''}  \nPower: ${node.power_state ?? 'unknown'}${node.maintenance ? ' (maintenance)' : ''}  \n`,
+    );
     md.appendMarkdown(`Profile: ${s.profile ?? 'none'}  \n`);
     if (hw) md.appendMarkdown(`Hardware: ${hw}  \n`);
     if (node.last_error) {

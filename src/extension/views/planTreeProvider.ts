@@ -50,7 +50,9 @@ function parameterTooltip(p: PlanParameter): vscode.MarkdownString {
   if (p.description) md.appendText(`${p.description}\n\n`);
   md.appendMarkdown(`- type: \`${p.type}\`\n`);
   if (p.default !== undefined && !p.noEcho) md.appendMarkdown(`- default: \`${JSON.stringify(p.default)}\`\n`);
-  md.appendMarkdown(`- value: \`${displayValue(p)}\` (${p.valueSource === 'plan' ? 'set in the plan' : p.valueSource === 'environment' ? 'from an environment' : p.valueSource})\n`);
+  md.appendMarkdown(
+    `- value: \`${displayValue(p)}\` (${p.valueSource === 'plan' ? 'set in the plan' : p.valueSource === 'environment' ? 'from an environment' : p.valueSource})\n`,
+  );
   const c = p.constraints;
   if (c.allowedValues) md.appendMarkdown(`- allowed values: ${c.allowedValues.map((v) => `\`${JSON.stringify(v)}\``).join(', ')}\n`);
   if (c.minValue !== undefined || c.maxValue !== undefined) md.appendMarkdown(`- range: ${c.minValue ?? '…'} to ${c.maxValue ?? '…'}\n`);
@@ -189,7 +191,10 @@ export class PlanTreeProvider extends UndercloudTreeProvider<PlanNode> {
         item.id = `plan:${node.plan}/flavor/${f.role}`;
         const profile = f.flavorProfile ?? f.profile;
         item.description = `${f.flavor}${f.exists ? '' : ' (not in Nova)'} · profile ${profile} · ${f.availableNodes} available node(s)`;
-        item.iconPath = new vscode.ThemeIcon(f.exists && f.availableNodes >= f.count ? 'pass' : 'warning', new vscode.ThemeColor(f.exists && f.availableNodes >= f.count ? 'testing.iconPassed' : 'list.warningForeground'));
+        item.iconPath = new vscode.ThemeIcon(
+          f.exists && f.availableNodes >= f.count ? 'pass' : 'warning',
+          new vscode.ThemeColor(f.exists && f.availableNodes >= f.count ? 'testing.iconPassed' : 'list.warningForeground'),
+        );
         item.tooltip = `${f.role} deploys ${f.count} node(s) on flavor ${f.flavor}${f.exists ? '' : ', which Nova does not have yet: run "TripleO: Sync Flavors"'}\nprofile ${profile}: ${f.availableNodes} available node(s) carry it`;
         item.contextValue = f.exists ? 'flavor' : 'flavor.missing';
         return item;

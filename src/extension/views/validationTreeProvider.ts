@@ -75,12 +75,22 @@ export class ValidationTreeProvider extends UndercloudTreeProvider<ValidationNod
       }
       const [validations, runs] = await Promise.all([listValidations(uc), latestRuns(uc, plan)]);
       this.runs = runs;
-      this.poll([...runs.values()].some((r) => r.result === 'running'), 3000);
-      const groups = [...VALIDATION_GROUPS, ...new Set(validations.flatMap((v) => v.groups).filter((g) => !(VALIDATION_GROUPS as readonly string[]).includes(g)))];
-      return groups.map((group) => ({ kind: 'group' as const, group, validations: validations.filter((v) => v.groups.includes(group)) })).filter((g) => g.validations.length > 0);
+      this.poll(
+        [...runs.values()].some((r) => r.result === 'running'),
+        3000,
+      );
+      const groups = [
+        ...VALIDATION_GROUPS,
+        ...new Set(validations.flatMap((v) => v.groups).filter((g) => !(VALIDATION_GROUPS as readonly string[]).includes(g))),
+      ];
+      return groups
+        .map((group) => ({ kind: 'group' as const, group, validations: validations.filter((v) => v.groups.includes(group)) }))
+        .filter((g) => g.validations.length > 0);
     }
-    if (node.kind === 'group') return node.validations.map((validation) => ({ kind: 'validation', group: node.group, validation, run: this.runs.get(validation.id) }));
-    if (node.kind === 'validation' && node.run) return [node.run.message, ...node.run.messages].filter(Boolean).map((text) => ({ kind: 'line', text, result: node.run!.result }));
+    if (node.kind === 'group')
+      return node.validations.map((validation) => ({ kind: 'validation', group: node.group, validation, run: this.runs.get(validation.id) }));
+    if (node.kind === 'validation' && node.run)
+      return [node.run.message, ...node.run.messages].filter(Boolean).map((text) => ({ kind: 'line', text, result: node.run!.result }));
     return [];
   }
 
@@ -91,9 +101,17 @@ export class ValidationTreeProvider extends UndercloudTreeProvider<ValidationNod
         item.id = `validation-group:${node.group}`;
         const results = node.validations.map((v) => this.runs.get(v.id)?.result);
         const count = (r: ValidationRun['result']) => results.filter((x) => x === r).length;
-        const parts = [count('pass') && `${count('pass')} passed`, count('warning') && `${count('warning')} warning`, count('fail') && `${count('fail')} failed`, count('running') && `${count('running')} running`, results.filter((x) => !x).length && `${results.filter((x) => !x).length} not run`].filter(Boolean);
+        const parts = [
+          count('pass') && `${count('pass')} passed`,
+          count('warning') && `${count('warning')} warning`,
+          count('fail') && `${count('fail')} failed`,
+          count('running') && `${count('running')} running`,
+          results.filter((x) => !x).length && `${results.filter((x) => !x).length} not run`,
+        ].filter(Boolean);
         item.description = parts.join(', ');
-        item.iconPath = resultIcon(count('running') ? 'running' : count('fail') ? 'fail' : count('warning') ? 'warning' : results.every((x) => x === 'pass') ? 'pass' : undefined);
+        item.iconPath = resultIcon(
+          count('running') ? 'running' : count('fail') ? 'fail' : count('warning') ? 'warning' : results.every((x) => x === 'pass') ? 'pass' : undefined,
+        );
         item.contextValue = `validationGroup${count('running') ? '.running' : ''}`;
         item.tooltip = `${node.group}: ${node.validations.map((v) => v.name).join(', ')}`;
         return item;

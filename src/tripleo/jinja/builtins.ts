@@ -137,19 +137,23 @@ function affix(s: string, a: CallArgs, ends: boolean): boolean {
 /** str.format with `{}`, `{0}`, `{name}`, `{name.attr}`-less fields and `{{`/`}}`; conversions `!r`/`!s`. */
 function pyFormat(fmt: string, a: CallArgs, getattr: (o: PyValue, n: string) => PyValue): string {
   let auto = 0;
-  return fmt.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rs]))?(?::([^{}]*))?\}/g, (m, field: string | undefined, conv: string | undefined, spec: string | undefined) => {
-    if (m === '{{') return '{';
-    if (m === '}}') return '}';
-    const [head, ...attrs] = (field ?? '').split('.');
-    let v: PyValue;
-    if (head === '') v = a.pos[auto++];
-    else if (/^\d+$/.test(head)) v = a.pos[Number(head)];
-    else v = a.kw?.get(head) as PyValue;
-    if (v === undefined) throw new PyError(head === '' || /^\d+$/.test(head) ? 'IndexError' : 'KeyError', `Replacement index ${head} out of range for positional args tuple`);
-    for (const at of attrs) v = getattr(v, at);
-    if (spec) throw new PyError('ValueError', `format spec '${spec}' is not supported by this renderer`);
-    return conv === 'r' ? repr(v) : str(v);
-  });
+  return fmt.replace(
+    /\{\{|\}\}|\{([^{}!:]*)(?:!([rs]))?(?::([^{}]*))?\}/g,
+    (m, field: string | undefined, conv: string | undefined, spec: string | undefined) => {
+      if (m === '{{') return '{';
+      if (m === '}}') return '}';
+      const [head, ...attrs] = (field ?? '').split('.');
+      let v: PyValue;
+      if (head === '') v = a.pos[auto++];
+      else if (/^\d+$/.test(head)) v = a.pos[Number(head)];
+      else v = a.kw?.get(head) as PyValue;
+      if (v === undefined)
+        throw new PyError(head === '' || /^\d+$/.test(head) ? 'IndexError' : 'KeyError', `Replacement index ${head} out of range for positional args tuple`);
+      for (const at of attrs) v = getattr(v, at);
+      if (spec) throw new PyError('ValueError', `format spec '${spec}' is not supported by this renderer`);
+      return conv === 'r' ? repr(v) : str(v);
+    },
+  );
 }
 
 /** printf-style `%` formatting for `%s`, `%r`, `%d`, `%i`, `%%`. */
@@ -158,7 +162,7 @@ export function percentFormat(fmt: string, args: PyValue): string {
   let i = 0;
   const out = fmt.replace(/%(\([^)]*\))?([-#0 +]*\d*(?:\.\d+)?)([sdirf%])/g, (m, key: string | undefined, flags: string, conv: string) => {
     if (conv === '%') return '%';
-    const v = key && args instanceof PyDict ? args.get(key.slice(1, -1)) ?? null : list[i++];
+    const v = key && args instanceof PyDict ? (args.get(key.slice(1, -1)) ?? null) : list[i++];
     if (v === undefined) throw new PyError('TypeError', 'not enough arguments for format string');
     if (flags) throw new PyError('ValueError', `format flags '${flags}' are not supported by this renderer`);
     if (conv === 's') return str(v);
@@ -295,11 +299,12 @@ const DICT_METHODS: Record<string, Method> = {
     if (a.pos.length) {
       const o = a.pos[0];
       if (o instanceof PyDict) for (const [k, v] of o.entries()) d.set(k, v);
-      else for (const pair of iterate(o)) {
-        const kv = iterate(pair);
-        if (kv.length !== 2) throw new PyError('ValueError', `dictionary update sequence element has length ${kv.length}; 2 is required`);
-        d.set(kv[0], kv[1]);
-      }
+      else
+        for (const pair of iterate(o)) {
+          const kv = iterate(pair);
+          if (kv.length !== 2) throw new PyError('ValueError', `dictionary update sequence element has length ${kv.length}; 2 is required`);
+          d.set(kv[0], kv[1]);
+        }
     }
     if (a.kw) for (const [k, v] of a.kw.entries()) d.set(k, v);
     return null;
@@ -398,7 +403,9 @@ export function toJson(v: PyValue, indent: PyValue): string {
     }
     if (x instanceof PyDict) {
       if (x.size === 0) return '{}';
-      const entries = x.entries().map(([k, val]) => [typeof k === 'string' ? k : k === null ? 'null' : typeof k === 'boolean' ? String(k) : str(k), val] as [string, PyValue]);
+      const entries = x
+        .entries()
+        .map(([k, val]) => [typeof k === 'string' ? k : k === null ? 'null' : typeof k === 'boolean' ? String(k) : str(k), val] as [string, PyValue]);
       entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       return '{' + nl + entries.map(([k, val]) => `${enc(k, depth + 1)}: ${enc(val, depth + 1)}`).join(sep + nl) + close + '}';
     }

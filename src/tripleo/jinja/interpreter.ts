@@ -100,14 +100,18 @@ class LoopInfo {
       case 'depth0':
         return this.depth - 1;
       case 'previtem':
-        return this.index0 > 0 ? this.items[this.index0 - 1] : new Undefined("there is no previous item");
+        return this.index0 > 0 ? this.items[this.index0 - 1] : new Undefined('there is no previous item');
       case 'nextitem':
         return this.index0 < n - 1 ? this.items[this.index0 + 1] : new Undefined('there is no next item');
       case 'cycle':
-        return new PyFunction('cycle', (args) => {
-          if (args.length === 0) throw new PyError('TypeError', 'no items for cycling given');
-          return args[this.index0 % args.length];
-        }, this);
+        return new PyFunction(
+          'cycle',
+          (args) => {
+            if (args.length === 0) throw new PyError('TypeError', 'no items for cycling given');
+            return args[this.index0 % args.length];
+          },
+          this,
+        );
     }
     void line;
     void r;
@@ -119,15 +123,91 @@ class LoopInfo {
 class LimitExceeded extends Error {}
 
 const KNOWN_FILTERS = [
-  'abs', 'attr', 'batch', 'capitalize', 'center', 'count', 'd', 'default', 'dictsort', 'e', 'escape', 'first', 'float',
-  'forceescape', 'format', 'indent', 'int', 'items', 'join', 'last', 'length', 'list', 'lower', 'map', 'max', 'min',
-  'reject', 'rejectattr', 'replace', 'reverse', 'round', 'safe', 'select', 'selectattr', 'slice', 'sort', 'string',
-  'sum', 'title', 'tojson', 'trim', 'unique', 'upper', 'wordcount',
+  'abs',
+  'attr',
+  'batch',
+  'capitalize',
+  'center',
+  'count',
+  'd',
+  'default',
+  'dictsort',
+  'e',
+  'escape',
+  'first',
+  'float',
+  'forceescape',
+  'format',
+  'indent',
+  'int',
+  'items',
+  'join',
+  'last',
+  'length',
+  'list',
+  'lower',
+  'map',
+  'max',
+  'min',
+  'reject',
+  'rejectattr',
+  'replace',
+  'reverse',
+  'round',
+  'safe',
+  'select',
+  'selectattr',
+  'slice',
+  'sort',
+  'string',
+  'sum',
+  'title',
+  'tojson',
+  'trim',
+  'unique',
+  'upper',
+  'wordcount',
 ];
 const KNOWN_TESTS = [
-  'boolean', 'callable', 'defined', 'divisibleby', 'eq', 'equalto', 'escaped', 'even', 'false', 'filter', 'float', 'ge',
-  'gt', 'greaterthan', 'in', 'integer', 'iterable', 'le', 'lessthan', 'lower', 'lt', 'mapping', 'ne', 'none', 'number',
-  'odd', 'sameas', 'sequence', 'string', 'test', 'true', 'undefined', 'upper', '==', '!=', '<', '<=', '>', '>=',
+  'boolean',
+  'callable',
+  'defined',
+  'divisibleby',
+  'eq',
+  'equalto',
+  'escaped',
+  'even',
+  'false',
+  'filter',
+  'float',
+  'ge',
+  'gt',
+  'greaterthan',
+  'in',
+  'integer',
+  'iterable',
+  'le',
+  'lessthan',
+  'lower',
+  'lt',
+  'mapping',
+  'ne',
+  'none',
+  'number',
+  'odd',
+  'sameas',
+  'sequence',
+  'string',
+  'test',
+  'true',
+  'undefined',
+  'upper',
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
 ];
 export const KNOWN: KnownNames = { filters: new Set(KNOWN_FILTERS), tests: new Set(KNOWN_TESTS) };
 
@@ -308,7 +388,8 @@ class Renderer {
   private forLoop(n: Extract<Node, { k: 'for' }>, frame: Frame): void {
     const iterable = this.expr(n.iter, frame);
     this.line = n.line;
-    if (iterable instanceof PyRange && iterable.length > this.limits.maxRange) throw new LimitExceeded(`range() of ${iterable.length} items is beyond this renderer's limit of ${this.limits.maxRange}`);
+    if (iterable instanceof PyRange && iterable.length > this.limits.maxRange)
+      throw new LimitExceeded(`range() of ${iterable.length} items is beyond this renderer's limit of ${this.limits.maxRange}`);
     let items = iterate(iterable);
     if (Array.isArray(iterable)) items = items.slice();
     if (n.filter) {
@@ -350,7 +431,12 @@ class Renderer {
     if (numeric(v) !== undefined || v === null) throw new PyError('TypeError', `cannot unpack non-iterable ${typeName(v)} object`);
     const items = iterate(v);
     if (items.length !== t.items.length) {
-      throw new PyError('ValueError', items.length > t.items.length ? `too many values to unpack (expected ${t.items.length})` : `not enough values to unpack (expected ${t.items.length}, got ${items.length})`);
+      throw new PyError(
+        'ValueError',
+        items.length > t.items.length
+          ? `too many values to unpack (expected ${t.items.length})`
+          : `not enough values to unpack (expected ${t.items.length}, got ${items.length})`,
+      );
     }
     t.items.forEach((sub, i) => this.assign(sub, items[i], frame));
   }
@@ -371,7 +457,10 @@ class Renderer {
       return;
     }
     if (n.ignoreMissing) return;
-    throw new PyError('TemplateNotFound', names.length === 1 ? `template not found: ${str(names[0])}` : `none of the templates given were found: ${names.map(str).join(', ')}`);
+    throw new PyError(
+      'TemplateNotFound',
+      names.length === 1 ? `template not found: ${str(names[0])}` : `none of the templates given were found: ${names.map(str).join(', ')}`,
+    );
   }
 
   // ---- expressions -------------------------------------------------------------------------------
@@ -470,7 +559,9 @@ class Renderer {
         return e.items.map((x) => str(this.expr(x, frame))).join('');
       case 'cond':
         if (truthy(this.expr(e.test, frame))) return this.expr(e.then, frame);
-        return e.else ? this.expr(e.else, frame) : new Undefined('the inline if-expression on line ' + (e.line + 1) + ' evaluated to false and no else section was defined.');
+        return e.else
+          ? this.expr(e.else, frame)
+          : new Undefined('the inline if-expression on line ' + (e.line + 1) + ' evaluated to false and no else section was defined.');
     }
   }
 
@@ -553,7 +644,16 @@ class Renderer {
     this.line = e.line;
     if (isUndefined(obj)) throw undefinedError(obj);
     if (step === 0) throw new PyError('ValueError', 'slice step cannot be zero');
-    const seq = typeof obj === 'string' ? Array.from(obj) : Array.isArray(obj) ? obj : obj instanceof PyTuple ? obj.items : obj instanceof PyRange ? obj.toArray() : undefined;
+    const seq =
+      typeof obj === 'string'
+        ? Array.from(obj)
+        : Array.isArray(obj)
+          ? obj
+          : obj instanceof PyTuple
+            ? obj.items
+            : obj instanceof PyRange
+              ? obj.toArray()
+              : undefined;
     if (!seq) return new Undefined(`${strRepr(objectTypeRepr(obj))} has no element slice`);
     const len = seq.length;
     const norm = (v: number | null, dflt: number, lo: number, hi: number) => {
@@ -579,7 +679,8 @@ class Renderer {
     if (isUndefined(fn)) throw undefinedError(fn);
     if (fn instanceof PyFunction) {
       const r = fn.call(pos, kw);
-      if (r instanceof PyRange && r.length > this.limits.maxRange) throw new LimitExceeded(`range() of ${r.length} items is beyond this renderer's limit of ${this.limits.maxRange}`);
+      if (r instanceof PyRange && r.length > this.limits.maxRange)
+        throw new LimitExceeded(`range() of ${r.length} items is beyond this renderer's limit of ${this.limits.maxRange}`);
       return r;
     }
     throw new PyError('TypeError', `'${typeName(fn)}' object is not callable`);
@@ -930,7 +1031,15 @@ class Renderer {
       case 'sequence':
         return typeof v === 'string' || Array.isArray(v) || v instanceof PyTuple || v instanceof PyDict || v instanceof PyRange || v instanceof Undefined;
       case 'iterable':
-        return typeof v === 'string' || Array.isArray(v) || v instanceof PyTuple || v instanceof PyDict || v instanceof PyRange || v instanceof PyDictView || v instanceof Undefined;
+        return (
+          typeof v === 'string' ||
+          Array.isArray(v) ||
+          v instanceof PyTuple ||
+          v instanceof PyDict ||
+          v instanceof PyRange ||
+          v instanceof PyDictView ||
+          v instanceof Undefined
+        );
       case 'callable':
         return v instanceof PyFunction;
       case 'sameas':

@@ -5,18 +5,7 @@ import { TemplateRenderError } from './errors';
  * trim_blocks and lstrip_blocks off, newlines normalised to `\n` and one trailing newline dropped
  * (keep_trailing_newline=False). Every token carries its 0-based source line.
  */
-export type TokenType =
-  | 'data'
-  | 'block_begin'
-  | 'block_end'
-  | 'variable_begin'
-  | 'variable_end'
-  | 'name'
-  | 'string'
-  | 'integer'
-  | 'float'
-  | 'operator'
-  | 'eof';
+export type TokenType = 'data' | 'block_begin' | 'block_end' | 'variable_begin' | 'variable_end' | 'name' | 'string' | 'integer' | 'float' | 'operator' | 'eof';
 
 export interface Token {
   type: TokenType;
@@ -156,7 +145,8 @@ export function tokenize(rawSource: string, file: string): Token[] {
       WS.lastIndex = pos;
       const ws = WS.exec(src);
       if (ws) advance(pos + ws[0].length);
-      if (pos >= src.length) fail(tagLine, isBlock ? "Unexpected end of template. Jinja was looking for the end of a block ('%}')" : "unexpected end of template, expected '}}'");
+      if (pos >= src.length)
+        fail(tagLine, isBlock ? "Unexpected end of template. Jinja was looking for the end of a block ('%}')" : "unexpected end of template, expected '}}'");
       if (balance.length === 0) {
         endRe.lastIndex = pos;
         const e = endRe.exec(src);

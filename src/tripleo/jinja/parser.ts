@@ -118,8 +118,8 @@ class Parser {
   }
   private describe(t: Token): string {
     if (t.type === 'eof') return 'end of template';
-    if (t.type === 'block_end') return "end of statement block";
-    if (t.type === 'variable_end') return "end of print statement";
+    if (t.type === 'block_end') return 'end of statement block';
+    if (t.type === 'variable_end') return 'end of print statement';
     return `'${t.value}'`;
   }
   private chain(n: number): void {
@@ -147,7 +147,11 @@ class Parser {
       for (;;) {
         const t = this.cur;
         if (t.type === 'eof') {
-          if (opener) this.fail(`Unexpected end of template. Jinja was looking for the following tags: ${ends.map((e) => `'${e}'`).join(' or ')}. The innermost block that needs to be closed is '${opener.tag}' (line ${opener.line + 1}).`, t.line);
+          if (opener)
+            this.fail(
+              `Unexpected end of template. Jinja was looking for the following tags: ${ends.map((e) => `'${e}'`).join(' or ')}. The innermost block that needs to be closed is '${opener.tag}' (line ${opener.line + 1}).`,
+              t.line,
+            );
           return body;
         }
         if (t.type === 'data') {
@@ -199,7 +203,7 @@ class Parser {
     const iter = this.parseTuple(false, ['recursive']);
     let filter: Expr | undefined;
     if (this.skipName('if')) filter = this.parseExpression();
-    if (this.isName('recursive')) this.fail("recursive loops are not supported by this renderer (tripleo-heat-templates do not use them)");
+    if (this.isName('recursive')) this.fail('recursive loops are not supported by this renderer (tripleo-heat-templates do not use them)');
     this.endTag();
     const body = this.subparse(['endfor', 'else'], { tag: 'for', line });
     let elseBody: Node[] = [];
@@ -611,11 +615,7 @@ class Parser {
         if (!this.known.tests.has(name)) this.fail(`No test named '${name}'.`, t.line);
         let args: Args = { pos: [], kw: [] };
         if (this.isOp('(')) args = this.parseArgs();
-        else if (
-          ['name', 'string', 'integer', 'float'].includes(this.cur.type) ||
-          this.isOp('[') ||
-          this.isOp('{')
-        ) {
+        else if (['name', 'string', 'integer', 'float'].includes(this.cur.type) || this.isOp('[') || this.isOp('{')) {
           if (!(this.cur.type === 'name' && ['else', 'or', 'and'].includes(this.cur.value))) {
             if (this.isName('is')) this.fail('You cannot chain multiple tests with is');
             args = { pos: [this.parsePostfix(this.parsePrimary())], kw: [] };

@@ -65,20 +65,7 @@ export class PyFunction {
 }
 
 export type PyValue =
-  | null
-  | boolean
-  | number
-  | string
-  | PyFloat
-  | PyValue[]
-  | PyTuple
-  | PyDict
-  | PyRange
-  | PyDictView
-  | Undefined
-  | PyNamespace
-  | PyFunction
-  | object;
+  null | boolean | number | string | PyFloat | PyValue[] | PyTuple | PyDict | PyRange | PyDictView | Undefined | PyNamespace | PyFunction | object;
 
 /** Python's hash equality for dict keys: 1, 1.0 and True are one key. */
 function keyOf(k: PyValue): string {
@@ -323,7 +310,19 @@ export function repr(v: PyValue): string {
   if (v instanceof PyFloat) return floatRepr(v.value);
   if (Array.isArray(v)) return reprContainer(v, '[', ']', () => '[' + v.map(repr).join(', ') + ']');
   if (v instanceof PyTuple) return v.items.length === 1 ? `(${repr(v.items[0])},)` : '(' + v.items.map(repr).join(', ') + ')';
-  if (v instanceof PyDict) return reprContainer(v, '{', '}', () => '{' + v.entries().map(([k, x]) => `${repr(k)}: ${repr(x)}`).join(', ') + '}');
+  if (v instanceof PyDict)
+    return reprContainer(
+      v,
+      '{',
+      '}',
+      () =>
+        '{' +
+        v
+          .entries()
+          .map(([k, x]) => `${repr(k)}: ${repr(x)}`)
+          .join(', ') +
+        '}',
+    );
   if (v instanceof PyRange) return v.step === 1 ? `range(${v.start}, ${v.stop})` : `range(${v.start}, ${v.stop}, ${v.step})`;
   if (v instanceof PyDictView) {
     const items = v.toArray();
