@@ -128,10 +128,10 @@ describe('Heat against the real undercloud', function () {
           e.serviceMessage === 'Property error: resources.r.properties: Unknown Property lenght' &&
           /^heat: POST http:\/\/127\.0\.0\.1:8004\/v1\/\w+\/validate failed with HTTP 400/.test(e.message),
       );
-      // a service this undercloud does not have is refused the same way
+      // a service this undercloud's catalog lacks (Nova is in it now) is refused the same way
       await assert.rejects(
-        heat.validate({ template: { heat_template_version: '2018-08-31', resources: { s: { type: 'OS::Nova::Server' } } } }),
-        (e: Error) => e instanceof HttpError && e.status === 400 && /Service nova is not available for resource type OS::Nova::Server/.test(e.serviceMessage),
+        heat.validate({ template: { heat_template_version: '2018-08-31', resources: { s: { type: 'OS::Zaqar::Queue' } } } }),
+        (e: Error) => e instanceof HttpError && e.status === 400 && /Service zaqar is not available for resource type OS::Zaqar::Queue/.test(e.serviceMessage),
       );
       // Heat answers a bare 500 for this one, so the client says what is wrong before sending
       await assert.rejects(
