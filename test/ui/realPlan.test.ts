@@ -54,7 +54,7 @@ describeCorpus('UI: a released tripleo-heat-templates tree as a plan', () => {
 
     it('shows the topics, the roles of roles_data.yaml and the parameters Heat reports', async () => {
       // the tree draws only the rows in sight: give the Plans view the whole side bar
-      for (const view of ['Nodes', 'Executions', 'Validations']) {
+      for (const view of ['Nodes', 'Images', 'Executions', 'Validations']) {
         const header = wb.page.locator('.pane-header.expanded', { hasText: view }).first();
         if (await header.isVisible().catch(() => false)) await header.click();
       }
