@@ -107,6 +107,9 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
   });
 
   it('selects an environment by checking it in the Plans tree', async () => {
+    // the tree draws only the rows in sight: the Images view gives its room back to Plans
+    const images = wb.page.locator('.pane-header.expanded', { hasText: 'Images' }).first();
+    if (await images.isVisible().catch(() => false)) await images.click();
     const plans = wb.viewPane('Plans');
     await plans.locator('.monaco-list-row', { hasText: plan }).click();
     await plans.locator('.monaco-list-row', { hasText: 'Environments' }).click();
