@@ -241,11 +241,22 @@ export function registerPlanCommands(d: Deps): void {
    * changes what the plan's Jinja templates render to: offer to upload the folder again, which
    * renders them. Offered rather than done, so that a half-edited role list never reaches the plan.
    */
+  const offering = new Set<string>();
   const offerRenderUpload = async (file: vscode.Uri): Promise<void> => {
     if (file.scheme !== 'file' || !RENDER_INPUTS.includes(path.basename(file.fsPath))) return;
     const folder = path.dirname(file.fsPath);
     const plan = context.workspaceState.get<Record<string, string>>(UPLOAD_TARGETS_KEY, {})[folder];
-    if (!plan || !manager.undercloud) return;
+    // one offer (and upload) per folder at a time: a save can be reported twice, and a second
+    // upload would only meet the first one's plan lock
+    if (!plan || !manager.undercloud || offering.has(folder)) return;
+    offering.add(folder);
+    try {
+      await offerUpload(folder, plan, file);
+    } finally {
+      offering.delete(folder);
+    }
+  };
+  const offerUpload = async (folder: string, plan: string, file: vscode.Uri): Promise<void> => {
     const answer = await d
       .ui()
       .showWarningMessage(
