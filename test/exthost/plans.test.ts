@@ -8,6 +8,7 @@ import type { PlanNode } from '../../src/extension/views/planTreeProvider';
 import { readPlanData } from '../../src/tripleo/planData';
 import { deletePlan } from '../../src/tripleo/plans';
 import { until } from '../support/until';
+import { LOCK_OBJECT } from '../../src/tripleo/planLock';
 
 const EXTENSION_ID = 'vscode-tripleo.vscode-tripleo';
 
@@ -143,6 +144,8 @@ describe('plans in VS Code: commands and the Plans tree (real undercloud)', func
       assert.equal(await doc.save(), true);
       // an upload takes the plan's lock, renders and compares every file: allow a busy machine its time
       await until('the plan to get the saved roles_data.yaml', async () => (await uc.swift.getObjectText(plan, 'roles_data.yaml')) === text, 90_000);
+      // and the upload to end: it holds the plan's lock until its workflow has run
+      await until('the upload to release the plan', async () => !(await uc.swift.objectMetadata(plan, LOCK_OBJECT)), 90_000);
       api.ui = windowUi;
       return asked;
     };

@@ -71,7 +71,9 @@ describeCorpus('UI: a released tripleo-heat-templates tree as a plan', () => {
       await row(/^Parameters/).click();
       await row('overcloud.yaml').waitFor({ timeout: 120_000 });
       await row('overcloud.yaml').click();
-      await row('ControllerCount').waitFor({ timeout: 30_000 });
+      // the first rows in sight: parameters of the roles rendered from roles_data.yaml
+      await row('BlockStorageCount').waitFor({ timeout: 30_000 });
+      await row('CephStorageCount').waitFor({ timeout: 30_000 });
       await wb.screenshot('queens-plan-parameters');
     });
   });

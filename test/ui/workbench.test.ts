@@ -107,9 +107,15 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
   });
 
   it('selects an environment by checking it in the Plans tree', async () => {
-    // the tree draws only the rows in sight: the Images view gives its room back to Plans
-    const images = wb.page.locator('.pane-header.expanded', { hasText: 'Images' }).first();
-    if (await images.isVisible().catch(() => false)) await images.click();
+    // the tree draws only the rows in sight: the other views give their room to Plans for this step
+    const collapsed: string[] = [];
+    for (const view of ['Nodes', 'Images', 'Executions', 'Validations']) {
+      const header = wb.page.locator('.pane-header.expanded', { hasText: view }).first();
+      if (await header.isVisible().catch(() => false)) {
+        await header.click();
+        collapsed.push(view);
+      }
+    }
     const plans = wb.viewPane('Plans');
     await plans.locator('.monaco-list-row', { hasText: plan }).click();
     await plans.locator('.monaco-list-row', { hasText: 'Environments' }).click();
@@ -139,6 +145,7 @@ describe('UI: the TripleO extension in code-server, driven through Chromium', fu
     }
     await row.locator('.custom-view-tree-node-item-checkbox.checked').waitFor({ timeout: 30_000 });
     await wb.screenshot('environment-checked');
+    for (const view of collapsed) await wb.page.locator('.pane-header', { hasText: view }).first().click();
   });
 
   it("edits a parameter in the plan's parameter document and saves it", async () => {
