@@ -2,7 +2,7 @@ import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process'
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, undercloudProfile } from '../support/undercloud';
+import { cliEnv, ROOT } from '../support/undercloud';
 
 /** Where scripts/undercloud keeps each daemon's pid (it is the leader of the daemon's process group). */
 const RUN = path.join(process.env.UC_DIR ?? '/var/tmp/tripleo-undercloud', 'run');
@@ -69,19 +69,6 @@ export async function withDaemonKilled<T>(daemon: Daemon, fn: () => Promise<T>):
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The environment a user would have after `eval "$(npm run -s undercloud:env)"`. */
-export function cliEnv(): NodeJS.ProcessEnv {
-  const p = undercloudProfile();
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    OS_AUTH_URL: p.auth.authUrl,
-    OS_USERNAME: p.auth.username,
-    OS_PASSWORD: p.auth.password,
-    OS_PROJECT_NAME: p.auth.projectName,
-    OS_USER_DOMAIN_NAME: 'Default',
-    OS_PROJECT_DOMAIN_NAME: 'Default',
-  };
-}
 
 export interface CliRun {
   child: ChildProcess;

@@ -10,7 +10,7 @@ import { Undercloud } from '../../src/tripleo/undercloud';
 import { tarFiles } from '../../src/openstack/archive';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
+import { cliEnv, ROOT, uniqueName, undercloudProfile } from '../support/undercloud';
 
 const run = promisify(execFile);
 
@@ -211,16 +211,7 @@ describe('OpenStack clients against the real undercloud', () => {
   });
 
   it('the tripleo CLI prints who we are, from OS_* variables', async () => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
-    const p = undercloudProfile();
-    Object.assign(env, {
-      OS_AUTH_URL: p.auth.authUrl,
-      OS_USERNAME: p.auth.username,
-      OS_PASSWORD: p.auth.password,
-      OS_PROJECT_NAME: p.auth.projectName,
-      OS_USER_DOMAIN_NAME: 'Default',
-      OS_PROJECT_DOMAIN_NAME: 'Default',
-    });
+    const env = cliEnv();
     const { stdout } = await run('node', [path.join(ROOT, 'dist/cli.js'), 'whoami', '--json'], { env });
     const info = JSON.parse(stdout);
     assert.equal(info.user, 'admin');

@@ -109,20 +109,26 @@ export function planFixture(
 }
 
 /** The `tripleo` CLI of dist/ run with the undercloud's credentials in its environment, as a user would. */
+/** The environment a user of the CLI has: the undercloud's admin credentials in OS_* variables. */
+export function cliEnv(): NodeJS.ProcessEnv {
+  const p = undercloudProfile();
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    OS_AUTH_URL: p.auth.authUrl,
+    OS_USERNAME: p.auth.username,
+    OS_PASSWORD: p.auth.password,
+    OS_PROJECT_NAME: p.auth.projectName,
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+  };
+}
+
 export function tripleoCli(): (...args: string[]) => Promise<{ stdout: string; stderr: string }> {
   let env: NodeJS.ProcessEnv | undefined;
   return (...args) => {
     if (!env) {
-      const p = undercloudProfile();
-      env = {
-        PATH: process.env.PATH,
-        OS_AUTH_URL: p.auth.authUrl,
-        OS_USERNAME: p.auth.username,
-        OS_PASSWORD: p.auth.password,
-        OS_PROJECT_NAME: p.auth.projectName,
-        OS_USER_DOMAIN_NAME: 'Default',
-        OS_PROJECT_DOMAIN_NAME: 'Default',
-      };
+      env = cliEnv();
     }
     return execFileAsync('node', [path.join(ROOT, 'dist/cli.js'), ...args], { env });
   };
