@@ -1,13 +1,13 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, Hover, Location, Position } from 'vscode-languageserver-types';
-import { detectFileKind, FileKind } from './fileKind';
+import { detectFileKind, FileKind, isJinjaTemplate } from './fileKind';
 import { ChunkCache, parseYamlIncremental, ParsedYaml } from './yamlDocument';
 import { isPlanEnvironment, ParameterDefinition, PlanIndex } from './planIndex';
 import { DEFAULT_TEMPLATE_PREFIXES, definition, DocumentContext, documentLinks, documentSymbols, references } from './navigation';
 import { complete, resolveItem } from './completion';
 import { quickFixes } from './codeActions';
 import { maskPlanState, PlanState } from './planState';
-import { ParameterChecks, SOURCE, validateDocument } from './validation';
+import { ParameterChecks, SOURCE, validateDocument, validateJinjaSource } from './validation';
 import { hover, parameterDocs } from './hover';
 
 export { closest, SOURCE } from './validation';
@@ -16,6 +16,9 @@ export interface AnalyzedDocument {
   kind: FileKind;
   parsed: ParsedYaml;
 }
+
+/** Parses kept for the documents used last: the editors a person has open, with room to spare. */
+const MAX_CACHED_DOCUMENTS = 64;
 
 /** The pure language service: knows nothing of VS Code or of the LSP connection. */
 export class TripleOLanguageService {
@@ -28,11 +31,18 @@ export class TripleOLanguageService {
   analyze(doc: TextDocument): AnalyzedDocument {
     const text = doc.getText();
     const hit = this.cache.get(doc.uri);
-    if (hit && hit.version === doc.version && hit.text === text) return hit.result;
+    if (hit && hit.version === doc.version && hit.text === text) {
+      this.cache.delete(doc.uri);
+      this.cache.set(doc.uri, hit);
+      return hit.result;
+    }
     const pieces = hit?.pieces ?? new Map();
     const parsed = parseYamlIncremental(text, pieces);
     const result = { kind: detectFileKind(doc.uri, parsed), parsed };
+    // most recently used last; a whole tree checked at once (lint) must not keep every parse alive
+    this.cache.delete(doc.uri);
     this.cache.set(doc.uri, { version: doc.version, text, result, pieces });
+    if (this.cache.size > MAX_CACHED_DOCUMENTS) this.cache.delete(this.cache.keys().next().value!);
     return result;
   }
 
@@ -73,6 +83,8 @@ export class TripleOLanguageService {
 
   /** Checks of a document; with the plans' indexes, also against the templates of its plan. */
   validate(doc: TextDocument, plans: PlanIndex[] = []): Diagnostic[] {
+    // a Jinja source is checked through its renders: parsing its own text as YAML would be wasted
+    if (isJinjaTemplate(doc.uri)) return validateJinjaSource({ doc, place: this.place(doc, plans), templatePrefixes: this.templatePrefixes }, this.checked);
     return validateDocument(this.context(doc, plans), this.checked);
   }
 

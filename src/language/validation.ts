@@ -40,8 +40,9 @@ export function closest(word: string, candidates: readonly string[]): string | u
  * A Jinja source checked as the files it renders to, each finding placed on the source line that
  * produced it (once, however many roles or networks rendered it), and its Jinja errors at their line.
  */
-function validateJinjaSource(ctx: DocumentContext, checked: ParameterChecks): Diagnostic[] {
+export function validateJinjaSource(ctx: Pick<DocumentContext, 'doc' | 'place' | 'templatePrefixes'>, checked: ParameterChecks): Diagnostic[] {
   const { doc, place } = ctx;
+  if (!place?.index.rendering) return [];
   const index = place!.index;
   const plan = index.rendering!;
   const out: Diagnostic[] = [];
@@ -94,7 +95,7 @@ export function validateDocument(ctx: DocumentContext, checked: ParameterChecks)
     out.push({ range: { start: doc.positionAt(start), end: doc.positionAt(end) }, message, code, severity, source: SOURCE, ...(data ? { data } : {}) });
 
   // Jinja markup is not YAML: a Jinja source is checked as the files it renders to
-  if (isJinjaTemplate(doc.uri)) return place?.index.rendering ? validateJinjaSource(ctx, checked) : [];
+  if (isJinjaTemplate(doc.uri)) return validateJinjaSource(ctx, checked);
   {
     for (const p of parsed.problems)
       diag(p.range.start, p.range.end, p.message, p.code, p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error);

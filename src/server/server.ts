@@ -16,6 +16,7 @@ import { PlanIndex, updatePlanFile } from '../language/planIndex';
 import { PLAN_STATE_NOTIFICATION } from '../language/planState';
 import { URI } from 'vscode-uri';
 import { indexPlans } from '../language/planFolders';
+import { isRenderInput } from '../language/renderedPlan';
 
 // The transport (IPC here) is chosen by the arguments the client starts us with.
 const connection = createConnection(ProposedFeatures.all);
@@ -98,7 +99,8 @@ function takeFile(uri: string): boolean {
   if (!place) return false;
   const open = documents.get(uri);
   let text: string | undefined = open?.getText();
-  if (open) return updatePlanFile(place.index, place.path, text, service.analyze(open).parsed);
+  // what rendering reads is not summarized from a parse: no parse of it until a hover asks for one
+  if (open) return updatePlanFile(place.index, place.path, text, isRenderInput(place.path) ? undefined : service.analyze(open).parsed);
   try {
     text = /\.(ya?ml|j2)$/.test(uri) ? fs.readFileSync(URI.parse(uri).fsPath, 'utf8') : '';
   } catch {
