@@ -146,4 +146,17 @@ describe('the language server on a released tripleo-heat-templates tree', functi
     assert.doesNotMatch(roles.getText(), /ExthostEdge/);
     await until('ExthostEdgeCount unknown again', unknownEdgeCount, 60_000);
   });
+  it('reports a Jinja error in a .j2.yaml at its line, as it is typed, and clears it on revert', async () => {
+    const source = await vscode.workspace.openTextDocument(file('overcloud.j2.yaml'));
+    const editor = await vscode.window.showTextDocument(source, { preview: false });
+    const line = at(source, '{% for role in roles %}').line;
+    await editor.edit((e) => e.insert(new vscode.Position(line, 0), '{% for role in %}\n'));
+    const diag = await until('the Jinja error', () => diagnosticsOf(source.uri, 'jinja-error')[0], 60_000);
+    assert.equal(diag.range.start.line, line);
+    assert.equal(diag.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(diag.message, /^Jinja: /);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(source.isDirty, false);
+    await until('no Jinja error', () => diagnosticsOf(source.uri, 'jinja-error').length === 0, 60_000);
+  });
 });
