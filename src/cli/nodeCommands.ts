@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { IronicNode } from '../openstack/ironic';
 import { PlanError } from '../tripleo/errors';
+import { LIMITS } from '../tripleo/limits';
 import { formatNodeProblem } from '../tripleo/instackenv';
 import {
   deleteNodes,
@@ -63,6 +64,7 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
     .option('--remove', 'delete registered nodes the file no longer lists')
     .option('--dry-run', 'check the file and say what would be created, updated and removed')
     .addOption(new Option('--instance-boot-option <option>', 'boot option of deployed instances').choices(['local', 'netboot']))
+    .option('--batch-size <n>', `nodes per workflow execution: a larger file is sent in batches (default ${LIMITS.nodesPerBatch})`, (v) => Number(v))
     .addOption(timeout())
     .option('--json', 'print JSON')
     .action(
@@ -74,6 +76,7 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
           remove?: boolean;
           dryRun?: boolean;
           instanceBootOption?: 'local' | 'netboot';
+          batchSize?: number;
           timeout: number;
           json?: boolean;
         },
@@ -89,7 +92,13 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
             introspect: opts.introspect,
             provide: opts.provide,
             timeout: opts.timeout,
+            batchSize: opts.batchSize,
             onStarted: (id) => !opts.json && process.stderr.write(`execution ${id}\n`),
+            onBatch: (b) => {
+              if (opts.json || b.count === 1) return;
+              const what = b.step === 'remove' ? 'removal step' : `batch ${b.index}/${b.count} (nodes ${b.first}–${b.last})`;
+              process.stderr.write(`${what}: ${b.ok ? '' : 'FAILED: '}${b.message}\n`);
+            },
           });
           if (opts.json) {
             printJson({
@@ -100,6 +109,7 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
               registered: r.registered,
               updated: r.updated,
               removed: r.removed,
+              batches: r.batches,
               nodes: r.nodes,
               introspection: r.introspection,
               provision: r.provision,

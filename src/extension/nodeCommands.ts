@@ -302,7 +302,16 @@ export function registerNodeCommands(d: Deps): void {
     const opts = { introspect: /Introspect/.test(answer), provide: /Provide/.test(answer), remove: /Remove/.test(answer) };
     const known = (await nodes.current()).filter((n) => preview.updated.some((u) => u.uuid === n.uuid));
     const result = (await runOnNodes(`Register nodes from ${name}`, known, undefined, (signal, onStarted) =>
-      registerNodes(uc, parsed.nodes, { ...opts, signal, onStarted }),
+      registerNodes(uc, parsed.nodes, {
+        ...opts,
+        signal,
+        onStarted,
+        onBatch: (b) =>
+          b.count > 1 &&
+          log.info(
+            `Register nodes from ${name}: ${b.step === 'remove' ? 'removal step' : `batch ${b.index}/${b.count} (nodes ${b.first}–${b.last})`}: ${b.message}`,
+          ),
+      }),
     )) as RegistrationResult;
     return result;
   }

@@ -18,6 +18,12 @@ export interface DeployOptions {
   wait?: boolean;
   signal?: AbortSignal;
   onStarted?: (executionId: string) => void;
+  /**
+   * How long this client waits for the workflow, holding the plan meanwhile (default: 10 minutes to
+   * start the stack, or the stack's own timeout and 5 minutes with wait). An execution a killed
+   * Mistral left RUNNING holds the plan no longer than this.
+   */
+  workflowTimeoutMs?: number;
 }
 
 export interface DeployStarted {
@@ -59,7 +65,7 @@ async function runDeploy(uc: Undercloud, plan: string, opts: DeployOptions): Pro
     uc.mistral,
     DEPLOY_WORKFLOW,
     { container: plan, timeout, skip_deploy_identifier: opts.skipDeployIdentifier ?? false, wait: opts.wait ?? false },
-    { signal: opts.signal, onStarted: opts.onStarted, timeoutMs: opts.wait ? (timeout + 5) * 60_000 : 600_000 },
+    { signal: opts.signal, onStarted: opts.onStarted, timeoutMs: opts.workflowTimeoutMs ?? (opts.wait ? (timeout + 5) * 60_000 : 600_000) },
   );
   return {
     executionId: r.executionId,

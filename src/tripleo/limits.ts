@@ -10,8 +10,12 @@ export const LIMITS = {
   fileBytes: 5 * 1024 * 1024,
   /** all the files of a plan */
   planBytes: 64 * 1024 * 1024,
-  /** nodes registered by one workflow execution */
-  nodesPerRequest: 1000,
+  /** nodes one workflow execution registers: a larger file is sent in batches of this size */
+  nodesPerBatch: 250,
+  /** the largest batch a caller may ask for */
+  maxNodesPerBatch: 1000,
+  /** nodes in one file, whatever the batches: the removal step holds every kept uuid at once */
+  nodesPerFile: 10_000,
 };
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -32,7 +36,18 @@ export function checkPlanSize(files: readonly { name: string; size: number }[], 
 }
 
 export function checkNodeCount(count: number): void {
-  if (count > LIMITS.nodesPerRequest) {
-    throw new PlanError('too-many-nodes', `${count} nodes in one request: at most ${LIMITS.nodesPerRequest} nodes can be registered at once; split the file`);
+  if (count > LIMITS.nodesPerFile) {
+    throw new PlanError(
+      'too-many-nodes',
+      `${count} nodes in one file: at most ${LIMITS.nodesPerFile} nodes can be imported at once (they are sent in batches of ${LIMITS.nodesPerBatch}); split the file`,
+    );
   }
+}
+
+/** The batch size asked for, checked; the default when none is. */
+export function nodeBatchSize(asked?: number): number {
+  if (asked === undefined) return LIMITS.nodesPerBatch;
+  if (!Number.isInteger(asked) || asked < 1 || asked > LIMITS.maxNodesPerBatch)
+    throw new PlanError('bad-batch-size', `a node batch size must be a whole number from 1 to ${LIMITS.maxNodesPerBatch}, not ${asked}`);
+  return asked;
 }

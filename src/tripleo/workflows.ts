@@ -1,5 +1,6 @@
 import type { FinishedExecution, MistralClient } from '../openstack/mistral';
 import { PlanError } from './errors';
+import { ConnectionError } from '../openstack/errors';
 import { redactText } from '../openstack/redact';
 
 export interface WorkflowOutcome {
@@ -32,6 +33,13 @@ export async function startAndWait(
       throw new PlanError(
         'workflow-timeout',
         `${workflow} did not finish in time: ${await describeExecution(mistral, ex.id)}; tripleo execution cancel ${ex.id} stops it`,
+      );
+    }
+    // Mistral killed or unreachable mid-wait: the execution may be left RUNNING, so name it
+    if (e instanceof ConnectionError && !opts.signal?.aborted) {
+      throw new PlanError(
+        'workflow-unreachable',
+        `${workflow}: stopped waiting for execution ${ex.id} (${e.message}): it may be left RUNNING; tripleo execution cancel ${ex.id} stops it`,
       );
     }
     throw e;
