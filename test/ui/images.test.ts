@@ -90,7 +90,7 @@ describe('UI: the first-deployment walkthrough, Upload Images from the explorer,
     await syncFlavors(uc, plan);
     await wb.runCommand('TripleO: Refresh Plans');
     // room for the plan tree: fold the other views
-    for (const title of ['Nodes', 'Executions', 'Validations']) {
+    for (const title of ['Nodes', 'Images', 'Executions', 'Validations']) {
       const header = wb.viewPane(title).locator('.pane-header');
       if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
     }
