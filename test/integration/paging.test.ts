@@ -5,7 +5,7 @@ import { Undercloud } from '../../src/tripleo/undercloud';
 import { uploadPlanFolder } from '../../src/tripleo/upload';
 import { installWorkbooks } from '../../src/tripleo/workbookInstaller';
 import { runWorkflow, startAndWait } from '../../src/tripleo/workflows';
-import { SAMPLE_PLAN, uniqueName, undercloudProfile } from '../support/undercloud';
+import { SAMPLE_PLAN, simulateRamdisk, uniqueName, undercloudProfile, waitForInspectorWaiting } from '../support/undercloud';
 
 const octet = () => Math.floor(Math.random() * 200) + 20;
 
@@ -159,6 +159,30 @@ describe('paging through Swift and Ironic listings in the workbooks (real underc
       timeout: 180,
     });
     assert.equal(back.ok, true, String(back.message));
+  });
+
+  it('set_provision_state keeps listing, 2 s apart, while a node waits for its ramdisk', async () => {
+    const uuid = uuids()[0];
+    await uc.ironic.updateNode(uuid, [{ op: 'replace', path: '/inspect_interface', value: 'inspector' }]);
+    const running = run('tripleo.baremetal.v1.set_provision_state', {
+      node_uuids: [uuid],
+      verb: 'inspect',
+      target: 'manageable',
+      select_state: 'manageable',
+      page_size: 2,
+      timeout: 120,
+    });
+    await waitForInspectorWaiting(uc, uuid);
+    // the workflow has seen the node waiting by now: only a later listing can see it done
+    await new Promise((r) => setTimeout(r, 3000));
+    await simulateRamdisk(uc, spec[0].mac[0], { cpus: 16, memoryMb: 32768, diskBytes: 214748364800 });
+    const out = await running;
+    assert.equal(out.ok, true, String(out.message));
+    assert.deepEqual(
+      (out.nodes as { uuid: string; provision_state: string }[]).map((n) => [n.uuid, n.provision_state]),
+      [[uuid, 'manageable']],
+    );
+    assert.equal(Number((await uc.ironic.getNode(uuid))?.properties.memory_mb), 32768);
   });
 
   it('creates, updates, reads and deletes a plan of 30 files listed 2 at a time', async () => {
