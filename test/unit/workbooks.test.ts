@@ -67,7 +67,11 @@ describe('the Mistral workbooks the project ships', () => {
       ))
         for (const [task, t] of Object.entries(def.tasks)) {
           const url = String(t.input?.url ?? '');
-          if (t.action === 'std.http' && /\/v1\/(nodes|ports)(\/detail)?(\?|$)|\$\.swift %>\/<% \$\.container %>(\?|$)/.test(url) && !/method/.test(JSON.stringify(t.input)))
+          if (
+            t.action === 'std.http' &&
+            /\/v1\/(nodes|ports)(\/detail)?(\?|$)|\$\.swift %>\/<% \$\.container %>(\?|$)/.test(url) &&
+            !/method/.test(JSON.stringify(t.input))
+          )
             single.push(`${w.name}.${wfName}.${task}: ${url}`);
         }
     assert.deepEqual(single, []);
