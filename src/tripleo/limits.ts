@@ -10,6 +10,8 @@ export const LIMITS = {
   fileBytes: 5 * 1024 * 1024,
   /** all the files of a plan */
   planBytes: 64 * 1024 * 1024,
+  /** files in a plan: deploy and the validations read each one in a task of their own */
+  planFiles: 5000,
   /** nodes one workflow execution registers: a larger file is sent in batches of this size */
   nodesPerBatch: 250,
   /** the largest batch a caller may ask for */
@@ -22,6 +24,11 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 /** Refuses a plan whose files Mistral would have to hold at once. */
 export function checkPlanSize(files: readonly { name: string; size: number }[], where: string): void {
+  if (files.length > LIMITS.planFiles)
+    throw new PlanError(
+      'plan-too-large',
+      `${where}: ${files.length} files, more than the ${LIMITS.planFiles} a plan may have (the workflows read every file into Mistral)`,
+    );
   const big = files.filter((f) => f.size > LIMITS.fileBytes).sort((a, b) => b.size - a.size);
   if (big.length) {
     throw new PlanError(

@@ -47,6 +47,36 @@ describe('the Mistral workbooks the project ships', () => {
     assert.deepEqual(problems, []);
   });
 
+  // a transition to a task named pause would pause the workflow instead of running the task
+  it('name no task after an engine command', () => {
+    const { parse } = require('yaml') as typeof import('yaml');
+    const clashes: string[] = [];
+    for (const w of workbooks)
+      for (const [wfName, def] of Object.entries(parse(w.definition).workflows as Record<string, { tasks: Record<string, unknown> }>))
+        for (const task of Object.keys(def.tasks)) if (['fail', 'succeed', 'pause', 'noop'].includes(task)) clashes.push(`${w.name}.${wfName}.${task}`);
+    assert.deepEqual(clashes, []);
+  });
+
+  // one request answers at most a page (Ironic 1000, Swift 10,000): a collection is listed through list_all
+  it('list Ironic nodes and ports and Swift containers only page by page (tripleo.common.v1.list_all)', () => {
+    const { parse } = require('yaml') as typeof import('yaml');
+    const single: string[] = [];
+    for (const w of workbooks)
+      for (const [wfName, def] of Object.entries(
+        parse(w.definition).workflows as Record<string, { tasks: Record<string, { action?: string; input?: { url?: string } }> }>,
+      ))
+        for (const [task, t] of Object.entries(def.tasks)) {
+          const url = String(t.input?.url ?? '');
+          if (
+            t.action === 'std.http' &&
+            /\/v1\/(nodes|ports)(\/detail)?(\?|$)|\$\.swift %>\/<% \$\.container %>(\?|$)/.test(url) &&
+            !/method/.test(JSON.stringify(t.input))
+          )
+            single.push(`${w.name}.${wfName}.${task}: ${url}`);
+        }
+    assert.deepEqual(single, []);
+  });
+
   it('define introspect, provide and manage once: set_provision_state with their verb and target', () => {
     const { parse } = require('yaml') as typeof import('yaml');
     const wb = workbooks.find((w) => w.name === 'tripleo.baremetal.v1')!;
