@@ -1,32 +1,15 @@
 import { performance } from 'node:perf_hooks';
-import type { NodeSpec } from '../../src/tripleo/instackenv';
 import { mapLimit } from '../../src/tripleo/concurrency';
 import { deleteNodes, registerNodes } from '../../src/tripleo/nodes';
 import type { Undercloud } from '../../src/tripleo/undercloud';
+import { fakeFleet } from '../support/nodes';
 
 export interface NodeMeasure {
   name: string;
   seconds: number;
 }
 
-function fleet(prefix: string, count: number): NodeSpec[] {
-  return Array.from({ length: count }, (_, i) => ({
-    name: `${prefix}-${i}`,
-    pm_type: 'fake-hardware',
-    pm_addr: `10.250.${Math.floor(i / 250)}.${(i % 250) + 1}`,
-    pm_user: 'admin',
-    pm_password: 'bench',
-    mac: [
-      `52:54:0f:${prefix.length.toString(16).padStart(2, '0')}:${Math.floor(i / 256)
-        .toString(16)
-        .padStart(2, '0')}:${(i % 256).toString(16).padStart(2, '0')}`,
-    ],
-    cpu: 4,
-    memory: 8192,
-    disk: 40,
-    arch: 'x86_64',
-  }));
-}
+const fleet = (prefix: string, count: number) => fakeFleet(count, prefix, 'bench');
 
 /**
  * Registering `count` nodes through the workflow against the floor: the same Ironic calls made
@@ -50,7 +33,8 @@ export async function benchNodes(uc: Undercloud, count = 40): Promise<NodeMeasur
   );
   out.push({ name: `workflow: delete ${count} nodes`, seconds: (performance.now() - s) / 1000 });
 
-  const direct = fleet(`bd${stamp}`, count).map((n, i) => ({ ...n, mac: [n.mac[0].replace(/^52:54:0f/, '52:54:0e')], pm_addr: `10.251.0.${i + 1}` }));
+  // a fleet of its own: other MACs and power addresses than the workflow's
+  const direct = fleet(`bd${stamp}`, count);
   s = performance.now();
   const uuids = await mapLimit(direct, 8, async (n) => {
     const node = await uc.ironic.createNode({

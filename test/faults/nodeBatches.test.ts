@@ -1,30 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { NodeSpec } from '../../src/tripleo/instackenv';
 import { manageNodes, registerNodes, RegistrationResult } from '../../src/tripleo/nodes';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { uniqueName, undercloudProfile } from '../support/undercloud';
 import { cli, tempDir } from './support';
+import { fakeFleet } from '../support/nodes';
 
-const octet = () => Math.floor(Math.random() * 200) + 20;
-
-/** Fake-hardware nodes with names, MACs and power addresses no other test uses. */
-function fleet(count: number, prefix = uniqueName('batch')): NodeSpec[] {
-  const net = `10.${octet()}`;
-  const mac = `52:54:${octet().toString(16)}:${octet().toString(16)}`;
-  const hex = (n: number) => n.toString(16).padStart(2, '0');
-  return Array.from({ length: count }, (_, i) => ({
-    name: `${prefix}-${i}`,
-    pm_type: 'fake-hardware',
-    pm_addr: `${net}.${(i + 1) >> 8}.${(i + 1) & 255}`,
-    mac: [`${mac}:${hex((i + 1) >> 8)}:${hex((i + 1) & 255)}`],
-    cpu: 2,
-    memory: 4096,
-    disk: 20,
-    arch: 'x86_64',
-  }));
-}
+const fleet = (count: number, prefix = uniqueName('batch')) => fakeFleet(count, prefix);
 
 /**
  * A node file larger than one batch goes to Mistral batch by batch (batch 5 here so that 12 nodes

@@ -7,27 +7,10 @@ import type { NodeSpec } from '../../src/tripleo/instackenv';
 import { deleteNodes, introspectNodes, manageNodes, nodeCapabilities, provideNodes, readNodeFile, registerNodes, tagNodes } from '../../src/tripleo/nodes';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { redactText } from '../../src/openstack/redact';
+import { fakeFleet } from '../support/nodes';
 import { simulateRamdisk, tripleoCli, uniqueName, undercloudProfile, waitForInspectorWaiting } from '../support/undercloud';
 
-const octet = () => Math.floor(Math.random() * 200) + 20;
-
-/** Fake-hardware nodes with names, MACs and power addresses no other test uses. */
-function fleet(count: number): NodeSpec[] {
-  const prefix = uniqueName('bm');
-  const net = `10.${octet()}.${octet()}`;
-  return Array.from({ length: count }, (_, i) => ({
-    name: `${prefix}-${i}`,
-    pm_type: 'fake-hardware',
-    pm_addr: `${net}.${i + 1}`,
-    pm_user: 'admin',
-    pm_password: 'never-shown-pw',
-    mac: [`52:54:01:${octet().toString(16)}:${octet().toString(16)}:${(i + 1).toString(16).padStart(2, '0')}`],
-    cpu: 4,
-    memory: 8192,
-    disk: 40,
-    arch: 'x86_64',
-  }));
-}
+const fleet = (count: number) => fakeFleet(count, uniqueName('bm'));
 
 describe('bare-metal nodes through tripleo.baremetal.v1 on the real Ironic', function () {
   this.timeout(300_000);

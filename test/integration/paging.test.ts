@@ -1,30 +1,13 @@
 import * as assert from 'node:assert/strict';
-import type { NodeSpec } from '../../src/tripleo/instackenv';
 import { manageNodes, registerNodes } from '../../src/tripleo/nodes';
 import { Undercloud } from '../../src/tripleo/undercloud';
 import { uploadPlanFolder } from '../../src/tripleo/upload';
 import { installWorkbooks } from '../../src/tripleo/workbookInstaller';
 import { runWorkflow, startAndWait } from '../../src/tripleo/workflows';
+import { fakeFleet } from '../support/nodes';
 import { SAMPLE_PLAN, simulateRamdisk, uniqueName, undercloudProfile, waitForInspectorWaiting } from '../support/undercloud';
 
-const octet = () => Math.floor(Math.random() * 200) + 20;
-
-function fleet(count: number): NodeSpec[] {
-  const prefix = uniqueName('page');
-  const net = `10.${octet()}.${octet()}`;
-  return Array.from({ length: count }, (_, i) => ({
-    name: `${prefix}-${i}`,
-    pm_type: 'fake-hardware',
-    pm_addr: `${net}.${i + 1}`,
-    pm_user: 'admin',
-    pm_password: 'pw',
-    mac: [`52:54:02:${octet().toString(16)}:${octet().toString(16)}:${(i + 1).toString(16).padStart(2, '0')}`],
-    cpu: 2,
-    memory: 4096,
-    disk: 20,
-    arch: 'x86_64',
-  }));
-}
+const fleet = (count: number) => fakeFleet(count, uniqueName('page'), 'pw');
 
 /**
  * Every listing of the workbooks with a page of 2 (the services' own maximum is 1,000 or 10,000):
