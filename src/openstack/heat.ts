@@ -317,7 +317,9 @@ export class HeatClient {
       if (opts.showNested) q.set('show_nested', 'true');
       if (marker) q.set('marker', marker);
       const page = await this.json<{ stacks: HeatStack[] }>('GET', `/stacks?${q}`, { signal: opts.signal });
-      out.push(...page.stacks);
+      // a stack just deleted can be listed DELETE_COMPLETE for a moment before Heat marks its row
+      // deleted; Heat's answer for it by name is already 404, so it is gone for the list too
+      out.push(...page.stacks.filter((s) => s.stack_status !== 'DELETE_COMPLETE' || opts.status === 'DELETE_COMPLETE'));
       if (page.stacks.length < limit) return out;
       marker = page.stacks[page.stacks.length - 1].id;
     }
