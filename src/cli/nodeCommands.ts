@@ -4,6 +4,7 @@ import { PlanError } from '../tripleo/errors';
 import { LIMITS } from '../tripleo/limits';
 import { formatNodeProblem } from '../tripleo/instackenv';
 import {
+  batchLabel,
   deleteNodes,
   hardwareText,
   introspectNodes,
@@ -96,8 +97,7 @@ export function registerNodeCommands(program: Command, withUndercloud: WithUnder
             onStarted: (id) => !opts.json && process.stderr.write(`execution ${id}\n`),
             onBatch: (b) => {
               if (opts.json || b.count === 1) return;
-              const what = b.step === 'remove' ? 'removal step' : `batch ${b.index}/${b.count} (nodes ${b.first}–${b.last})`;
-              process.stderr.write(`${what}: ${b.ok ? '' : 'FAILED: '}${b.message}\n`);
+              process.stderr.write(`${batchLabel(b)}: ${b.ok ? '' : 'FAILED: '}${b.message}\n`);
             },
           });
           if (opts.json) {

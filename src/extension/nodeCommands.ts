@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { IronicNode } from '../openstack/ironic';
 import { NodeFileProblem, parseNodeFile } from '../tripleo/instackenv';
 import {
+  batchLabel,
   deleteNodes,
   introspectNodes,
   manageNodes,
@@ -306,11 +307,7 @@ export function registerNodeCommands(d: Deps): void {
         ...opts,
         signal,
         onStarted,
-        onBatch: (b) =>
-          b.count > 1 &&
-          log.info(
-            `Register nodes from ${name}: ${b.step === 'remove' ? 'removal step' : `batch ${b.index}/${b.count} (nodes ${b.first}–${b.last})`}: ${b.message}`,
-          ),
+        onBatch: (b) => b.count > 1 && log.info(`Register nodes from ${name}: ${batchLabel(b)}: ${b.message}`),
       }),
     )) as RegistrationResult;
     return result;

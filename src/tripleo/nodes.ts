@@ -143,6 +143,18 @@ export type RegistrationOptions = NodeOperationOptions & {
   onBatch?: (batch: NodeBatchReport) => void;
 };
 
+/** How a batch is named to the user: `batch 2/4 (nodes 251–500)`, or the removal step. */
+export function batchLabel(b: NodeBatchReport): string {
+  return b.step === 'remove' ? 'removal step' : `batch ${b.index}/${b.count} (nodes ${b.first}–${b.last})`;
+}
+
+/** `items` in consecutive slices of at most `size`. */
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 type Pair = { uuid: string; name: string };
 const pairs = (v: unknown): Pair[] => (Array.isArray(v) ? v.map((x: Pair) => ({ uuid: x.uuid, name: x.name })) : []);
 
@@ -163,8 +175,7 @@ function namesText(xs: { name: string }[], max = 20): string {
 export async function registerNodes(uc: Undercloud, nodes: NodeSpec[], opts: RegistrationOptions = {}): Promise<RegistrationResult> {
   checkNodeCount(nodes.length);
   const size = nodeBatchSize(opts.batchSize);
-  const batches: NodeSpec[][] = [];
-  for (let i = 0; i < nodes.length; i += size) batches.push(nodes.slice(i, i + size));
+  const batches = chunks(nodes, size);
   let result: RegistrationResult;
   if (batches.length <= 1) {
     // one execution decides everything, removal included, before it changes anything
@@ -357,8 +368,8 @@ async function moveInBatches(
   opts: NodeOperationOptions,
 ): Promise<NodeOperationResult> {
   const results: NodeOperationResult[] = [];
-  for (let i = 0; i < uuids.length; i += size) {
-    const r = await moveNodes(uc, move, uuids.slice(i, i + size), opts);
+  for (const batch of chunks(uuids, size)) {
+    const r = await moveNodes(uc, move, batch, opts);
     results.push(r);
     if (!r.ok) break;
   }
