@@ -17,13 +17,20 @@ export interface AnalyzedDocument {
   parsed: ParsedYaml;
 }
 
+interface CachedParse {
+  version: number;
+  text: string;
+  result: AnalyzedDocument;
+  pieces: ChunkCache;
+}
+
 /** Parses kept for the documents used last: the editors a person has open, with room to spare. */
 const MAX_CACHED_DOCUMENTS = 64;
 
 /** The pure language service: knows nothing of VS Code or of the LSP connection. */
 export class TripleOLanguageService {
   /** One parse per document version: hover and validation of the same text share it. */
-  private readonly cache = new Map<string, { version: number; text: string; result: AnalyzedDocument; pieces: ChunkCache }>();
+  private readonly cache = new Map<string, CachedParse>();
   private planState: PlanState | null = null;
   private readonly checked: ParameterChecks = new WeakMap();
 
@@ -31,19 +38,19 @@ export class TripleOLanguageService {
   analyze(doc: TextDocument): AnalyzedDocument {
     const text = doc.getText();
     const hit = this.cache.get(doc.uri);
-    if (hit && hit.version === doc.version && hit.text === text) {
-      this.cache.delete(doc.uri);
-      this.cache.set(doc.uri, hit);
-      return hit.result;
-    }
+    if (hit && hit.version === doc.version && hit.text === text) return this.remember(doc.uri, hit).result;
     const pieces = hit?.pieces ?? new Map();
     const parsed = parseYamlIncremental(text, pieces);
     const result = { kind: detectFileKind(doc.uri, parsed), parsed };
-    // most recently used last; a whole tree checked at once (lint) must not keep every parse alive
-    this.cache.delete(doc.uri);
-    this.cache.set(doc.uri, { version: doc.version, text, result, pieces });
+    return this.remember(doc.uri, { version: doc.version, text, result, pieces }).result;
+  }
+
+  /** Keeps a parse as the most recently used; a whole tree checked at once (lint) must not keep every parse alive. */
+  private remember(uri: string, entry: CachedParse): CachedParse {
+    this.cache.delete(uri);
+    this.cache.set(uri, entry);
     if (this.cache.size > MAX_CACHED_DOCUMENTS) this.cache.delete(this.cache.keys().next().value!);
-    return result;
+    return entry;
   }
 
   /** The connected plan's selection and values (null: no plan connected), shown in hovers. */

@@ -5,7 +5,7 @@ import { isMergeKey } from '../tripleo/heatYaml';
 import { checkMapAgainstFiles, isOutsidePlan, readCapabilitiesMap } from '../tripleo/capabilitiesMap';
 import { selectionProblems } from '../tripleo/capabilities';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { detectFileKind, ENVIRONMENT_SECTIONS, isJinjaTemplate } from './fileKind';
+import { detectFileKind, ENVIRONMENT_SECTIONS } from './fileKind';
 import { sourcePosition } from './renderedPlan';
 import { keyName, nodeRange, parseYaml, type ParsedYaml } from './yamlDocument';
 import { ParameterDefinition, plainValue, PlanIndex, suggestParameter, templatesInUse, valueCheck, type ValueCheck } from './planIndex';
@@ -42,14 +42,15 @@ export function closest(word: string, candidates: readonly string[]): string | u
  */
 export function validateJinjaSource(ctx: Pick<DocumentContext, 'doc' | 'place' | 'templatePrefixes'>, checked: ParameterChecks): Diagnostic[] {
   const { doc, place } = ctx;
-  if (!place?.index.rendering) return [];
-  const index = place!.index;
-  const plan = index.rendering!;
+  // Jinja markup is not YAML: only what it renders to is checked (nothing before roles_data.yaml exists)
+  const index = place?.index;
+  const plan = index?.rendering;
+  if (!place || !index || !plan) return [];
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   const lineText = (line: number) => doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
   for (const e of plan.errors) {
-    if (e.file !== place!.path) continue;
+    if (e.file !== place.path) continue;
     const line = Math.max(0, e.line - 1);
     const text = lineText(line);
     out.push({
@@ -61,7 +62,7 @@ export function validateJinjaSource(ctx: Pick<DocumentContext, 'doc' | 'place' |
     });
   }
   for (const rendered of plan.outputs.values()) {
-    if (rendered.source !== place!.path) continue;
+    if (rendered.source !== place.path) continue;
     const rdoc = TextDocument.create(`${index.root}/${rendered.path}`, 'yaml', 1, rendered.text);
     const parsed = parseYaml(rendered.text);
     const found = validateDocument(
@@ -72,7 +73,7 @@ export function validateJinjaSource(ctx: Pick<DocumentContext, 'doc' | 'place' |
       const start = rdoc.offsetAt(d.range.start);
       const end = d.range.end.line === d.range.start.line ? rdoc.offsetAt(d.range.end) : rdoc.offsetAt({ line: d.range.start.line + 1, character: 0 }) - 1;
       const at = sourcePosition(plan, rendered, d.range.start.line, rendered.text.slice(start, end) || undefined);
-      if (at.file !== place!.path) continue;
+      if (at.file !== place.path) continue;
       const key = `${at.line}:${at.character}:${d.code}:${d.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -94,8 +95,6 @@ export function validateDocument(ctx: DocumentContext, checked: ParameterChecks)
   const diag: Report = (start, end, message, code, severity = DiagnosticSeverity.Error, data) =>
     out.push({ range: { start: doc.positionAt(start), end: doc.positionAt(end) }, message, code, severity, source: SOURCE, ...(data ? { data } : {}) });
 
-  // Jinja markup is not YAML: a Jinja source is checked as the files it renders to
-  if (isJinjaTemplate(doc.uri)) return validateJinjaSource(ctx, checked);
   {
     for (const p of parsed.problems)
       diag(p.range.start, p.range.end, p.message, p.code, p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error);
