@@ -68,8 +68,6 @@ export async function withDaemonKilled<T>(daemon: Daemon, fn: () => Promise<T>):
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The environment a user would have after `eval "$(npm run -s undercloud:env)"`. */
-
 export interface CliRun {
   child: ChildProcess;
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;

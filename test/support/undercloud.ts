@@ -108,7 +108,6 @@ export function planFixture(
   return fixture;
 }
 
-/** The `tripleo` CLI of dist/ run with the undercloud's credentials in its environment, as a user would. */
 /** The environment a user of the CLI has: the undercloud's admin credentials in OS_* variables. */
 export function cliEnv(): NodeJS.ProcessEnv {
   const p = undercloudProfile();
@@ -124,12 +123,11 @@ export function cliEnv(): NodeJS.ProcessEnv {
   };
 }
 
+/** The `tripleo` CLI of dist/ run with the undercloud's credentials in its environment, as a user would. */
 export function tripleoCli(): (...args: string[]) => Promise<{ stdout: string; stderr: string }> {
   let env: NodeJS.ProcessEnv | undefined;
   return (...args) => {
-    if (!env) {
-      env = cliEnv();
-    }
+    env ??= cliEnv();
     return execFileAsync('node', [path.join(ROOT, 'dist/cli.js'), ...args], { env });
   };
 }
